@@ -1,0 +1,32 @@
+using Paylink.Core.Common;
+
+namespace Paylink.Core.Catalog;
+
+/// <summary>A service or product a merchant sells, identified by a slug unique within the merchant.</summary>
+public sealed class CatalogService : IMerchantOwned
+{
+    private CatalogService() { }
+
+    public string MerchantId { get; private set; } = "";
+    public string Id { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public long PriceMinor { get; private set; }
+    public string Currency { get; private set; } = "RUB";
+    public int? DurationMinutes { get; private set; }
+    public List<string> Aliases { get; private set; } = [];
+
+    public Money Price => new(PriceMinor, Currency);
+
+    public static CatalogService Create(string merchantId, string id, string name, long priceMinor, string currency,
+        int? durationMinutes, IEnumerable<string>? aliases) => new()
+        {
+            MerchantId = merchantId, Id = id, Name = name, PriceMinor = priceMinor, Currency = currency,
+            DurationMinutes = durationMinutes, Aliases = aliases?.ToList() ?? [],
+        };
+
+    public void Update(string name, long priceMinor, string currency, int? durationMinutes, IEnumerable<string>? aliases)
+    {
+        Name = name; PriceMinor = priceMinor; Currency = currency; DurationMinutes = durationMinutes;
+        Aliases = aliases?.ToList() ?? [];
+    }
+}

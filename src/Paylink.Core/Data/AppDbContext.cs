@@ -1,0 +1,242 @@
+using Microsoft.EntityFrameworkCore;
+using Paylink.Core.Catalog;
+using Paylink.Core.Common;
+using Paylink.Core.Customers;
+using Paylink.Core.Merchants;
+using Paylink.Core.Orders;
+using Paylink.Core.PaymentLinks;
+using Paylink.Core.Payments;
+using Paylink.Core.Webhooks;
+
+namespace Paylink.Core.Data;
+
+/// <summary>
+/// One model for SQLite and PostgreSQL. Each concrete subclass carries its own migration set. Every
+/// merchant-owned entity has a query filter on <see cref="MerchantScope"/>: with a merchant in scope
+/// (an API request), rows of other merchants are invisible.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+{
+    /// <summary>Set when the context is handed out; null means system access (CLI, jobs, pay pages).</summary>
+    public MerchantScope? Scope { get; set; }
+
+    private string? ScopeMerchantId => Scope?.MerchantId;
+
+    public DbSet<Merchant> Merchants => Set<Merchant>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<CatalogService> CatalogServices => Set<CatalogService>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<PaymentLink> PaymentLinks => Set<PaymentLink>();
+    public DbSet<LinkEvent> LinkEvents => Set<LinkEvent>();
+    public DbSet<PaymentAttempt> PaymentAttempts => Set<PaymentAttempt>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<GatewayAccount> GatewayAccounts => Set<GatewayAccount>();
+    public DbSet<SandboxCheckout> SandboxCheckouts => Set<SandboxCheckout>();
+    public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>True when the provider is SQLite (single writer; no row locks).</summary>
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Merchant>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.LegalName).HasMaxLength(300);
+            e.Property(x => x.Inn).HasMaxLength(12);
+            e.Property(x => x.TimeZone).HasMaxLength(64);
+            e.Property(x => x.DefaultCurrency).HasMaxLength(3);
+            e.Ignore(x => x.Zone);
+        });
+        b.Entity<ApiKey>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.Property(x => x.Hint).HasMaxLength(20);
+            e.HasIndex(x => x.Hash).IsUnique();
+            e.HasIndex(x => x.MerchantId);
+            e.Ignore(x => x.IsActive);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<CatalogService>(e =>
+        {
+            e.HasKey(x => new { x.MerchantId, x.Id });
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Ignore(x => x.Price);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<Customer>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Phone).HasMaxLength(16);
+            e.Property(x => x.Email).HasMaxLength(254);
+            e.HasIndex(x => new { x.MerchantId, x.Phone });
+            e.HasIndex(x => new { x.MerchantId, x.Email });
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<Order>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.ExternalId).HasMaxLength(64);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.HasIndex(x => new { x.MerchantId, x.ExternalId }).IsUnique();
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<PaymentLink>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Code).HasMaxLength(32);
+            e.Property(x => x.OrderId).HasMaxLength(40);
+            e.Property(x => x.OrderRef).HasMaxLength(64);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.GatewayAccountId).HasMaxLength(40);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Description).HasMaxLength(500);
+            e.Property(x => x.Status).HasConversion(s => s.ToWire(), s => ParseStatus(s)).HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => x.Code).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.Id });
+            e.HasIndex(x => new { x.Status, x.ExpiresAt });
+            e.HasIndex(x => x.OrderId);
+            e.Ignore(x => x.Amount);
+            e.OwnsMany(x => x.Items, i =>
+            {
+                i.ToTable("LinkItems");
+                i.WithOwner().HasForeignKey("LinkId");
+                i.HasKey("LinkId", nameof(LinkItem.Position));
+                i.Property(x => x.Name).HasMaxLength(200);
+                i.Property(x => x.ServiceId).HasMaxLength(64);
+            });
+            e.Navigation(x => x.Items).AutoInclude();
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+            e.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId);
+        });
+        b.Entity<LinkEvent>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.Type).HasMaxLength(40);
+            e.HasIndex(x => new { x.LinkId, x.Id });
+            e.HasIndex(x => new { x.MerchantId, x.At });
+        });
+        b.Entity<PaymentAttempt>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.GatewayAccountId).HasMaxLength(40);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.ExternalId).HasMaxLength(100);
+            e.Property(x => x.CheckoutUrl).HasMaxLength(2000);
+            e.Property(x => x.FailureReason).HasMaxLength(500);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(x => x.LinkId);
+            e.Ignore(x => x.Amount);
+        });
+        b.Entity<Payment>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.AttemptId).HasMaxLength(40);
+            e.Property(x => x.GatewayAccountId).HasMaxLength(40);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.ExternalId).HasMaxLength(100);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            // One payment per link and per gateway payment: the database itself refuses a double record.
+            e.HasIndex(x => x.LinkId).IsUnique();
+            e.HasIndex(x => new { x.Provider, x.ExternalId }).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.PaidAt });
+            e.Ignore(x => x.Amount);
+        });
+        b.Entity<GatewayAccount>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.HasIndex(x => new { x.MerchantId, x.Position });
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<SandboxCheckout>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.AccountId).HasMaxLength(40);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Description).HasMaxLength(500);
+            e.Property(x => x.Reference).HasMaxLength(64);
+            e.Property(x => x.NotificationUrl).HasMaxLength(2000);
+            e.Property(x => x.ReturnUrl).HasMaxLength(2000);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        });
+        b.Entity<InboundEvent>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.AccountId).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.Outcome).HasMaxLength(40);
+            e.HasIndex(x => new { x.Provider, x.EventId }).IsUnique();
+        });
+        b.Entity<IdempotencyRecord>(e =>
+        {
+            e.HasKey(x => new { x.MerchantId, x.Key });
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Key).HasMaxLength(255);
+            e.Property(x => x.Operation).HasMaxLength(60);
+            e.Property(x => x.RequestHash).HasMaxLength(64);
+            e.HasIndex(x => x.CreatedAt);
+        });
+
+        ApplyMerchantFilters(b);
+    }
+
+    private void ApplyMerchantFilters(ModelBuilder b)
+    {
+        b.Entity<ApiKey>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<CatalogService>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Customer>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Order>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<PaymentLink>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<LinkEvent>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<PaymentAttempt>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Payment>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<GatewayAccount>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+    }
+
+    private static LinkStatus ParseStatus(string s) =>
+        LinkStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown link status '{s}' in database.");
+
+    /// <summary>True when the exception is a unique-index violation on either database.</summary>
+    public static bool IsUniqueViolation(DbUpdateException ex) =>
+        ex.InnerException switch
+        {
+            Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
+            Npgsql.PostgresException p => p.SqlState == "23505",
+            _ => false,
+        };
+}

@@ -1,0 +1,35 @@
+using Paylink.Core.Common;
+
+namespace Paylink.Core.PaymentLinks;
+
+/// <summary>Append-only history of a link; metrics are computed from it.</summary>
+public sealed class LinkEvent : IMerchantOwned
+{
+    private LinkEvent() { }
+
+    public long Id { get; private set; }
+    public string MerchantId { get; private set; } = "";
+    public string LinkId { get; private set; } = "";
+    public string Type { get; private set; } = "";
+    public DateTimeOffset At { get; private set; }
+    /// <summary>Small JSON object with details (gateway, amount, reason). Never personal data in clear.</summary>
+    public string? DataJson { get; private set; }
+
+    public static LinkEvent For(PaymentLink link, string type, DateTimeOffset at, string? dataJson = null) => new()
+    {
+        MerchantId = link.MerchantId, LinkId = link.Id, Type = type, At = at, DataJson = dataJson,
+    };
+}
+
+public static class LinkEventTypes
+{
+    public const string Created = "created";
+    public const string Sent = "sent";
+    public const string Opened = "opened";
+    public const string CheckoutStarted = "checkout_started";
+    public const string CheckoutFailed = "checkout_failed";
+    public const string Paid = "paid";
+    public const string PaymentMismatch = "payment_mismatch";
+    public const string Expired = "expired";
+    public const string Cancelled = "cancelled";
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Paylink.Core.Common;
+using Paylink.Core.Payments;
+
+namespace Paylink.Core.PaymentLinks;
+
+/// <summary>The public JSON shape of a link (API and CLI alike). Amounts are integers in minor units.</summary>
+public sealed record LinkView(
+    string Id, string Code, string Url, string Status, long Amount, string Currency, string Description,
+    DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, string? OrderId,
+    IReadOnlyList<LinkItemView> Items, IReadOnlyDictionary<string, string>? Metadata, IReadOnlyList<PaymentView> Payments)
+{
+    public static LinkView From(PaymentLink l, PublicUrls urls, DateTimeOffset now, IReadOnlyList<Payment>? payments = null) => new(
+        l.Id, l.Code, urls.PayPage(l.Code), l.StatusAt(now).ToWire(), l.AmountMinor, l.Currency, l.Description,
+        l.ExpiresAt, l.CreatedAt, l.PaidAt, l.OrderRef,
+        l.Items.OrderBy(i => i.Position).Select(i => new LinkItemView(i.Name, i.Quantity, i.AmountMinor, i.ServiceId)).ToList(),
+        l.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(l.MetadataJson),
+        payments?.Select(PaymentView.From).ToList() ?? []);
+}
+
+public sealed record LinkItemView(string Name, int Quantity, long Amount, string? ServiceId);
+
+public sealed record PaymentView(string Id, string Provider, string ExternalId, long Amount, string Currency, DateTimeOffset PaidAt)
+{
+    public static PaymentView From(Payment p) => new(p.Id, p.Provider, p.ExternalId, p.AmountMinor, p.Currency, p.PaidAt);
+}

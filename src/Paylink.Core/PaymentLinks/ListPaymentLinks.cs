@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Paylink.Core.Common;
+using Paylink.Core.Data;
+
+namespace Paylink.Core.PaymentLinks;
+
+public sealed record ListPaymentLinksRequest(string? Status, int? Limit, string? Cursor);
+
+public sealed record LinkPage(IReadOnlyList<PaymentLink> Items, string? NextCursor);
+
+/// <summary>Newest first, keyset-paginated on the time-ordered id (the cursor is the last id seen).</summary>
+public sealed class ListPaymentLinks(AppDbContext db, TimeProvider clock)
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public async Task<Result<LinkPage>> HandleAsync(ListPaymentLinksRequest r, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var limit = r.Limit ?? DefaultLimit;
+        if (limit is < 1 or > MaxLimit) errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        LinkStatus? status = null;
+        if (!string.IsNullOrEmpty(r.Status))
+        {
+            if (LinkStatusNames.TryParse(r.Status, out var s)) status = s;
+            else errors.Add("status", "status must be one of open, paid, expired, cancelled, refunded, partially_refunded.");
+        }
+        if (r.Cursor is not null && (r.Cursor.Length > 40 || !r.Cursor.StartsWith("lnk_", StringComparison.Ordinal)))
+            errors.Add("cursor", "cursor is not valid; pass nextCursor from the previous page.");
+        if (errors.Any) return errors.ToError();
+
+        var now = clock.GetUtcNow();
+        IQueryable<PaymentLink> q = db.PaymentLinks.AsNoTracking();
+        if (r.Cursor is not null) q = q.Where(l => string.Compare(l.Id, r.Cursor) < 0);
+        q = status switch
+        {
+            null => q,
+            // "open" and "expired" are as a reader sees them: an open link past expiry is expired.
+            LinkStatus.Open => q.Where(l => l.Status == LinkStatus.Open && l.ExpiresAt > now),
+            LinkStatus.Expired => q.Where(l => l.Status == LinkStatus.Expired || (l.Status == LinkStatus.Open && l.ExpiresAt <= now)),
+            { } s => q.Where(l => l.Status == s),
+        };
+        var items = await q.OrderByDescending(l => l.Id).Take(limit + 1).ToListAsync(ct);
+        var next = items.Count > limit ? items[limit - 1].Id : null;
+        if (items.Count > limit) items.RemoveAt(limit);
+        return new LinkPage(items, next);
+    }
+}

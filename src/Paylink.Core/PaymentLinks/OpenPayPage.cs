@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Paylink.Core.Common;
+using Paylink.Core.Data;
+using Paylink.Core.Merchants;
+
+namespace Paylink.Core.PaymentLinks;
+
+public sealed record PayPageView(PaymentLink Link, Merchant Merchant, LinkStatus Status, DateTimeOffset Now);
+
+/// <summary>
+/// Loads what the public pay page shows and records the first open. Reads without tracking; the
+/// first-open write is a conditional update, so concurrent first opens record one event.
+/// </summary>
+public sealed class OpenPayPage(AppDbContext db, IMemoryCache cache, TimeProvider clock)
+{
+    public async Task<Result<PayPageView>> HandleAsync(string code, bool recordOpen, CancellationToken ct)
+    {
+        if (!Ids.IsCode(code)) return Error.NotFound("Link");
+        var link = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(l => l.Code == code, ct);
+        if (link is null) return Error.NotFound("Link");
+        var merchant = await GetMerchantAsync(link.MerchantId, ct);
+        var now = clock.GetUtcNow();
+        if (recordOpen && link.OpenedAt is null) await RecordFirstOpenAsync(link, now, ct);
+        return new PayPageView(link, merchant, link.StatusAt(now), now);
+    }
+
+    private async Task<Merchant> GetMerchantAsync(string id, CancellationToken ct) =>
+        (await cache.GetOrCreateAsync("merchant:" + id, async e =>
+        {
+            e.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
+            return await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == id, ct);
+        }))!;
+
+    private async Task RecordFirstOpenAsync(PaymentLink link, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rows = await db.PaymentLinks.IgnoreQueryFilters()
+            .Where(l => l.Id == link.Id && l.OpenedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.OpenedAt, now), ct);
+        if (rows == 1)
+        {
+            db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Opened, now));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+}

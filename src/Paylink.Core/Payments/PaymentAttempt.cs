@@ -1,0 +1,60 @@
+using Paylink.Core.Common;
+
+namespace Paylink.Core.Payments;
+
+public enum AttemptStatus { Created, Pending, Succeeded, Failed }
+
+/// <summary>One checkout started at a gateway for a link. Its id is the reference the gateway echoes back.</summary>
+public sealed class PaymentAttempt : IMerchantOwned
+{
+    private PaymentAttempt() { }
+
+    public string Id { get; private set; } = "";
+    public string MerchantId { get; private set; } = "";
+    public string LinkId { get; private set; } = "";
+    public string GatewayAccountId { get; private set; } = "";
+    public string Provider { get; private set; } = "";
+    public long AmountMinor { get; private set; }
+    public string Currency { get; private set; } = "RUB";
+    /// <summary>The gateway's id for the checkout/payment, once known.</summary>
+    public string? ExternalId { get; private set; }
+    public string? CheckoutUrl { get; private set; }
+    public AttemptStatus Status { get; private set; }
+    public string? FailureReason { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? CompletedAt { get; private set; }
+
+    public Money Amount => new(AmountMinor, Currency);
+
+    public static PaymentAttempt Start(string merchantId, string linkId, string accountId, string provider, Money amount, TimeProvider clock) => new()
+    {
+        Id = Ids.New("att", clock), MerchantId = merchantId, LinkId = linkId, GatewayAccountId = accountId,
+        Provider = provider, AmountMinor = amount.Minor, Currency = amount.Currency, Status = AttemptStatus.Created,
+        CreatedAt = clock.GetUtcNow(),
+    };
+
+    public void CheckoutCreated(string externalId, string checkoutUrl)
+    {
+        ExternalId = externalId;
+        CheckoutUrl = checkoutUrl;
+        Status = AttemptStatus.Pending;
+    }
+
+    public bool Succeed(string? externalId, DateTimeOffset at)
+    {
+        if (Status == AttemptStatus.Succeeded) return false;
+        ExternalId ??= externalId;
+        Status = AttemptStatus.Succeeded;
+        CompletedAt = at;
+        return true;
+    }
+
+    public bool Fail(string reason, DateTimeOffset at)
+    {
+        if (Status is AttemptStatus.Succeeded or AttemptStatus.Failed) return false;
+        Status = AttemptStatus.Failed;
+        FailureReason = reason.Length > 500 ? reason[..500] : reason;
+        CompletedAt = at;
+        return true;
+    }
+}

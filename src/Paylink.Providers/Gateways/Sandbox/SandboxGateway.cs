@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Paylink.Core.Common;
+using Paylink.Core.Providers;
+
+namespace Paylink.Providers.Gateways.Sandbox;
+
+/// <summary>
+/// Adapter for the sandbox acquirer (<see cref="SandboxAcquirer"/>). Speaks to it as to a real bank:
+/// creates a checkout, and accepts only notifications whose HMAC signature and timestamp verify.
+/// Settings: <c>secret</c> (signing secret, generated when absent).
+/// </summary>
+public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clock) : IPaymentGateway
+{
+    public string Id => "sandbox";
+
+    public Result<JsonObject> ValidateSettings(JsonObject settings)
+    {
+        var errors = new ValidationErrors();
+        foreach (var (key, _) in settings)
+            if (key is not ("secret" or "baseUrl")) errors.Add($"settings.{key}", $"Unknown setting '{key}'. Sandbox takes: secret.");
+        string? secret = null;
+        if (settings["secret"] is { } s)
+        {
+            if (s.GetValueKind() != JsonValueKind.String || (secret = s.GetValue<string>()).Length < 16)
+                errors.Add("settings.secret", "secret must be a string of at least 16 characters.");
+        }
+        if (errors.Any) return errors.ToError();
+        return new JsonObject { ["secret"] = secret ?? Ids.NewSecret() };
+    }
+
+    public JsonObject MaskSettings(JsonObject settings) =>
+        new() { ["secret"] = Masking.Secret(settings["secret"]?.GetValue<string>()) };
+
+    public async Task<Result<CheckoutSession>> CreateCheckoutAsync(GatewayContext context, CheckoutRequest request, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var acquirer = scope.ServiceProvider.GetRequiredService<SandboxAcquirer>();
+        var checkout = await acquirer.CreateCheckoutAsync(context.Account.Id, request.Amount, request.Description,
+            request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct);
+        return new CheckoutSession(checkout.Id, acquirer.CheckoutUrl(checkout.Id));
+    }
+
+    public Task<Result<GatewayNotification>> VerifyNotificationAsync(GatewayContext context, InboundHttpRequest request, CancellationToken ct)
+    {
+        var secret = context.Settings["secret"]?.GetValue<string>() ?? "";
+        request.Headers.TryGetValue(SandboxSignature.Header, out var header);
+        var problem = SandboxSignature.Verify(secret, header, request.Body, clock.GetUtcNow());
+        if (problem is not null)
+            return Task.FromResult<Result<GatewayNotification>>(new Error(ErrorKind.Unauthorized, "invalid_signature", "Sandbox notification rejected: " + problem + "."));
+        SandboxNotification? n;
+        try { n = JsonSerializer.Deserialize<SandboxNotification>(request.Body, SandboxNotification.Json); }
+        catch (JsonException ex) { return Task.FromResult<Result<GatewayNotification>>(Error.Validation("body", "Sandbox notification is not valid JSON: " + ex.Message)); }
+        if (n is null || string.IsNullOrEmpty(n.Id) || n.Checkout is null || string.IsNullOrEmpty(n.Checkout.Reference))
+            return Task.FromResult<Result<GatewayNotification>>(Error.Validation("body", "Sandbox notification lacks id or checkout.reference."));
+        var kind = n.Type switch
+        {
+            SandboxNotification.Succeeded => NotificationKind.Succeeded,
+            SandboxNotification.Declined => NotificationKind.Failed,
+            _ => NotificationKind.Pending,
+        };
+        var amount = Currencies.IsSupported(n.Checkout.Currency) ? new Money(n.Checkout.Amount, n.Checkout.Currency!) : (Money?)null;
+        return Task.FromResult<Result<GatewayNotification>>(new GatewayNotification(n.Id, n.Checkout.Reference, n.Checkout.Id, kind, amount,
+            kind == NotificationKind.Failed ? "declined by the sandbox acquirer" : null));
+    }
+}
+
+/// <summary>The sandbox acquirer's notification body.</summary>
+public sealed record SandboxNotification(string Id, string Type, DateTimeOffset Created, SandboxNotification.CheckoutInfo Checkout)
+{
+    public const string Succeeded = "checkout.succeeded";
+    public const string Declined = "checkout.declined";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public sealed record CheckoutInfo(string Id, string Reference, long Amount, string? Currency, string Status);
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Paylink.Core.Providers;
+using Paylink.Providers.Gateways.Sandbox;
+
+namespace Paylink.Providers;
+
+/// <summary>Registers every provider with its registry. Adding a provider is one line here.</summary>
+public static class PaylinkProviders
+{
+    public static IServiceCollection AddPaylinkProviders(this IServiceCollection services)
+    {
+        services.AddSingleton<IPaymentGateway, SandboxGateway>();
+        services.AddScoped<SandboxAcquirer>();
+        services.AddHttpClient(SandboxAcquirer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        return services;
+    }
+
+    /// <summary>Endpoints providers serve themselves (the sandbox acquirer's checkout page).</summary>
+    public static IEndpointRouteBuilder MapPaylinkProviders(this IEndpointRouteBuilder app)
+    {
+        app.MapSandboxAcquirer();
+        return app;
+    }
+}
