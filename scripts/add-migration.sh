@@ -6,5 +6,5 @@ name=${1:?usage: scripts/add-migration.sh MigrationName}
 cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
 dotnet restore src/Paylink.Core >/dev/null
-dotnet ef migrations add "$name" --project src/Paylink.Core --context SqliteAppDbContext --output-dir Data/Migrations/Sqlite --namespace Paylink.Core.Data.Migrations.Sqlite
-dotnet ef migrations add "$name" --project src/Paylink.Core --context PostgresAppDbContext --output-dir Data/Migrations/Postgres --namespace Paylink.Core.Data.Migrations.Postgres
+dotnet ef migrations add "$name" --project src/Paylink.Core --context SqliteAppDbContext --output-dir Data/Migrations/Sqlite
+dotnet ef migrations add "$name" --project src/Paylink.Core --context PostgresAppDbContext --output-dir Data/Migrations/Postgres
