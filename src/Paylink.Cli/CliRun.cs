@@ -7,7 +7,7 @@ namespace Paylink.Cli;
 /// <summary>Runs a command body in a DI scope and turns errors into a clear message and exit code.</summary>
 public static class CliRun
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    public static readonly JsonSerializerOptions Json = PaylinkJson.Output;
 
     public static async Task<int> InScopeAsync(Func<IServiceProvider, Task<int>> body)
     {

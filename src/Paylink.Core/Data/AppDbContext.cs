@@ -121,6 +121,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
                 i.ToTable("LinkItems");
                 i.WithOwner().HasForeignKey("LinkId");
                 i.HasKey("LinkId", nameof(LinkItem.Position));
+                i.Property(x => x.Position).ValueGeneratedNever();
                 i.Property(x => x.Name).HasMaxLength(200);
                 i.Property(x => x.ServiceId).HasMaxLength(64);
             });

@@ -21,7 +21,7 @@ public sealed class OpenPayPage(AppDbContext db, IMemoryCache cache, TimeProvide
         if (link is null) return Error.NotFound("Link");
         var merchant = await GetMerchantAsync(link.MerchantId, ct);
         var now = clock.GetUtcNow();
-        if (recordOpen && link.OpenedAt is null) await RecordFirstOpenAsync(link, now, ct);
+        if (recordOpen) await RecordFirstOpenAsync(db, link, now, ct);
         return new PayPageView(link, merchant, link.StatusAt(now), now);
     }
 
@@ -32,8 +32,14 @@ public sealed class OpenPayPage(AppDbContext db, IMemoryCache cache, TimeProvide
             return await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == id, ct);
         }))!;
 
-    private async Task RecordFirstOpenAsync(PaymentLink link, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Records the first time the customer saw an open link (the funnel's "opened" step): a conditional
+    /// update, so concurrent first opens record one event. Later views, and views of a link that can no
+    /// longer be paid, record nothing.
+    /// </summary>
+    internal static async Task RecordFirstOpenAsync(AppDbContext db, PaymentLink link, DateTimeOffset now, CancellationToken ct)
     {
+        if (link.OpenedAt is not null || link.StatusAt(now) != LinkStatus.Open) return;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var rows = await db.PaymentLinks.IgnoreQueryFilters()
             .Where(l => l.Id == link.Id && l.OpenedAt == null)

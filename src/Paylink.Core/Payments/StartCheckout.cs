@@ -26,6 +26,9 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
         if (!link.CanStartCheckout(now))
             return Error.Conflict("link_not_open", $"The link is {link.StatusAt(now).ToWire()}; it cannot be paid.");
 
+        // Paying implies the customer saw the page (a form posted from elsewhere, a page opened before we counted).
+        await OpenPayPage.RecordFirstOpenAsync(db, link, now, ct);
+
         var since = now - ReuseWindow;
         var pending = await db.PaymentAttempts.IgnoreQueryFilters().AsNoTracking()
             .Where(a => a.LinkId == link.Id && a.Status == AttemptStatus.Pending && a.CreatedAt > since && a.CheckoutUrl != null)

@@ -696,10 +696,7 @@ namespace Paylink.Core.Data.Migrations.Postgres
                                 .HasColumnType("character varying(40)");
 
                             b1.Property<int>("Position")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("integer");
-
-                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Position"));
 
                             b1.Property<long>("AmountMinor")
                                 .HasColumnType("bigint");

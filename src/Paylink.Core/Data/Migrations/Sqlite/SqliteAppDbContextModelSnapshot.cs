@@ -685,7 +685,6 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("Position")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("INTEGER");
 
                             b1.Property<long>("AmountMinor")

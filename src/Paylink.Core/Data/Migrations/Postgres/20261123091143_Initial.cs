@@ -307,8 +307,7 @@ namespace Paylink.Core.Data.Migrations.Postgres
                 name: "LinkItems",
                 columns: table => new
                 {
-                    Position = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Position = table.Column<int>(type: "integer", nullable: false),
                     LinkId = table.Column<string>(type: "character varying(40)", nullable: false),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Quantity = table.Column<int>(type: "integer", nullable: false),

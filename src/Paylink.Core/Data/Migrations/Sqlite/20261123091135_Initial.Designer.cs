@@ -10,7 +10,7 @@ using Paylink.Core.Data;
 namespace Paylink.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261123090833_Initial")]
+    [Migration("20261123091135_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -688,7 +688,6 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("Position")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("INTEGER");
 
                             b1.Property<long>("AmountMinor")

@@ -13,7 +13,7 @@ using Paylink.Core.Data;
 namespace Paylink.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261123090843_Initial")]
+    [Migration("20261123091143_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -699,10 +699,7 @@ namespace Paylink.Core.Data.Migrations.Postgres
                                 .HasColumnType("character varying(40)");
 
                             b1.Property<int>("Position")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("integer");
-
-                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Position"));
 
                             b1.Property<long>("AmountMinor")
                                 .HasColumnType("bigint");

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Paylink.Core.Common;
+
+/// <summary>Dates and times for people, in the merchant's time zone, without depending on ICU data.</summary>
+public static class DateFormat
+{
+    private static readonly string[] RuMonthsGenitive =
+        ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+    private static readonly string[] EnMonths =
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+    public static DateTimeOffset ToLocal(DateTimeOffset utc, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(utc, zone);
+
+    /// <summary>"26 ноября 2026, 15:00" / "26 November 2026, 15:00".</summary>
+    public static string DateTime(DateTimeOffset utc, TimeZoneInfo zone, string lang = "ru")
+    {
+        var l = ToLocal(utc, zone);
+        return $"{Date(l, lang)}, {l.ToString("HH:mm", CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>"26 ноября 2026" for a local date.</summary>
+    public static string Date(DateTimeOffset local, string lang = "ru") => lang == "en"
+        ? $"{local.Day} {EnMonths[local.Month - 1]} {local.Year}"
+        : $"{local.Day} {RuMonthsGenitive[local.Month - 1]} {local.Year}";
+
+    /// <summary>A short zone label: "МСК" for Moscow, otherwise the UTC offset ("UTC+05:00").</summary>
+    public static string ZoneLabel(TimeZoneInfo zone, DateTimeOffset utc, string lang = "ru")
+    {
+        if (zone.Id == "Europe/Moscow") return lang == "en" ? "Moscow time" : "МСК";
+        var off = zone.GetUtcOffset(utc);
+        return "UTC" + (off < TimeSpan.Zero ? "-" : "+") + off.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+    }
+}

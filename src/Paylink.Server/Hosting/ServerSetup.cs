@@ -1,0 +1,123 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using Paylink.Core;
+using Paylink.Core.Common;
+using Paylink.Core.Data;
+using Paylink.Core.Merchants;
+using Paylink.Providers;
+using Paylink.Server.Api;
+using Paylink.Server.Pay;
+using Paylink.Server.Webhooks;
+
+namespace Paylink.Server.Hosting;
+
+/// <summary>The server's composition root, kept out of Program.cs.</summary>
+public static class ServerSetup
+{
+    public static WebApplicationBuilder AddPaylinkServer(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddEnvironmentVariables("PAYLINK_");
+        var services = builder.Services;
+        services.AddPaylinkCore(builder.Configuration);
+        services.AddPaylinkProviders();
+        services.AddOptions<PayPageOptions>().Bind(builder.Configuration.GetSection(PayPageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddScoped<ApiKeyAuth>();
+        services.AddScoped<Idempotency>();
+        // Leave Cyrillic readable in HTML (and smaller) instead of &#x…; entities.
+        services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
+        services.AddRazorComponents();
+        services.AddProblemDetails();
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Paylink API";
+            doc.Info.Description = "Payment links for chats. Amounts are integers in minor units (kopecks). Auth: Authorization: Bearer <API key>.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                ctx.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await ctx.HttpContext.Response.WriteAsync(PayTexts.For(ctx.HttpContext.Request).TooManyRequests, ct);
+            };
+            o.AddPolicy(PayPagesEndpoints.RateLimitPolicy, http =>
+            {
+                var limit = http.RequestServices.GetRequiredService<IOptions<PayPageOptions>>().Value.RateLimitPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication UsePaylinkServer(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/healthz");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/", () => Results.Redirect("/healthz")).ExcludeFromDescription();
+
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiKeyAuth>();
+        api.MapPaymentLinksApi();
+        app.MapPayPages();
+        app.MapGatewayWebhooks();
+        app.MapPaylinkProviders();
+
+        app.Lifetime.ApplicationStarted.Register(() => DetectPublicUrl(app));
+        return app;
+    }
+
+    /// <summary>Migrates (when configured) and seeds the demo merchant before the server takes requests.</summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        if (sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+            await sp.GetRequiredService<Migrator>().MigrateAsync(ct);
+        if (sp.GetRequiredService<IOptions<DemoOptions>>().Value.Seed)
+        {
+            var demo = await sp.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(ct);
+            if (demo is { } d)
+                app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, d.MerchantId, d.ApiKey));
+        }
+    }
+
+    private static void DetectPublicUrl(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null) return;
+        address = address.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+            .Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
+            .Replace("://*", "://localhost", StringComparison.Ordinal);
+        app.Services.GetRequiredService<PublicUrls>().UseDetected(address);
+    }
+
+    private static void PrintBanner(WebApplication app, string merchantId, string apiKey)
+    {
+        var urls = app.Services.GetRequiredService<PublicUrls>();
+        var dataDir = app.Services.GetRequiredService<IOptions<PaylinkOptions>>().Value.DataDir;
+        Console.WriteLine($$"""
+
+            Paylink is running with a demo merchant «Салон «Лаванда»» ({{merchantId}}).
+              API:        {{urls.Base}}/api/v1   (OpenAPI: {{urls.Base}}/openapi/v1.json)
+              Demo API key (also in {{Path.Combine(dataDir, DemoSeeder.KeyFileName)}}): {{apiKey}}
+              Try:        curl -s -X POST {{urls.Base}}/api/v1/links -H "Authorization: Bearer {{apiKey}}" -H "Content-Type: application/json" -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
+              Then open the "url" it returns and pay in the sandbox.
+
+            """);
+    }
+}

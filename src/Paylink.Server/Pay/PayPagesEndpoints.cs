@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
+using Paylink.Core.Common;
+using Paylink.Core.PaymentLinks;
+using Paylink.Core.Payments;
+using QRCoder;
+
+namespace Paylink.Server.Pay;
+
+/// <summary>Public pages: GET /p/{code} shows the link, POST /p/{code}/pay starts the checkout (303).</summary>
+public static class PayPagesEndpoints
+{
+    public const string RateLimitPolicy = "pay-pages";
+
+    public static void MapPayPages(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/p").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
+
+        group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, CancellationToken ct) =>
+        {
+            var texts = PayTexts.For(http.Request);
+            http.Response.Headers.CacheControl = "no-store";
+            var view = await open.HandleAsync(code, recordOpen: true, ct);
+            if (!view.IsSuccess) return Render(texts, null, null, null, StatusCodes.Status404NotFound);
+            return Render(texts, view.Value, Qr(cache, urls.PayPage(code)), null);
+        });
+
+        group.MapPost("/{code}/pay", async (string code, HttpContext http, StartCheckout start, OpenPayPage open, IMemoryCache cache,
+            PublicUrls urls, CancellationToken ct) =>
+        {
+            var texts = PayTexts.For(http.Request);
+            var result = await start.HandleAsync(code, ct);
+            if (result.IsSuccess)
+            {
+                http.Response.StatusCode = StatusCodes.Status303SeeOther;
+                http.Response.Headers.Location = result.Value;
+                return Results.Empty;
+            }
+            var view = await open.HandleAsync(code, recordOpen: false, ct);
+            if (!view.IsSuccess) return Render(texts, null, null, null, StatusCodes.Status404NotFound);
+            var (message, status) = result.Error!.Kind switch
+            {
+                ErrorKind.Conflict => (texts.NotPayable, StatusCodes.Status409Conflict),
+                ErrorKind.ProviderDeclined => (texts.CheckoutFailed, StatusCodes.Status402PaymentRequired),
+                _ => (texts.CheckoutFailed, StatusCodes.Status503ServiceUnavailable),
+            };
+            return Render(texts, view.Value, Qr(cache, urls.PayPage(code)), message, status);
+        }).DisableAntiforgery();
+    }
+
+    private static IResult Render(PayTexts texts, PayPageView? view, string? qr, string? error, int status = StatusCodes.Status200OK) =>
+        new RazorComponentResult<PayPage>(new Dictionary<string, object?>
+        {
+            [nameof(PayPage.T)] = texts, [nameof(PayPage.View)] = view, [nameof(PayPage.QrSvg)] = qr, [nameof(PayPage.Error)] = error,
+        })
+        { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+
+    /// <summary>The QR of the pay page URL as inline SVG; deterministic, so cached per URL.</summary>
+    private static string Qr(IMemoryCache cache, string url) => cache.GetOrCreate("qr:" + url, e =>
+    {
+        e.SlidingExpiration = TimeSpan.FromMinutes(10);
+        using var gen = new QRCodeGenerator();
+        using var data = gen.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(new System.Drawing.Size(160, 160), "#000000", "#ffffff", drawQuietZones: true,
+            sizingMode: SvgQRCode.SizingMode.ViewBoxAttribute);
+    })!;
+}

@@ -1,0 +1,35 @@
+namespace Paylink.Server.Pay;
+
+/// <summary>The pay page's words in Russian (default) and English.</summary>
+public sealed record PayTexts(
+    string Lang, string Title, string Pay, string ValidUntil, string Paid, string PaidAt, string Expired, string Cancelled,
+    string Refunded, string PartiallyRefunded, string Total, string ScanQr, string NotFoundTitle, string NotFoundText,
+    string CheckoutFailed, string NotPayable, string SecureNote, string SwitchLang, string SwitchLangCode, string Quantity,
+    string TooManyRequests)
+{
+    public static readonly PayTexts Ru = new("ru", "Оплата", "Оплатить", "Ссылка действует до", "Оплачено", "Оплачено",
+        "Срок действия ссылки истёк. Попросите продавца прислать новую.", "Ссылка отменена продавцом.",
+        "Платёж возвращён.", "Платёж частично возвращён.", "Итого", "Откройте на телефоне: наведите камеру на QR-код",
+        "Ссылка не найдена", "Проверьте адрес или попросите продавца прислать ссылку ещё раз.",
+        "Не получилось начать оплату: платёжная система недоступна. Попробуйте ещё раз через минуту.",
+        "Эту ссылку уже нельзя оплатить.", "Оплата проходит на защищённой странице банка.", "English", "en", "шт.",
+        "Слишком много запросов. Подождите минуту и обновите страницу.");
+
+    public static readonly PayTexts En = new("en", "Payment", "Pay", "Valid until", "Paid", "Paid on",
+        "This link has expired. Ask the seller for a new one.", "This link was cancelled by the seller.",
+        "The payment was refunded.", "The payment was partly refunded.", "Total", "Open on your phone: point the camera at the QR code",
+        "Link not found", "Check the address or ask the seller to send the link again.",
+        "Could not start the payment: the payment system is unavailable. Please try again in a minute.",
+        "This link can no longer be paid.", "You pay on the bank's secure page.", "Русский", "ru", "pcs",
+        "Too many requests. Wait a minute and reload the page.");
+
+    /// <summary>?lang=en wins; otherwise the first language of Accept-Language; Russian by default.</summary>
+    public static PayTexts For(HttpRequest request)
+    {
+        var q = request.Query["lang"].ToString();
+        if (q == "en") return En;
+        if (q == "ru") return Ru;
+        var accept = request.Headers.AcceptLanguage.ToString();
+        return accept.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? En : Ru;
+    }
+}

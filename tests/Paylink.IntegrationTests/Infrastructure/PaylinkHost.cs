@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Paylink.Core.Merchants;
+using Paylink.Providers.Gateways.Sandbox;
+
+namespace Paylink.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real server in memory (WebApplicationFactory) on one test database, with a fake clock. The
+/// sandbox acquirer's notifications travel as real HTTP requests through the test server.
+/// </summary>
+public class PaylinkHost(Db kind) : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 18, 7, 0, 0, TimeSpan.Zero);
+
+    private WebApplicationFactory<Program>? _factory;
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public TestDatabase Database { get; private set; } = null!;
+    public WebApplicationFactory<Program> Factory => _factory!;
+    public IServiceProvider Services => Factory.Services;
+
+    /// <summary>Extra settings a subclass wants (e.g. a low rate limit).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(kind);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (k, v) in Database.Settings) b.UseSetting(k, v);
+            b.UseSetting("PublicBaseUrl", "http://localhost");
+            b.UseSetting("PayPage:RateLimitPerMinute", "100000");
+            foreach (var (k, v) in ExtraSettings) b.UseSetting(k, v);
+            b.ConfigureTestServices(s =>
+            {
+                s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+                s.AddHttpClient(SandboxAcquirer.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Factory.Server.CreateHandler());
+            });
+        });
+        _ = Factory.Server;   // start now, so migrations run before the first test
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var c = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (apiKey is not null) c.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        return c;
+    }
+
+    /// <summary>A new merchant (with a sandbox account) and its API key.</summary>
+    public async Task<CreatedMerchant> NewMerchantAsync(string name = "Тестовый салон")
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var r = await scope.ServiceProvider.GetRequiredService<CreateMerchant>().HandleAsync(new CreateMerchantRequest(name), CancellationToken.None);
+        return r.Value;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+public sealed class SqliteHost() : PaylinkHost(Db.Sqlite);
+public sealed class PostgresHost() : PaylinkHost(Db.Postgres);
