@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Paylink.Cli.Commands;
 using Paylink.Core;
 using Paylink.Providers;
 
@@ -21,6 +22,18 @@ public static class CliApp
 
     /// <summary>Extra configuration (tests point the CLI at their database this way).</summary>
     public static IDictionary<string, string?>? Overrides { get; set; }
+
+    /// <summary>Every command of the tool. New commands are added here.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("paylink: administer a Paylink installation (merchants, catalog, links, jobs, assistant).");
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(MerchantsCommand.Create());
+        root.Subcommands.Add(CatalogCommand.Create());
+        root.Subcommands.Add(LinksCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        return root;
+    }
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {

@@ -9,14 +9,14 @@ using Paylink.Core.Orders;
 
 namespace Paylink.Core.PaymentLinks;
 
-public sealed record CustomerInput(string? Name, string? Phone, string? Email);
+public sealed record CustomerInput(string? Name = null, string? Phone = null, string? Email = null);
 
-public sealed record LinkItemInput(string? Name, int? Quantity, long? Amount, string? ServiceId = null);
+public sealed record LinkItemInput(string? Name = null, int? Quantity = null, long? Amount = null, string? ServiceId = null);
 
 public sealed record CreatePaymentLinkRequest(
-    long? Amount,
-    string? Currency,
-    string? Description,
+    long? Amount = null,
+    string? Currency = null,
+    string? Description = null,
     CustomerInput? Customer = null,
     IReadOnlyList<LinkItemInput>? Items = null,
     DateTimeOffset? ExpiresAt = null,

@@ -14,7 +14,7 @@ public static class PaymentLinksApi
     {
         var links = api.MapGroup("/links").WithTags("Payment links");
 
-        links.MapPost("/", CreateAsync)
+        links.MapPost("", CreateAsync)
             // Described for OpenAPI only: Accepts<T>() would make routing answer a bare 415 before our clearer 400.
             .AddOpenApiOperationTransformer(async (op, ctx, ct) =>
             {
@@ -34,7 +34,7 @@ public static class PaymentLinksApi
                 (await handler.HandleAsync(id, ct)).ToHttp(v => Results.Json(v, ResponseJson)))
             .Produces<LinkView>().ProducesProblem(StatusCodes.Status404NotFound).WithName("GetLink");
 
-        links.MapGet("/", async (string? status, string? limit, string? cursor, ListPaymentLinks handler, PublicUrls urls, TimeProvider clock, CancellationToken ct) =>
+        links.MapGet("", async (string? status, string? limit, string? cursor, ListPaymentLinks handler, PublicUrls urls, TimeProvider clock, CancellationToken ct) =>
             {
                 int? n = null;
                 if (limit is not null)

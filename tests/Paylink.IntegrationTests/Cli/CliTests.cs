@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Paylink.IntegrationTests.Infrastructure;
+
+namespace Paylink.IntegrationTests.Cli;
+
+[Collection(CliCollection.Name)]
+public abstract class CliTests<TDb>(TDb fixture) : IClassFixture<TDb> where TDb : DbFixture
+{
+    private Dictionary<string, string?> Settings => fixture.Database.Settings;
+
+    private async Task<(string Id, string ApiKey)> NewMerchantAsync(string name = "Студия")
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(Settings, "merchants", "create", "--name", name, "--json");
+        Assert.True(exit == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        return (json.GetProperty("id").GetString()!, json.GetProperty("apiKey").GetString()!);
+    }
+
+    [Fact]
+    public async Task Migrate_UpToDate_SaysSo()
+    {
+        var (exit, stdout, _) = await CliRunner.RunAsync(Settings, "migrate");
+        Assert.Equal(0, exit);
+        Assert.Contains("up to date", stdout);
+    }
+
+    [Fact]
+    public async Task MerchantsCreate_Json_PrintsIdAndKey()
+    {
+        var (id, key) = await NewMerchantAsync();
+        Assert.StartsWith("mer_", id);
+        Assert.StartsWith("pl_live_", key);
+        var (exit, stdout, _) = await CliRunner.RunAsync(Settings, "merchants", "list");
+        Assert.Equal(0, exit);
+        Assert.Contains(id, stdout);
+        Assert.DoesNotContain(key, stdout);
+    }
+
+    [Theory]
+    [InlineData("--name", "")]
+    [InlineData("--time-zone", "Mars/Olympus")]
+    [InlineData("--currency", "XXX")]
+    public async Task MerchantsCreate_BadArgument_Exit2WithMessage(string option, string value)
+    {
+        var args = option == "--name" ? new[] { "merchants", "create", "--name", value } : ["merchants", "create", "--name", "X", option, value];
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(Settings, args);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("error:", stderr);
+    }
+
+    [Fact]
+    public async Task MerchantsCreate_MissingName_UsageError()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync(Settings, "merchants", "create");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--name", stderr);
+    }
+
+    [Fact]
+    public async Task CatalogImport_ValidFile_CreatesThenUpdates()
+    {
+        var (id, _) = await NewMerchantAsync();
+        var file = Path.Combine(fixture.Database.DataDir, "catalog.json");
+        await File.WriteAllTextAsync(file, """[{"id":"manicure","name":"Маникюр","priceMinor":250000,"currency":"RUB","aliases":["маник"]}]""");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(Settings, "catalog", "import", "--merchant", id, file);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("1 created, 0 updated", stdout);
+        (exit, stdout, _) = await CliRunner.RunAsync(Settings, "catalog", "import", "--merchant", id, file);
+        Assert.Contains("0 created, 1 updated", stdout);
+    }
+
+    [Fact]
+    public async Task CatalogImport_BadFile_Exit2NamingTheProblemAndImportsNothing()
+    {
+        var (id, _) = await NewMerchantAsync();
+        var file = Path.Combine(fixture.Database.DataDir, "bad.json");
+        await File.WriteAllTextAsync(file, """[{"id":"ok","name":"A","priceMinor":100,"currency":"RUB"},{"id":"bad","name":"B","priceMinor":-1,"currency":"RUB"}]""");
+        var (exit, _, stderr) = await CliRunner.RunAsync(Settings, "catalog", "import", "--merchant", id, file);
+        Assert.Equal(2, exit);
+        Assert.Contains("[1].priceMinor", stderr);
+        (exit, _, stderr) = await CliRunner.RunAsync(Settings, "catalog", "import", "--merchant", id, Path.Combine(fixture.Database.DataDir, "missing.json"));
+        Assert.Equal(2, exit);
+        Assert.Contains("does not exist", stderr);
+    }
+
+    [Fact]
+    public async Task CatalogImport_UnknownMerchant_Exit1()
+    {
+        var file = Path.Combine(fixture.Database.DataDir, "one.json");
+        await File.WriteAllTextAsync(file, """[{"id":"a","name":"A","priceMinor":100,"currency":"RUB"}]""");
+        var (exit, _, stderr) = await CliRunner.RunAsync(Settings, "catalog", "import", "--merchant", "mer_nope", file);
+        Assert.Equal(1, exit);
+        Assert.Contains("was not found", stderr);
+    }
+
+    [Fact]
+    public async Task Links_CreateShowList_RoundTrip()
+    {
+        var (id, _) = await NewMerchantAsync();
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(Settings, "links", "create", "--merchant", id, "--amount", "150000",
+            "--description", "Стрижка", "--phone", "8 916 123-45-67");
+        Assert.True(exit == 0, stderr);
+        var link = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("open", link.GetProperty("status").GetString());
+        Assert.Equal("Стрижка", link.GetProperty("description").GetString());
+        var linkId = link.GetProperty("id").GetString()!;
+
+        (exit, stdout, _) = await CliRunner.RunAsync(Settings, "links", "show", linkId);
+        Assert.Equal(0, exit);
+        Assert.Equal(150000, JsonDocument.Parse(stdout).RootElement.GetProperty("amount").GetInt64());
+
+        (exit, stdout, _) = await CliRunner.RunAsync(Settings, "links", "list", "--merchant", id);
+        Assert.Equal(0, exit);
+        Assert.Equal(linkId, JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task LinksCreate_InvalidAmount_Exit2()
+    {
+        var (id, _) = await NewMerchantAsync();
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(Settings, "links", "create", "--merchant", id, "--amount", "-5", "--description", "x");
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("amount", stderr);
+    }
+
+    [Fact]
+    public async Task LinksShow_Unknown_Exit1()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync(Settings, "links", "show", "lnk_nope");
+        Assert.Equal(1, exit);
+        Assert.Contains("was not found", stderr);
+    }
+
+    [Fact]
+    public async Task ConfigCheck_Valid_Exit0()
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(Settings, "config", "check", "--connect");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Configuration is valid", stdout);
+    }
+
+    [Theory]
+    [InlineData("Database:Provider", "mysql", "Database:Provider")]
+    [InlineData("Links:MaxAmountMinor", "0", "MaxAmountMinor")]
+    [InlineData("PublicBaseUrl", "not a url", "PublicBaseUrl")]
+    public async Task ConfigCheck_Invalid_Exit2NamingTheOption(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?>(Settings) { [key] = value };
+        var (exit, _, stderr) = await CliRunner.RunAsync(settings, "config", "check");
+        Assert.Equal(2, exit);
+        Assert.Contains(named, stderr);
+    }
+}
+
+public sealed class CliSqliteTests(SqliteDb db) : CliTests<SqliteDb>(db);
+public sealed class CliPostgresTests(PostgresDb db) : CliTests<PostgresDb>(db);

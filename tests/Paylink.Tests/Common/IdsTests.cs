@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Time.Testing;
+using Paylink.Core.Common;
+
+namespace Paylink.Tests.Common;
+
+public sealed class IdsTests
+{
+    [Fact]
+    public void New_SortsByCreationTime()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var ids = new List<string>();
+        for (var i = 0; i < 50; i++) { ids.Add(Ids.New("lnk", clock)); clock.Advance(TimeSpan.FromMilliseconds(1)); }
+        Assert.Equal(ids, ids.OrderBy(x => x, StringComparer.Ordinal));
+        Assert.All(ids, id => Assert.Matches("^lnk_[0-9A-HJKMNP-TV-Z]{26}$", id));
+    }
+
+    [Fact]
+    public void New_SameMillisecond_Unique()
+    {
+        var clock = new FakeTimeProvider();
+        Assert.Equal(1000, Enumerable.Range(0, 1000).Select(_ => Ids.New("x", clock)).Distinct().Count());
+    }
+
+    [Fact]
+    public void NewCode_IsUrlSafeAndRecognised()
+    {
+        var code = Ids.NewCode();
+        Assert.Equal(10, code.Length);
+        Assert.True(Ids.IsCode(code));
+        Assert.False(Ids.IsCode("abc"));
+        Assert.False(Ids.IsCode("0OIl0OIl0O"));   // ambiguous characters are not in the alphabet
+        Assert.False(Ids.IsCode(null));
+    }
+}
