@@ -59,6 +59,7 @@ public static class ServerSetup
             o.AddPolicy(PayPagesEndpoints.RateLimitPolicy, http =>
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<PayPageOptions>>().Value.RateLimitPerMinute;
+                if (limit == 0) return RateLimitPartition.GetNoLimiter("off");
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
