@@ -59,6 +59,7 @@ public static class PaylinkCore
         services.AddScoped<OpenPayPage>();
         services.AddScoped<StartCheckout>();
         services.AddScoped<ApplyGatewayNotification>();
+        services.AddScoped<MerchantCache>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Migrator>();
         return services;

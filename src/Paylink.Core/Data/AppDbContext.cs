@@ -116,16 +116,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(x => new { x.Status, x.ExpiresAt });
             e.HasIndex(x => x.OrderId);
             e.Ignore(x => x.Amount);
-            e.OwnsMany(x => x.Items, i =>
-            {
-                i.ToTable("LinkItems");
-                i.WithOwner().HasForeignKey("LinkId");
-                i.HasKey("LinkId", nameof(LinkItem.Position));
-                i.Property(x => x.Position).ValueGeneratedNever();
-                i.Property(x => x.Name).HasMaxLength(200);
-                i.Property(x => x.ServiceId).HasMaxLength(64);
-            });
-            e.Navigation(x => x.Items).AutoInclude();
+            // Items never change after creation and are always read with the link: one JSON column, no join.
+            e.OwnsMany(x => x.Items, i => i.ToJson());
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
             e.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId);
         });

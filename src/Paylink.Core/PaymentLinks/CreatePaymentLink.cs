@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Paylink.Core.Common;
 using Paylink.Core.Customers;
 using Paylink.Core.Data;
+using Paylink.Core.Merchants;
 using Paylink.Core.Orders;
 
 namespace Paylink.Core.PaymentLinks;
@@ -29,7 +30,7 @@ public sealed record CreatePaymentLinkRequest(
 /// stores the link with its "created" event. Adds to the context and saves; the caller may wrap it in a
 /// transaction (idempotency).
 /// </summary>
-public sealed partial class CreatePaymentLink(AppDbContext db, IOptions<LinkOptions> options, TimeProvider clock)
+public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache merchants, IOptions<LinkOptions> options, TimeProvider clock)
 {
     public const int MaxDescription = 500;
     public const int MaxItems = 100;
@@ -40,7 +41,7 @@ public sealed partial class CreatePaymentLink(AppDbContext db, IOptions<LinkOpti
         var limits = options.Value;
         var errors = new ValidationErrors();
 
-        var merchant = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == merchantId, ct);
+        var merchant = await merchants.GetAsync(merchantId, ct);
         if (merchant is null) return Error.NotFound($"Merchant '{merchantId}'");
 
         if (r.Currency is null) errors.Add("currency", "currency is required (ISO 4217, e.g. RUB).");

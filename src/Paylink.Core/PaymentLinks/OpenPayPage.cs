@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
 using Paylink.Core.Merchants;
@@ -12,25 +11,19 @@ public sealed record PayPageView(PaymentLink Link, Merchant Merchant, LinkStatus
 /// Loads what the public pay page shows and records the first open. Reads without tracking; the
 /// first-open write is a conditional update, so concurrent first opens record one event.
 /// </summary>
-public sealed class OpenPayPage(AppDbContext db, IMemoryCache cache, TimeProvider clock)
+public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimeProvider clock)
 {
     public async Task<Result<PayPageView>> HandleAsync(string code, bool recordOpen, CancellationToken ct)
     {
         if (!Ids.IsCode(code)) return Error.NotFound("Link");
         var link = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(l => l.Code == code, ct);
         if (link is null) return Error.NotFound("Link");
-        var merchant = await GetMerchantAsync(link.MerchantId, ct);
+        var merchant = await merchants.GetAsync(link.MerchantId, ct)
+            ?? throw new InvalidOperationException($"Link {link.Id} belongs to a merchant that does not exist.");
         var now = clock.GetUtcNow();
         if (recordOpen) await RecordFirstOpenAsync(db, link, now, ct);
         return new PayPageView(link, merchant, link.StatusAt(now), now);
     }
-
-    private async Task<Merchant> GetMerchantAsync(string id, CancellationToken ct) =>
-        (await cache.GetOrCreateAsync("merchant:" + id, async e =>
-        {
-            e.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
-            return await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == id, ct);
-        }))!;
 
     /// <summary>
     /// Records the first time the customer saw an open link (the funnel's "opened" step): a conditional

@@ -692,33 +692,32 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.OwnsMany("Paylink.Core.PaymentLinks.LinkItem", "Items", b1 =>
                         {
-                            b1.Property<string>("LinkId")
-                                .HasColumnType("character varying(40)");
+                            b1.Property<string>("PaymentLinkId");
 
-                            b1.Property<int>("Position")
-                                .HasColumnType("integer");
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
 
-                            b1.Property<long>("AmountMinor")
-                                .HasColumnType("bigint");
+                            b1.Property<long>("AmountMinor");
 
                             b1.Property<string>("Name")
-                                .IsRequired()
-                                .HasMaxLength(200)
-                                .HasColumnType("character varying(200)");
+                                .IsRequired();
 
-                            b1.Property<int>("Quantity")
-                                .HasColumnType("integer");
+                            b1.Property<int>("Position");
 
-                            b1.Property<string>("ServiceId")
-                                .HasMaxLength(64)
-                                .HasColumnType("character varying(64)");
+                            b1.Property<int>("Quantity");
 
-                            b1.HasKey("LinkId", "Position");
+                            b1.Property<string>("ServiceId");
 
-                            b1.ToTable("LinkItems", (string)null);
+                            b1.HasKey("PaymentLinkId", "__synthesizedOrdinal");
+
+                            b1.ToTable("PaymentLinks");
+
+                            b1
+                                .ToJson("Items")
+                                .HasColumnType("jsonb");
 
                             b1.WithOwner()
-                                .HasForeignKey("LinkId");
+                                .HasForeignKey("PaymentLinkId");
                         });
 
                     b.Navigation("Items");

@@ -681,33 +681,32 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.OwnsMany("Paylink.Core.PaymentLinks.LinkItem", "Items", b1 =>
                         {
-                            b1.Property<string>("LinkId")
-                                .HasColumnType("TEXT");
+                            b1.Property<string>("PaymentLinkId");
 
-                            b1.Property<int>("Position")
-                                .HasColumnType("INTEGER");
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
 
-                            b1.Property<long>("AmountMinor")
-                                .HasColumnType("INTEGER");
+                            b1.Property<long>("AmountMinor");
 
                             b1.Property<string>("Name")
-                                .IsRequired()
-                                .HasMaxLength(200)
+                                .IsRequired();
+
+                            b1.Property<int>("Position");
+
+                            b1.Property<int>("Quantity");
+
+                            b1.Property<string>("ServiceId");
+
+                            b1.HasKey("PaymentLinkId", "__synthesizedOrdinal");
+
+                            b1.ToTable("PaymentLinks");
+
+                            b1
+                                .ToJson("Items")
                                 .HasColumnType("TEXT");
-
-                            b1.Property<int>("Quantity")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("ServiceId")
-                                .HasMaxLength(64)
-                                .HasColumnType("TEXT");
-
-                            b1.HasKey("LinkId", "Position");
-
-                            b1.ToTable("LinkItems", (string)null);
 
                             b1.WithOwner()
-                                .HasForeignKey("LinkId");
+                                .HasForeignKey("PaymentLinkId");
                         });
 
                     b.Navigation("Items");
