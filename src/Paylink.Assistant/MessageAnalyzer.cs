@@ -53,13 +53,16 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
     }
 
     /// <summary>The text the intent model sees for a message (used by the trainer, so training and serving agree).</summary>
-    public string ModelText(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone) =>
-        Extract(text, catalog, now, timeZone).Message.ToModelText();
+    public static string ModelText(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, int maxLength = 1000) =>
+        Extract(text, catalog, now, timeZone, maxLength).Message.ToModelText();
 
     private (MessageText Message, DateTimeMention Mention, decimal? Amount, string? Phone, string? Email, Matching.ServiceMatcher.MatchResult Match)
-        Extract(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone)
+        Extract(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone) => Extract(text, catalog, now, timeZone, _options.MaxLength);
+
+    private static (MessageText Message, DateTimeMention Mention, decimal? Amount, string? Phone, string? Email, Matching.ServiceMatcher.MatchResult Match)
+        Extract(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, int maxLength)
     {
-        if (text.Length > _options.MaxLength) text = text[.._options.MaxLength];
+        if (text.Length > maxLength) text = text[..maxLength];
         var m = new MessageText(text);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
         var email = ContactExtractor.ExtractEmail(m);

@@ -357,10 +357,10 @@ public static partial class DateTimeExtractor
     [GeneratedRegex(@"\b(?:(?:в|на)\s+)?(?:эти\s+)?(?:выходны[еx]|выходных|weekend)\b|\bthis weekend\b", RegexOptions.CultureInvariant)]
     private static partial Regex WeekendRegex();
 
-    [GeneratedRegex(@"\b(?:на|к|до|с)\s+(?:(?<d>\d{1,2})(?:-?(?:го|е|ое)|\s+числ[оа])|(?<dw>(?:двадцать |тридцать )?[а-я]+(?:ого|ое|ье|ьего))(?:\s+числ[оа])?)\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\d.])(?<d>\d{1,2})-(?:го|е|ое)\b|\b(?:на|к|до|с)\s+(?:(?<d>\d{1,2})(?:-?(?:го|е|ое)|\s+числ[оа])|(?<dw>(?:двадцать |тридцать )?[а-я]+(?:ого|ое|ье|ьего))(?:\s+числ[оа])?)\b", RegexOptions.CultureInvariant)]
     private static partial Regex DayOnlyRegex();
 
-    [GeneratedRegex(@"\b(?:в|во|к|с|со|до|после|около|at|by|after|from|на)\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:в|во|к|с|со|до|после|около|at|by|after|from)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex TimePrepositionRegex();
 
     [GeneratedRegex(@"(?:\b" + PreAlt + @"\s*)?(?<![\d.])(?<h>\d{1,2})(?<sep>[:.\-])(?<m>\d{2})(?![\d.]|-\d)(?:\s*(?:ч\b|час[а-я]*))?\s*" + PodAlt + "?", RegexOptions.CultureInvariant)]
@@ -381,7 +381,7 @@ public static partial class DateTimeExtractor
     [GeneratedRegex(@"(?:\b" + PreAlt + @"\s*)?(?<![\d.:])(?<h>\d{1,2})(?::(?<m>\d{2}))?\s*(?<pod>am|pm|a\.m\.|p\.m\.)(?![a-z])", RegexOptions.CultureInvariant)]
     private static partial Regex HourAmPmRegex();
 
-    [GeneratedRegex(@"\b" + PreAlt + @"\s*(?<![\d.:])(?<h>\d{1,2})(?![\d.,:/]|\s*(?:-?(?:го|е|ое)\b|числ|раз|мин|чел|шт|%|руб|р\b|₽|тыс|к\b|k\b|т\b|дн|недел|лет|год|мес|сеанс|процед|заняти|занят|кг|см|мл))(?:\s*(?<unit>ч\b|час[а-я]*))?(?:\s*" + PodAlt + ")?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b" + PreAlt + @"\s*(?<![\d.:])(?<h>\d{1,2})(?![\d:/]|[.,]\d|\s*(?:-?(?:го|е|ое)\b|числ|раз|мин|чел|шт|%|руб|р\b|₽|тыс|к\b|k\b|т\b|дн|недел|лет|год|мес|сеанс|процед|заняти|занят|кг|см|мл))(?:\s*(?<unit>ч\b|час[а-я]*))?(?:\s*" + PodAlt + ")?", RegexOptions.CultureInvariant)]
     private static partial Regex HourWithPrepositionRegex();
 
     [GeneratedRegex(@"(?<![\d.:])(?<!\b(?:на|через)\s{0,3})(?<h>\d{1,2})\s*(?:(?:ч\b|час[а-я]*)(?:\s*" + PodAlt + ")?|" + PodAlt + @"\b)", RegexOptions.CultureInvariant)]

@@ -69,31 +69,43 @@ public sealed partial class ServiceMatcher
         }
         if (best.Count == 0) return new MatchResult([], null, []);
 
-        var scored = new List<(Entry Entry, double Score)>();
+        var scored = new List<(Entry Entry, double Score, int[] Words)>();
         foreach (var e in _entries)
         {
             var score = 0.0;
+            int[] words = [];
             foreach (var key in e.Keys)
             {
                 double evidence = 0;
+                var used = new List<int>();
                 foreach (var s in key.Stems)
-                    if (best.TryGetValue(s, out var b)) evidence += b.Quality * _idf[s];
+                    if (best.TryGetValue(s, out var b)) { evidence += b.Quality * _idf[s]; used.Add(b.Start); }
                 if (evidence <= 0) continue;
-                var coverage = evidence / key.TotalWeight;
-                score = Math.Max(score, evidence + 0.5 * coverage);
+                var keyScore = evidence + 0.5 * evidence / key.TotalWeight;
+                if (keyScore > score) { score = keyScore; words = [.. used]; }
             }
-            if (score >= MinScore) scored.Add((e, score));
+            if (score >= MinScore) scored.Add((e, score, words));
         }
         if (scored.Count == 0) return new MatchResult([], null, []);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
         var top = scored[0].Score;
-        var candidates = scored.Take(5).Select(s => new ServiceCandidate(s.Entry.Id, s.Entry.Name, Math.Round(Math.Min(1, s.Score / top), 3))).ToList();
-        var ambiguous = scored.Count > 1 && scored[1].Score >= top - AmbiguityMargin;
+        var close = scored.TakeWhile(s => s.Score >= top - AmbiguityMargin).ToList();
+        // Close scores on the same words ("стрижку" → three haircuts) are a real ambiguity; close scores on
+        // different words ("чай и доставку") are two services named, and the first one named leads.
+        var ambiguous = close.Count > 1 && close.Skip(1).Any(c => c.Words.Intersect(close[0].Words).Any());
+        if (!ambiguous && close.Count > 1)
+        {
+            var first = close.MinBy(c => c.Words.Min());
+            scored.Remove(first);
+            scored.Insert(0, first);
+        }
+        var leader = scored[0].Score;
+        var candidates = (ambiguous ? close : scored).Take(5)
+            .Select(s => new ServiceCandidate(s.Entry.Id, s.Entry.Name, Math.Round(Math.Min(1, s.Score / Math.Max(top, leader)), 3))).ToList();
         var spans = best.Values.Select(b => (b.Start, b.Length)).Distinct().ToList();
         foreach (var (start, length) in spans)
             if (m.IsFree(start, length)) m.Claim(start, length, "zsvc");
-        return new MatchResult(ambiguous ? candidates.Where(c => c.Score >= (top - AmbiguityMargin) / top).ToList() : candidates,
-            ambiguous ? null : scored[0].Entry.Id, spans);
+        return new MatchResult(candidates, ambiguous ? null : scored[0].Entry.Id, spans);
     }
 
     /// <summary>Catalog stems a message word may stand for, with a quality 0..1.</summary>
@@ -119,17 +131,20 @@ public sealed partial class ServiceMatcher
         }
     }
 
-    /// <summary>1 for equal stems, 0.85 for a clipped word ("маник" → маникюр), 0.8/0.7 for one or two typos, else 0.</summary>
-    internal static double Similarity(string m, string c)
+    /// <summary>
+    /// 1 for equal stems, 0.85 for a clipped word ("маник" → маникюр) or a longer form of a catalog stem,
+    /// 0.8/0.7 for one or two typos (same first letter), else 0.
+    /// </summary>
+    internal static double Similarity(string m, string c, bool mayBeClipped = true)
     {
         if (m == c) return 1;
-        if (m.Length >= 4 && c.Length > m.Length && c.StartsWith(m, StringComparison.Ordinal)) return 0.85;
-        if (c.Length >= 5 && m.Length > c.Length && m.StartsWith(c, StringComparison.Ordinal) && m.Length - c.Length <= 4) return 0.85;
+        if (mayBeClipped && m.Length >= 4 && c.Length > m.Length && c.StartsWith(m, StringComparison.Ordinal)) return 0.85;
+        if (c.Length >= 5 && m.Length > c.Length && m.StartsWith(c, StringComparison.Ordinal) && m.Length - c.Length <= 3) return 0.85;
         var shorter = Math.Min(m.Length, c.Length);
-        if (shorter < 5 || Math.Abs(m.Length - c.Length) > 2 || m[0] != c[0] && shorter < 7) return 0;
+        if (shorter < 5 || Math.Abs(m.Length - c.Length) > 2 || m[0] != c[0]) return 0;
         var maxDistance = shorter >= 7 ? 2 : 1;
         var d = Distance(m, c, maxDistance);
-        return d == 1 ? 0.8 : d == 2 ? 0.7 : 0;
+        return d > maxDistance ? 0 : d == 1 ? 0.8 : 0.7;
     }
 
     /// <summary>Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), or max+1 when it exceeds <paramref name="max"/>.</summary>
