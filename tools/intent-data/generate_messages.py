@@ -317,7 +317,7 @@ def expand_templates(rng, per_template):
             if text in seen:
                 continue
             seen.add(text)
-            rows.append(dict(split=split, text=text, intent=intent, catalog=cat, **labels))
+            rows.append(dict(split=split, group="t" + str(key_hash(intent + "|" + template) % 100000), text=text, intent=intent, catalog=cat, **labels))
     return rows
 
 # ------------------------------------------------------------------ hand-written messages
@@ -354,7 +354,7 @@ def parse_hand_written(path):
                 raise ValueError(f"unknown mark {kind} in {line}")
             return surface
         text = re.sub(r"\[([^\]]+)\]\((\w+):([^)]+)\)", repl, line)
-        rows.append(dict(split=None, text=text, intent=intent, catalog=cat, **labels))
+        rows.append(dict(split=None, group="h" + str(key_hash(text) % 100000), text=text, intent=intent, catalog=cat, **labels))
     groups = {}
     for r in rows:
         groups.setdefault(r["intent"], []).append("hand|" + r["text"])
@@ -385,7 +385,7 @@ def main():
             for r in unique:
                 if r["split"] != split:
                     continue
-                row = {k: r[k] for k in ("text", "intent", "catalog", "serviceId", "date", "time", "amountMinor", "phone", "email")}
+                row = {k: r[k] for k in ("text", "intent", "catalog", "serviceId", "date", "time", "amountMinor", "phone", "email", "group")}
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
     counts = {}
     for r in unique:

@@ -40,11 +40,11 @@ public sealed class MessageText
     /// (<c>zdate</c>, <c>ztime</c>, <c>zamount</c>, <c>zphone</c>, <c>zemail</c>, <c>zsvc</c>), so the model learns
     /// "оплатила zamount" rather than particular numbers, dates or service names.
     /// </summary>
+    /// <remarks>Ends with the intent cue tokens of <see cref="Intents.IntentCues"/>.</remarks>
     public string ToModelText()
     {
-        if (_spans.Count == 0) return Text;
         _spans.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var sb = new System.Text.StringBuilder(Text.Length + 16);
+        var sb = new System.Text.StringBuilder(Text.Length + 64);
         var pos = 0;
         foreach (var (start, length, placeholder) in _spans)
         {
@@ -53,6 +53,7 @@ public sealed class MessageText
             pos = start + length;
         }
         sb.Append(Text, pos, Text.Length - pos);
+        Intents.IntentCues.Append(Text, sb);
         return sb.ToString();
     }
 }

@@ -7,6 +7,8 @@ namespace Paylink.Assistant.Training;
 /// One labelled message of Data/train.jsonl or Data/test.jsonl: the text, its intent, the catalog it was
 /// written against (Data/catalogs/{catalog}.json) and every entity the analyzer should find, resolved
 /// against <see cref="LabelledSet.Now"/> in <see cref="LabelledSet.TimeZoneId"/>. A null entity means "not stated".
+/// <see cref="Group"/> names the template or hand-written line it came from, so cross-validation can keep a
+/// wording frame out of the folds it is scored on.
 /// </summary>
 public sealed record LabelledMessage(
     [property: JsonPropertyName("text")] string Text,
@@ -17,7 +19,8 @@ public sealed record LabelledMessage(
     [property: JsonPropertyName("time")] string? Time,
     [property: JsonPropertyName("amountMinor")] long? AmountMinor,
     [property: JsonPropertyName("phone")] string? Phone,
-    [property: JsonPropertyName("email")] string? Email);
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("group")] string? Group = null);
 
 /// <summary>Reads labelled sets and the catalogs they refer to.</summary>
 public static class LabelledSet
