@@ -83,7 +83,7 @@ public static partial class AmountExtractor
     private static bool IsCurrencyWord(string w) =>
         w.StartsWith("руб", StringComparison.Ordinal) || w is "р" or "rub" or "рублей" or "рубля" or "бакса" or "баксов" or "евро" or "dollars" or "rubles" or "roubles";
 
-    [GeneratedRegex(@"(?<![\d.,])(?<cur>[$€£]\s*)?(?<num>\d{1,3}(?:[ \u00A0.,]\d{3})+(?![\d])|\d+)(?:[.,](?<frac>\d{1,2})(?!\d))?(?:\s*(?<suf>k\b|к\b|тыс[а-я]*\.?|т\.?\s?р\b\.?|т\.р\.|тр\b|т\b|руб[а-я]*\.?|р\b\.?|₽|rub\b|rur\b|rubles?\b|\$|usd\b|долл[а-я]*|бакс[а-я]*|eur\b|€|евро\b))?(?!\s*(?:%|мин|шт|раз|см|мм|мл|кг|гр?\b|чел|км|м2|лет|год|сеанс|процедур|заняти|час|дн|недел|мес))", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\d.,])(?<cur>[$€£]\s*)?(?<num>\d{1,3}(?:[ \u00A0.,]\d{3})+(?![\d])|\d+(?!\d))(?:[.,](?<frac>\d{1,2})(?!\d))?(?:\s*(?<suf>k\b|к\b|тыс[а-я]*\.?|т\.?\s?р\b\.?|т\.р\.|тр\b|т\b|руб[а-я]*\.?|р\b\.?|₽|rub\b|rur\b|rubles?\b|\$|usd\b|долл[а-я]*|бакс[а-я]*|eur\b|€|евро\b))?(?!\s*(?:%|мин|шт|раз|см|мм|мл|кг|гр?\b|чел|км|м2|лет|год|сеанс|процедур|заняти|час|дн|недел|мес))", RegexOptions.CultureInvariant)]
     private static partial Regex DigitsRegex();
 
     [GeneratedRegex(@"(?:№|#|номер|заказ[а-я]*|кабинет[а-я]*|квартир[а-я]*|кв\.?|дом|офис[а-я]*|order|no\.)\s*$", RegexOptions.CultureInvariant)]
