@@ -65,7 +65,7 @@ public static partial class IntentCues
         if (word.StartsWith(stem, StringComparison.Ordinal)) return true;
         if (stem.Length < 5 || word.Length < stem.Length - 1 || word[0] != stem[0]) return false;
         for (var len = stem.Length - 1; len <= Math.Min(word.Length, stem.Length + 1); len++)
-            if (Matching.ServiceMatcher.Distance(word[..len], stem, 1) <= 1) return true;
+            if (Matching.ServiceMatcher.Distance(word.AsSpan(0, len), stem, 1) <= 1) return true;
         return false;
     }
 

@@ -148,11 +148,13 @@ public sealed partial class ServiceMatcher
     }
 
     /// <summary>Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), or max+1 when it exceeds <paramref name="max"/>.</summary>
-    internal static int Distance(string a, string b, int max)
+    internal static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
     {
-        var prev2 = new int[b.Length + 1];
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
+        if (Math.Abs(a.Length - b.Length) > max) return max + 1;
+        if (b.Length > 63) return a.SequenceEqual(b) ? 0 : max + 1;
+        Span<int> prev2 = stackalloc int[b.Length + 1];
+        Span<int> prev = stackalloc int[b.Length + 1];
+        Span<int> cur = stackalloc int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++) prev[j] = j;
         for (var i = 1; i <= a.Length; i++)
         {
@@ -167,7 +169,10 @@ public sealed partial class ServiceMatcher
                 rowMin = Math.Min(rowMin, v);
             }
             if (rowMin > max) return max + 1;
-            (prev2, prev, cur) = (prev, cur, prev2);
+            var spare = prev2;
+            prev2 = prev;
+            prev = cur;
+            cur = spare;
         }
         return Math.Min(prev[b.Length], max + 1);
     }

@@ -76,7 +76,6 @@ public static partial class AnalyzeCommand
         var buffer = new char[1 << 16];
         var line = new StringBuilder();
         var results = new string[BatchSize];
-        var bytes = new ArrayBufferWriter<byte>(1 << 16);
         var overflow = false;
 
         while (true)
@@ -90,14 +89,14 @@ public static partial class AnalyzeCommand
                 Append(line, buffer.AsSpan(start, i - start), ref overflow);
                 batch.Add(EndLine(line, ref overflow));
                 start = i + 1;
-                if (batch.Count == BatchSize) await FlushAsync(batch, results, bytes, analyzer, catalog, now, zone, output);
+                if (batch.Count == BatchSize) await FlushAsync(batch, results, analyzer, catalog, now, zone, output);
             }
             Append(line, buffer.AsSpan(start, read - start), ref overflow);
             // Answer what has arrived before waiting for more input, so an interactive caller sees its replies.
-            if (batch.Count > 0) await FlushAsync(batch, results, bytes, analyzer, catalog, now, zone, output);
+            if (batch.Count > 0) await FlushAsync(batch, results, analyzer, catalog, now, zone, output);
         }
         if (line.Length > 0 || overflow) batch.Add(EndLine(line, ref overflow));
-        if (batch.Count > 0) await FlushAsync(batch, results, bytes, analyzer, catalog, now, zone, output);
+        if (batch.Count > 0) await FlushAsync(batch, results, analyzer, catalog, now, zone, output);
         await output.FlushAsync(ct);
     }
 
@@ -117,7 +116,7 @@ public static partial class AnalyzeCommand
         return text;
     }
 
-    private static async Task FlushAsync(List<string> batch, string[] results, ArrayBufferWriter<byte> bytes,
+    private static async Task FlushAsync(List<string> batch, string[] results,
         MessageAnalyzer analyzer, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo zone, TextWriter output)
     {
         var lines = batch.ToArray();
@@ -126,7 +125,6 @@ public static partial class AnalyzeCommand
             results[i] = ToJson(lines[i], analyzer.Analyze(lines[i], catalog, now, zone), local);
             return local;
         }, _ => { });
-        bytes.ResetWrittenCount();
         var sb = new StringBuilder(lines.Length * 160);
         for (var i = 0; i < lines.Length; i++) sb.Append(results[i]).Append('\n');
         await output.WriteAsync(sb);
