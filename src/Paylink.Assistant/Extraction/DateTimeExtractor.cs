@@ -47,10 +47,12 @@ public static partial class DateTimeExtractor
     private static DateOnly? ExtractDate(MessageText m, DateOnly today)
     {
         var t = m.Text;
+        // Cheap hints gate the costly patterns: most messages have no digits, month names or weekdays.
+        var hasDigit = HasDigit(t);
         var nextWeek = NextWeekRegex().Match(t) is { Success: true } nw ? nw : null;
         var thisWeek = ThisWeekRegex().Match(t) is { Success: true } tw ? tw : null;
 
-        foreach (Match x in NumericDateRegex().Matches(t))
+        foreach (Match x in hasDigit ? NumericDateRegex().Matches(t) : NoMatches)
         {
             if (!m.IsFree(x.Index, x.Length)) continue;
             var d = int.Parse(x.Groups["d"].ValueSpan);
@@ -62,7 +64,7 @@ public static partial class DateTimeExtractor
             if (Resolve(today, d, mo, year) is { } date) { Claim(m, x, nextWeek, thisWeek); return date; }
         }
 
-        foreach (Match x in DayMonthRegex().Matches(t))
+        foreach (Match x in MonthHintRegex().IsMatch(t) ? DayMonthRegex().Matches(t) : NoMatches)
         {
             if (!m.IsFree(x.Index, x.Length)) continue;
             var mo = MonthNumber(x.Groups["mon"].Value);
@@ -90,7 +92,7 @@ public static partial class DateTimeExtractor
             if (n > 0 && days <= 366) { Claim(m, inDays, null, null); return today.AddDays(days); }
         }
 
-        foreach (Match x in WeekdayRegex().Matches(t))
+        foreach (Match x in WeekdayHintRegex().IsMatch(t) ? WeekdayRegex().Matches(t) : NoMatches)
         {
             if (!m.IsFree(x.Index, x.Length)) continue;
             var wdText = x.Groups["wd"].Value;
@@ -118,7 +120,7 @@ public static partial class DateTimeExtractor
             return saturday;
         }
 
-        if (DayOnlyRegex().Match(t) is { Success: true } dayOnly && m.IsFree(dayOnly.Index, dayOnly.Length))
+        if ((hasDigit || OrdinalHintRegex().IsMatch(t)) && DayOnlyRegex().Match(t) is { Success: true } dayOnly && m.IsFree(dayOnly.Index, dayOnly.Length))
         {
             var d = dayOnly.Groups["d"].Success ? int.Parse(dayOnly.Groups["d"].ValueSpan) : OrdinalDay(dayOnly.Groups["dw"].Value);
             if (d is >= 1 and <= 31)
@@ -202,9 +204,17 @@ public static partial class DateTimeExtractor
         Match? best = null;
         var bestKind = 0;
         Regex[] kinds = [ClockRegex(), HalfRegex(), QuarterRegex(), MinutesToRegex(), NoonRegex(), HourAmPmRegex(), HourWithPrepositionRegex(), HourWithUnitRegex(), HourWordRegex()];
+        var t = m.Text;
+        var hasDigit = HasDigit(t);
+        bool[] worthScanning =
+        [
+            hasDigit, t.Contains("пол", StringComparison.Ordinal), t.Contains("четверт", StringComparison.Ordinal), t.Contains("без", StringComparison.Ordinal),
+            NoonHintRegex().IsMatch(t), hasDigit, hasDigit, hasDigit, HourWordHintRegex().IsMatch(t),
+        ];
         for (var k = 0; k < kinds.Length; k++)
         {
-            foreach (Match x in kinds[k].Matches(m.Text))
+            if (!worthScanning[k]) continue;
+            foreach (Match x in kinds[k].Matches(t))
             {
                 if (!m.IsFree(x.Index, x.Length)) continue;
                 if (Read(x, k, messagePod) is null) continue;
@@ -332,6 +342,25 @@ public static partial class DateTimeExtractor
     };
 
     // ---------------------------------------------------------------- patterns
+
+    private static readonly MatchCollection NoMatches = Regex.Matches("", "x");
+
+    private static bool HasDigit(string t) => t.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+
+    [GeneratedRegex(@"январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", RegexOptions.CultureInvariant)]
+    private static partial Regex MonthHintRegex();
+
+    [GeneratedRegex(@"понедельн|вторн|сред|четверг|пятниц|суббот|воскрес|monday|tuesday|wednesday|thursday|friday|saturday|sunday|пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun", RegexOptions.CultureInvariant)]
+    private static partial Regex WeekdayHintRegex();
+
+    [GeneratedRegex(@"ого\b|ое\b|ье\b", RegexOptions.CultureInvariant)]
+    private static partial Regex OrdinalHintRegex();
+
+    [GeneratedRegex(@"полд|полн|noon|midday|midnight", RegexOptions.CultureInvariant)]
+    private static partial Regex NoonHintRegex();
+
+    [GeneratedRegex(@"\b(?:час|одиннадцать|двенадцать|один|два|три|четыре|пять|шесть|семь|восемь|девять|десять|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex HourWordHintRegex();
 
     [GeneratedRegex(@"(?<![\d.:/])(?<d>\d{1,2})[./](?<m>\d{1,2})(?:[./](?<y>\d{4}|\d{2}))?(?![\d:]|[./]\d|\s*(?:k\b|к\b|тыс|т\.?р|руб|р\b|₽|\$))", RegexOptions.CultureInvariant)]
     private static partial Regex NumericDateRegex();

@@ -51,12 +51,24 @@ public static partial class IntentCues
         foreach (var (pattern, token) in Cues)
             if (pattern.IsMatch(normalized)) found.Add(token);
         foreach (Match w in WordRegex().Matches(normalized))
-            foreach (var (token, stems) in FuzzyStems)
-                if (!found.Contains(token) && stems.Any(stem => StemMatches(w.Value, stem))) found.Add(token);
+            foreach (var token in WordCues(w.Value))
+                found.Add(token);
         foreach (var (_, token) in Cues) if (found.Remove(token)) sb.Append(' ').Append(token);
         foreach (var token in found.Order(StringComparer.Ordinal)) sb.Append(' ').Append(token);
         var words = WordCount(normalized);
         sb.Append(words <= 2 ? " qshort" : words <= 5 ? " qmedium" : " qlong");
+    }
+
+    private const int MaxCachedWords = 50_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> CuesByWord = new(StringComparer.Ordinal);
+
+    /// <summary>Cue tokens one word carries, cached: the fuzzy comparison is the costly part and words repeat.</summary>
+    private static string[] WordCues(string word)
+    {
+        if (CuesByWord.TryGetValue(word, out var cached)) return cached;
+        var tokens = FuzzyStems.Where(c => c.Stems.Any(stem => StemMatches(word, stem))).Select(c => c.Token).ToArray();
+        if (CuesByWord.Count < MaxCachedWords) CuesByWord.TryAdd(word, tokens);
+        return tokens;
     }
 
     /// <summary>The word starts with the stem, or with the stem mistyped once (for stems of 5+ letters, same first letter).</summary>

@@ -25,6 +25,11 @@ public sealed partial class ServiceMatcher
     private readonly Dictionary<string, double> _idf;
     private readonly string[] _vocabulary;
 
+    // Word → its catalog readings. Customers reuse a small vocabulary, so most words are looked up once;
+    // the cache stops growing at a bound so odd input cannot exhaust memory.
+    private const int MaxCachedWords = 50_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Stem, double Quality)[]> _readings = new(StringComparer.Ordinal);
+
     private sealed record Key(string[] Stems, double TotalWeight);
     private sealed record Entry(string Id, string Name, Key[] Keys);
 
@@ -64,7 +69,7 @@ public sealed partial class ServiceMatcher
         foreach (Match w in Words(m.Text))
         {
             if (w.Value.Length < 2 || ServiceLexicon.StopWords.Contains(w.Value) || !m.IsFree(w.Index, w.Length)) continue;
-            foreach (var (stem, quality) in Compare(w.Value))
+            foreach (var (stem, quality) in Readings(w.Value))
                 if (!best.TryGetValue(stem, out var b) || b.Quality < quality) best[stem] = (quality, w.Index, w.Length);
         }
         if (best.Count == 0) return new MatchResult([], null, []);
@@ -106,6 +111,14 @@ public sealed partial class ServiceMatcher
         foreach (var (start, length) in spans)
             if (m.IsFree(start, length)) m.Claim(start, length, "zsvc");
         return new MatchResult(candidates, ambiguous ? null : scored[0].Entry.Id, spans);
+    }
+
+    private (string Stem, double Quality)[] Readings(string word)
+    {
+        if (_readings.TryGetValue(word, out var cached)) return cached;
+        var readings = Compare(word).ToArray();
+        if (_readings.Count < MaxCachedWords) _readings.TryAdd(word, readings);
+        return readings;
     }
 
     /// <summary>Catalog stems a message word may stand for, with a quality 0..1.</summary>
