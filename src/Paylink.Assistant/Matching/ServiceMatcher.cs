@@ -148,10 +148,10 @@ public sealed partial class ServiceMatcher
     /// 1 for equal stems, 0.85 for a clipped word ("маник" → маникюр) or a longer form of a catalog stem,
     /// 0.8/0.7 for one or two typos (same first letter), else 0.
     /// </summary>
-    internal static double Similarity(string m, string c, bool mayBeClipped = true)
+    internal static double Similarity(string m, string c)
     {
         if (m == c) return 1;
-        if (mayBeClipped && m.Length >= 4 && c.Length > m.Length && c.StartsWith(m, StringComparison.Ordinal)) return 0.85;
+        if (m.Length >= 4 && c.Length > m.Length && c.StartsWith(m, StringComparison.Ordinal)) return 0.85;
         if (c.Length >= 5 && m.Length > c.Length && m.StartsWith(c, StringComparison.Ordinal) && m.Length - c.Length <= 3) return 0.85;
         var shorter = Math.Min(m.Length, c.Length);
         if (shorter < 5 || Math.Abs(m.Length - c.Length) > 2 || m[0] != c[0]) return 0;
