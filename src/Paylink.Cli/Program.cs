@@ -8,4 +8,5 @@ root.Subcommands.Add(MerchantsCommand.Create());
 root.Subcommands.Add(CatalogCommand.Create());
 root.Subcommands.Add(LinksCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
+root.Subcommands.Add(ReconcileCommand.Create());
 return await CliApp.InvokeAsync(root, args);
