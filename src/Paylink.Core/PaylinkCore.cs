@@ -60,6 +60,17 @@ public static class PaylinkCore
         services.AddScoped<StartCheckout>();
         services.AddScoped<ApplyGatewayNotification>();
         services.AddScoped<MerchantCache>();
+        services.AddScoped<PaymentTransitions>();
+        services.AddScoped<PaymentContextLoader>();
+        services.AddScoped<CapturePayment>();
+        services.AddScoped<VoidPayment>();
+        services.AddScoped<SettleLink>();
+        services.AddScoped<Refunds.RefundPayment>();
+        services.AddScoped<Customers.ChargeCustomer>();
+        services.AddScoped<Customers.CustomerPaymentMethods>();
+        services.AddScoped<UpdateFiscalSettings>();
+        services.AddScoped<ReconcilePayments>();
+        services.AddScoped<ReconciliationReport>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Migrator>();
         return services;

@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Providers;
+using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
+using Paylink.Providers.Gateways.Stripe;
+using Paylink.Providers.Gateways.TBank;
+using Paylink.Providers.Gateways.YooKassa;
 
 namespace Paylink.Providers;
 
@@ -13,6 +17,15 @@ public static class PaylinkProviders
         services.AddSingleton<IPaymentGateway, SandboxGateway>();
         services.AddScoped<SandboxAcquirer>();
         services.AddHttpClient(SandboxAcquirer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+
+        services.AddOptions<GatewayHttpOptions>().BindConfiguration(GatewayHttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<YooKassaOptions>().BindConfiguration(YooKassaOptions.Section);
+        services.AddGatewayClient(TBankApi.ClientName);
+        services.AddGatewayClient(YooKassaApi.ClientName);
+        services.AddGatewayClient(StripeGateway.ClientName);
+        services.AddSingleton<IPaymentGateway, TBankGateway>();
+        services.AddSingleton<IPaymentGateway, YooKassaGateway>();
+        services.AddSingleton<IPaymentGateway, StripeGateway>();
         return services;
     }
 

@@ -53,4 +53,21 @@ public static class MoneyFormat
             sb.Append(digits[i]);
         }
     }
+
+    /// <summary>Minor units as an invariant decimal string with two fraction digits: 150000 → "1500.00"
+    /// (the wire format of YooKassa amounts). For currencies with two minor digits.</summary>
+    public static string Decimal(long minor)
+    {
+        var sign = minor < 0 ? "-" : "";
+        var abs = Math.Abs(minor);
+        return string.Create(CultureInfo.InvariantCulture, $"{sign}{abs / 100}.{abs % 100:00}");
+    }
+
+    /// <summary>Parses "1500.00" / "1500.5" / "1500" into minor units; null when malformed.</summary>
+    public static long? ParseDecimal(string? s)
+    {
+        if (s is null || !decimal.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)) return null;
+        var minor = d * 100;
+        return minor == decimal.Truncate(minor) ? (long)minor : null;
+    }
 }

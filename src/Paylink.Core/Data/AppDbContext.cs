@@ -6,6 +6,7 @@ using Paylink.Core.Merchants;
 using Paylink.Core.Orders;
 using Paylink.Core.PaymentLinks;
 using Paylink.Core.Payments;
+using Paylink.Core.Refunds;
 using Paylink.Core.Webhooks;
 
 namespace Paylink.Core.Data;
@@ -35,6 +36,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<SandboxCheckout> SandboxCheckouts => Set<SandboxCheckout>();
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Refund> Refunds => Set<Refund>();
+    public DbSet<SavedPaymentMethod> SavedPaymentMethods => Set<SavedPaymentMethod>();
 
     /// <summary>True when the provider is SQLite (single writer; no row locks).</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -51,6 +54,16 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.TimeZone).HasMaxLength(64);
             e.Property(x => x.DefaultCurrency).HasMaxLength(3);
             e.Ignore(x => x.Zone);
+            e.OwnsOne(x => x.Fiscal, f =>
+            {
+                f.Property(x => x.TaxSystem).HasMaxLength(30);
+                f.Property(x => x.DefaultVat).HasMaxLength(10);
+                f.Property(x => x.PaymentMethod).HasMaxLength(20);
+                f.Property(x => x.DefaultPaymentObject).HasMaxLength(20);
+                f.Property(x => x.DefaultMeasure).HasMaxLength(20);
+                f.Property(x => x.FfdVersion).HasMaxLength(5);
+            });
+            e.Navigation(x => x.Fiscal).IsRequired();
         });
         b.Entity<ApiKey>(e =>
         {
@@ -111,6 +124,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.Description).HasMaxLength(500);
             e.Property(x => x.Status).HasConversion(s => s.ToWire(), s => ParseStatus(s)).HasMaxLength(20);
             e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property(x => x.CaptureMode).HasConversion<string>().HasMaxLength(10);
             e.HasIndex(x => x.Code).IsUnique();
             e.HasIndex(x => new { x.MerchantId, x.Id });
             e.HasIndex(x => new { x.Status, x.ExpiresAt });
@@ -143,7 +157,10 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.CheckoutUrl).HasMaxLength(2000);
             e.Property(x => x.FailureReason).HasMaxLength(500);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.ConsentJson).HasMaxLength(1000);
+            e.Property(x => x.SavedMethodId).HasMaxLength(40);
             e.HasIndex(x => x.LinkId);
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
             e.Ignore(x => x.Amount);
         });
         b.Entity<Payment>(e =>
@@ -161,7 +178,49 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(x => x.LinkId).IsUnique();
             e.HasIndex(x => new { x.Provider, x.ExternalId }).IsUnique();
             e.HasIndex(x => new { x.MerchantId, x.PaidAt });
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.Ignore(x => x.Amount);
+            e.Ignore(x => x.Refundable);
+        });
+        b.Entity<Refund>(e =>
+        {
+            e.ToTable("Refunds");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.PaymentId).HasMaxLength(40);
+            e.Property(x => x.GatewayAccountId).HasMaxLength(40);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Reason).HasMaxLength(200);
+            e.Property(x => x.ExternalId).HasMaxLength(100);
+            e.Property(x => x.FailureReason).HasMaxLength(500);
+            e.Property(x => x.ReceiptJson).HasMaxLength(20000);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(x => x.LinkId);
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.Ignore(x => x.Amount);
+            e.HasOne<Payment>().WithMany().HasForeignKey(x => x.PaymentId);
+        });
+        b.Entity<SavedPaymentMethod>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.GatewayAccountId).HasMaxLength(40);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.Title).HasMaxLength(100);
+            e.Property(x => x.SourceLinkId).HasMaxLength(40);
+            e.Property(x => x.ConsentVersion).HasMaxLength(40);
+            e.Property(x => x.ConsentChannel).HasMaxLength(20);
+            e.Property(x => x.ConsentIp).HasMaxLength(45);
+            e.Property(x => x.ConsentUserAgent).HasMaxLength(300);
+            e.HasIndex(x => x.CustomerId);
+            e.HasIndex(x => x.SourceLinkId).IsUnique();
+            e.Ignore(x => x.IsActive);
+            e.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId);
         });
         b.Entity<GatewayAccount>(e =>
         {
@@ -171,6 +230,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.Provider).HasMaxLength(20);
             e.Property(x => x.Name).HasMaxLength(100);
             e.HasIndex(x => new { x.MerchantId, x.Position });
+            e.Ignore(x => x.IsActive);
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
         });
         b.Entity<SandboxCheckout>(e =>
@@ -219,6 +279,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         b.Entity<PaymentAttempt>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<Payment>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<GatewayAccount>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Refund>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<SavedPaymentMethod>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
     private static LinkStatus ParseStatus(string s) =>

@@ -18,6 +18,10 @@ public sealed class Merchant
     public string DefaultCurrency { get; private set; } = "RUB";
     public int DefaultLinkLifetimeMinutes { get; private set; } = 72 * 60;
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>54-FZ receipt settings (off until the merchant turns them on).</summary>
+    public Receipts.FiscalSettings Fiscal { get; private set; } = new();
+
+    public void UpdateFiscal(Receipts.FiscalSettings fiscal) => Fiscal = fiscal;
 
     public static Result<Merchant> Create(string id, string name, DateTimeOffset now, string? timeZone = null,
         string? currency = null, string? legalName = null, string? inn = null)

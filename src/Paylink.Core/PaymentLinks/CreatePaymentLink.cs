@@ -7,12 +7,15 @@ using Paylink.Core.Customers;
 using Paylink.Core.Data;
 using Paylink.Core.Merchants;
 using Paylink.Core.Orders;
+using Paylink.Core.Providers;
+using Paylink.Core.Receipts;
 
 namespace Paylink.Core.PaymentLinks;
 
 public sealed record CustomerInput(string? Name = null, string? Phone = null, string? Email = null);
 
-public sealed record LinkItemInput(string? Name = null, int? Quantity = null, long? Amount = null, string? ServiceId = null);
+public sealed record LinkItemInput(string? Name = null, int? Quantity = null, long? Amount = null, string? ServiceId = null,
+    string? Vat = null, string? PaymentObject = null, string? Measure = null);
 
 public sealed record CreatePaymentLinkRequest(
     long? Amount = null,
@@ -23,7 +26,9 @@ public sealed record CreatePaymentLinkRequest(
     DateTimeOffset? ExpiresAt = null,
     string? OrderId = null,
     IReadOnlyDictionary<string, string>? Metadata = null,
-    string? Gateway = null);
+    string? Gateway = null,
+    string? Capture = null,
+    bool? SavePaymentMethod = null);
 
 /// <summary>
 /// Validates a link request, finds or creates the customer and order, picks the gateway account and
@@ -70,11 +75,23 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
                 if (v is null || v.Length > 500) errors.Add($"metadata.{Trunc(k)}", "metadata values must be strings of at most 500 characters.");
             }
         }
+        var capture = CaptureMode.Automatic;
+        if (r.Capture is "manual") capture = CaptureMode.Manual;
+        else if (r.Capture is not (null or "automatic")) errors.Add("capture", "capture must be 'automatic' (default) or 'manual' (hold the money until capture or void).");
+        var save = r.SavePaymentMethod ?? false;
+        if (save && customer is null or { Phone: null, Email: null })
+            errors.Add("savePaymentMethod", "savePaymentMethod needs customer.phone or customer.email: the saved method belongs to a customer.");
+
+        if (r.Currency is not null && errors.Any is false)
+            foreach (var (field, message) in ReceiptBuilder.Problems(merchant.Fiscal, r.Currency, customer?.Email, customer?.Phone,
+                         items.Select(i => new ReceiptBuilder.LinkItemInputCheck(i.AmountMinor, i.Quantity)).ToList()))
+                errors.Add(field, message);
         if (errors.Any) return errors.ToError();
 
         var account = r.Gateway is null
-            ? await db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId).OrderBy(a => a.Position).FirstOrDefaultAsync(ct)
-            : await db.GatewayAccounts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.MerchantId == merchantId && a.Id == r.Gateway, ct);
+            ? (await db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId && a.DeletedAt == null).ToListAsync(ct))
+                .OrderBy(a => a.Position).ThenBy(a => a.Id).FirstOrDefault()
+            : await db.GatewayAccounts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.MerchantId == merchantId && a.Id == r.Gateway && a.DeletedAt == null, ct);
         if (account is null)
             return r.Gateway is null
                 ? Error.Validation("gateway", "The merchant has no gateway account; connect one first.")
@@ -86,7 +103,7 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
 
         var link = PaymentLink.Create(Ids.New("lnk", clock), Ids.NewCode(), merchantId, order.Value.Id, r.OrderId, customerId, account.Id,
             new Money(amount, r.Currency!), description!, items,
-            r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), now, expiresAt);
+            r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), now, expiresAt, capture, save);
         db.PaymentLinks.Add(link);
         db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Created, now));
         await db.SaveChangesAsync(ct);
@@ -123,7 +140,15 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
             {
                 try { sum = checked(sum + line); } catch (OverflowException) { overflow = true; }
             }
-            items.Add(new LinkItem { Position = i, Name = name ?? "", Quantity = qty, AmountMinor = it.Amount ?? 0, ServiceId = it.ServiceId });
+            if (it.Vat is not null && !FiscalCodes.VatRates.Contains(it.Vat)) errors.Add($"{at}.vat", $"vat must be one of {string.Join(", ", FiscalCodes.VatRates)}.");
+            if (it.PaymentObject is not null && !FiscalCodes.PaymentObjects.Contains(it.PaymentObject))
+                errors.Add($"{at}.paymentObject", $"paymentObject must be one of {string.Join(", ", FiscalCodes.PaymentObjects)}.");
+            if (it.Measure is not null && !FiscalCodes.Measures.Contains(it.Measure)) errors.Add($"{at}.measure", $"measure must be one of {string.Join(", ", FiscalCodes.Measures)}.");
+            items.Add(new LinkItem
+            {
+                Position = i, Name = name ?? "", Quantity = qty, AmountMinor = it.Amount ?? 0, ServiceId = it.ServiceId,
+                Vat = it.Vat, PaymentObject = it.PaymentObject, Measure = it.Measure,
+            });
         }
         if (errors.Any) return 0;
         if (overflow || sum > limits.MaxAmountMinor) { errors.Add("items", $"Items total must be at most {limits.MaxAmountMinor}."); return 0; }

@@ -12,6 +12,7 @@ public sealed class GetPaymentLink(AppDbContext db, PublicUrls urls, TimeProvide
         var link = await db.PaymentLinks.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
         if (link is null) return Error.NotFound($"Link '{id}'");
         var payments = await db.Payments.AsNoTracking().Where(p => p.LinkId == id).ToListAsync(ct);
-        return LinkView.From(link, urls, clock.GetUtcNow(), payments);
+        var refunds = await db.Refunds.AsNoTracking().Where(r => r.LinkId == id).ToListAsync(ct);
+        return LinkView.From(link, urls, clock.GetUtcNow(), payments, refunds);
     }
 }

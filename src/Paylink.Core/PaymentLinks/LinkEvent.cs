@@ -32,4 +32,13 @@ public static class LinkEventTypes
     public const string PaymentMismatch = "payment_mismatch";
     public const string Expired = "expired";
     public const string Cancelled = "cancelled";
+    public const string DuplicatePayment = "duplicate_payment";
+    public const string Authorized = "authorized";
+    public const string Captured = "captured";
+    public const string Voided = "voided";
+    public const string Refunded = "refunded";
+    public const string RefundFailed = "refund_failed";
+    public const string Settled = "settled";
+    public const string Failover = "gateway_failover";
+    public const string Reconciled = "reconciled";
 }

@@ -9,4 +9,10 @@ public sealed class LinkItem
     public long AmountMinor { get; set; }
     /// <summary>Catalog service slug when the line came from the catalog.</summary>
     public string? ServiceId { get; set; }
+    /// <summary>54-FZ VAT rate of this line (neutral name, e.g. vat22); null = the merchant's default.</summary>
+    public string? Vat { get; set; }
+    /// <summary>54-FZ payment object (service, commodity…); null = the merchant's default.</summary>
+    public string? PaymentObject { get; set; }
+    /// <summary>54-FZ measure unit (piece, hour…); null = the merchant's default.</summary>
+    public string? Measure { get; set; }
 }

@@ -3,6 +3,7 @@ namespace Paylink.Core.PaymentLinks;
 /// <summary>
 /// open → paid | expired | cancelled; paid → partially_refunded → refunded. A payment that arrives for
 /// an expired or cancelled link is still recorded (the money was taken) and moves the link to paid.
+/// Deposits (capture "manual"): open → authorized (money held) → paid (captured) | voided (released).
 /// </summary>
 public enum LinkStatus
 {
@@ -12,6 +13,8 @@ public enum LinkStatus
     Cancelled,
     Refunded,
     PartiallyRefunded,
+    Authorized,
+    Voided,
 }
 
 public static class LinkStatusNames
@@ -24,6 +27,8 @@ public static class LinkStatusNames
         LinkStatus.Cancelled => "cancelled",
         LinkStatus.Refunded => "refunded",
         LinkStatus.PartiallyRefunded => "partially_refunded",
+        LinkStatus.Authorized => "authorized",
+        LinkStatus.Voided => "voided",
         _ => throw new ArgumentOutOfRangeException(nameof(s)),
     };
 

@@ -23,7 +23,7 @@ public sealed class ListPaymentLinks(AppDbContext db, TimeProvider clock)
         if (!string.IsNullOrEmpty(r.Status))
         {
             if (LinkStatusNames.TryParse(r.Status, out var s)) status = s;
-            else errors.Add("status", "status must be one of open, paid, expired, cancelled, refunded, partially_refunded.");
+            else errors.Add("status", "status must be one of open, paid, expired, cancelled, refunded, partially_refunded, authorized, voided.");
         }
         if (r.Cursor is not null && (r.Cursor.Length > 40 || !r.Cursor.StartsWith("lnk_", StringComparison.Ordinal)))
             errors.Add("cursor", "cursor is not valid; pass nextCursor from the previous page.");

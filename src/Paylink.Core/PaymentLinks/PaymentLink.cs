@@ -33,13 +33,24 @@ public sealed class PaymentLink : IMerchantOwned
     public DateTimeOffset? CancelledAt { get; private set; }
     public DateTimeOffset? ExpiredAt { get; private set; }
     public int Version { get; private set; }
+    /// <summary>Automatic: the checkout takes the money. Manual: it only holds it (deposit) until capture or void.</summary>
+    public Providers.CaptureMode CaptureMode { get; private set; }
+    /// <summary>The merchant asks the customer to save the payment method for later charges; the pay page
+    /// then requires the consent checkbox.</summary>
+    public bool SavePaymentMethod { get; private set; }
+    public DateTimeOffset? AuthorizedAt { get; private set; }
+    public DateTimeOffset? VoidedAt { get; private set; }
+    /// <summary>When the closing (settlement) receipt of a prepaid link was issued.</summary>
+    public DateTimeOffset? SettledAt { get; private set; }
 
     public Money Amount => new(AmountMinor, Currency);
 
     internal static PaymentLink Create(string id, string code, string merchantId, string orderId, string? orderRef, string? customerId,
         string? gatewayAccountId, Money amount, string description, IEnumerable<LinkItem> items, string? metadataJson,
-        DateTimeOffset now, DateTimeOffset expiresAt) => new()
+        DateTimeOffset now, DateTimeOffset expiresAt, Providers.CaptureMode capture = Providers.CaptureMode.Automatic,
+        bool savePaymentMethod = false) => new()
         {
+            CaptureMode = capture, SavePaymentMethod = savePaymentMethod,
             Id = id, Code = code, MerchantId = merchantId, OrderId = orderId, OrderRef = orderRef, CustomerId = customerId,
             GatewayAccountId = gatewayAccountId, AmountMinor = amount.Minor, Currency = amount.Currency,
             Description = description, Items = items.ToList(), MetadataJson = metadataJson,
@@ -62,9 +73,9 @@ public sealed class PaymentLink : IMerchantOwned
     {
         switch (Status)
         {
-            case LinkStatus.Paid or LinkStatus.PartiallyRefunded or LinkStatus.Refunded:
+            case LinkStatus.Paid or LinkStatus.PartiallyRefunded or LinkStatus.Refunded or LinkStatus.Voided:
                 return false;
-            case LinkStatus.Open or LinkStatus.Expired or LinkStatus.Cancelled:
+            case LinkStatus.Open or LinkStatus.Expired or LinkStatus.Cancelled or LinkStatus.Authorized:
                 Status = LinkStatus.Paid;
                 PaidAt = paidAt;
                 Version++;
@@ -72,6 +83,46 @@ public sealed class PaymentLink : IMerchantOwned
             default:
                 return Error.Conflict("invalid_transition", $"A {Status.ToWire()} link cannot be paid.");
         }
+    }
+
+    /// <summary>Money is held for a manual-capture link. False (no change) once held, paid, refunded or voided.</summary>
+    public bool MarkAuthorized(DateTimeOffset at)
+    {
+        if (Status is not (LinkStatus.Open or LinkStatus.Expired or LinkStatus.Cancelled)) return false;
+        Status = LinkStatus.Authorized;
+        AuthorizedAt = at;
+        Version++;
+        return true;
+    }
+
+    /// <summary>The hold was released. Only an authorized link can be voided; a captured one is refunded instead.</summary>
+    public bool MarkVoided(DateTimeOffset at)
+    {
+        if (Status != LinkStatus.Authorized) return false;
+        Status = LinkStatus.Voided;
+        VoidedAt = at;
+        Version++;
+        return true;
+    }
+
+    /// <summary>
+    /// Moves a paid link to partially_refunded or refunded from the total of completed refunds. Never moves
+    /// back: a late "paid" or a smaller total cannot un-refund a link.
+    /// </summary>
+    public bool ApplyRefunded(long refundedTotal, long captured)
+    {
+        if (Status is not (LinkStatus.Paid or LinkStatus.PartiallyRefunded) || refundedTotal <= 0) return false;
+        var target = refundedTotal >= captured ? LinkStatus.Refunded : LinkStatus.PartiallyRefunded;
+        if (target == Status) return false;
+        Status = target;
+        Version++;
+        return true;
+    }
+
+    public void MarkSettled(DateTimeOffset at)
+    {
+        SettledAt = at;
+        Version++;
     }
 
     public Result<bool> Cancel(DateTimeOffset now)
@@ -87,6 +138,8 @@ public sealed class PaymentLink : IMerchantOwned
                 return true;
             case LinkStatus.Expired:
                 return Error.Conflict("link_expired", "The link has expired and cannot be cancelled.");
+            case LinkStatus.Authorized:
+                return Error.Conflict("link_authorized", "Money is held for this link; void the hold instead of cancelling.");
             default:
                 return Error.Conflict("link_paid", $"The link is {Status.ToWire()}; a paid link cannot be cancelled, refund it instead.");
         }

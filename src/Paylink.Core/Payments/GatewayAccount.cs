@@ -18,6 +18,16 @@ public sealed class GatewayAccount : IMerchantOwned
     public int Position { get; private set; }
     public string ProtectedSettings { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>Soft delete: a deleted account takes no new links and is skipped by failover, but still
+    /// verifies notifications and serves refunds/captures of the payments it took.</summary>
+    public DateTimeOffset? DeletedAt { get; private set; }
+
+    public bool IsActive => DeletedAt is null;
+
+    public void Rename(string name) => Name = name;
+    public void ReplaceSettings(string protectedSettings) => ProtectedSettings = protectedSettings;
+    public void MoveTo(int position) => Position = position;
+    public void Delete(DateTimeOffset at) => DeletedAt ??= at;
 
     public static GatewayAccount Create(string merchantId, string provider, string name, int position, string protectedSettings, TimeProvider clock) => new()
     {

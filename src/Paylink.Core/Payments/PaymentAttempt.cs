@@ -23,6 +23,10 @@ public sealed class PaymentAttempt : IMerchantOwned
     public string? FailureReason { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
+    /// <summary>Consent to save the payment method given for this attempt (JSON of <see cref="Customers.ConsentRecord"/>).</summary>
+    public string? ConsentJson { get; private set; }
+    /// <summary>Set for merchant-initiated charges of a saved method (no checkout page).</summary>
+    public string? SavedMethodId { get; private set; }
 
     public Money Amount => new(AmountMinor, Currency);
 
@@ -32,6 +36,13 @@ public sealed class PaymentAttempt : IMerchantOwned
         Provider = provider, AmountMinor = amount.Minor, Currency = amount.Currency, Status = AttemptStatus.Created,
         CreatedAt = clock.GetUtcNow(),
     };
+
+    public void RecordConsent(string json) => ConsentJson = json;
+
+    /// <summary>A merchant-initiated charge was sent: from now on a repeat must not send it again.</summary>
+    public void Sent() => Status = Status == AttemptStatus.Created ? AttemptStatus.Pending : Status;
+
+    public void ChargesSavedMethod(string methodId) => SavedMethodId = methodId;
 
     public void CheckoutCreated(string externalId, string checkoutUrl)
     {

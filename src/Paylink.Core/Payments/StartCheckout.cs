@@ -1,23 +1,30 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Paylink.Core.Common;
 using Paylink.Core.Customers;
 using Paylink.Core.Data;
 using Paylink.Core.PaymentLinks;
 using Paylink.Core.Providers;
+using Paylink.Core.Receipts;
 
 namespace Paylink.Core.Payments;
+
+/// <summary>What the pay page knows about the customer's consent to save the payment method.</summary>
+public sealed record CheckoutConsent(bool Given, string? Ip, string? UserAgent, string Channel = "pay_page");
 
 /// <summary>
 /// Starts (or resumes) a checkout for a link at its gateway and returns the URL to send the customer
 /// to. A pending attempt younger than <see cref="ReuseWindow"/> is reused, so a double click or a
-/// back-and-forth does not open a second payment at the gateway.
+/// back-and-forth does not open a second payment at the gateway. When the gateway is unavailable
+/// (timeout, 5xx — not a decline) the merchant's next active account in order is tried, and the link's
+/// event log records the failover.
 /// </summary>
-public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, PublicUrls urls, TimeProvider clock)
+public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, PublicUrls urls, TimeProvider clock, ILogger<StartCheckout> log)
 {
     public static readonly TimeSpan ReuseWindow = TimeSpan.FromMinutes(15);
 
-    public async Task<Result<string>> HandleAsync(string code, CancellationToken ct)
+    public async Task<Result<string>> HandleAsync(string code, CheckoutConsent? consent, CancellationToken ct)
     {
         if (!Ids.IsCode(code)) return Error.NotFound("Link");
         var link = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(l => l.Code == code, ct);
@@ -25,6 +32,8 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
         var now = clock.GetUtcNow();
         if (!link.CanStartCheckout(now))
             return Error.Conflict("link_not_open", $"The link is {link.StatusAt(now).ToWire()}; it cannot be paid.");
+        if (link.SavePaymentMethod && consent is not { Given: true })
+            return Error.Validation("consent", "Tick the box to agree to saving the payment method; this payment needs it.");
 
         // Paying implies the customer saw the page (a form posted from elsewhere, a page opened before we counted).
         await OpenPayPage.RecordFirstOpenAsync(db, link, now, ct);
@@ -35,35 +44,73 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
             .OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
         if (pending is not null) return pending.CheckoutUrl!;
 
-        var account = await db.GatewayAccounts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.Id == link.GatewayAccountId, ct);
-        if (account is null) return Error.Unavailable("The link's gateway account no longer exists.");
-        var opened = accounts.Open(account);
-        if (!opened.IsSuccess) return opened.Error!;
-        var (gateway, context) = opened.Value;
-
-        // The attempt is stored before calling the gateway: a fast notification must find it.
-        var attempt = PaymentAttempt.Start(link.MerchantId, link.Id, account.Id, account.Provider, link.Amount, clock);
-        db.PaymentAttempts.Add(attempt);
-        await db.SaveChangesAsync(ct);
-
+        var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == link.MerchantId, ct);
         var customer = link.CustomerId is null ? null
             : await db.Customers.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == link.CustomerId, ct);
-        var request = new CheckoutRequest(attempt.Id, link.Id, link.Amount, link.Description, urls.PayPage(link.Code),
-            link.ExpiresAt, customer?.Email, customer?.Phone);
-        var session = await gateway.CreateCheckoutAsync(context, request, ct);
-        now = clock.GetUtcNow();
-        if (!session.IsSuccess)
+        var receipt = merchant.Fiscal.ReceiptsEnabled && link.Currency == "RUB"
+            ? ReceiptBuilder.ForPayment(merchant.Fiscal, link, customer?.Email, customer?.Phone) : null;
+        var consentJson = link.SavePaymentMethod
+            ? JsonSerializer.Serialize(new ConsentRecord(RecurringConsent.Version, now, consent!.Channel, consent.Ip, consent.UserAgent), PaylinkJson.Output)
+            : null;
+
+        var candidates = await CandidatesAsync(link, ct);
+        if (candidates.Count == 0) return Error.Unavailable("The link's gateway account no longer exists.");
+        Error? last = null;
+        GatewayAccount? previous = null;
+        foreach (var account in candidates)
         {
-            attempt.Fail(session.Error!.Message, now);
-            db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.CheckoutFailed, now,
-                JsonSerializer.Serialize(new { gateway = account.Provider, account = account.Id, error = session.Error.Code })));
+            var opened = accounts.Open(account);
+            if (!opened.IsSuccess) { last = opened.Error; continue; }
+            var (gateway, context) = opened.Value;
+            if (!Supports(gateway, link)) continue;
+
+            if (previous is not null)
+                AddEvent(link, LinkEventTypes.Failover, new { from = previous.Id, fromGateway = previous.Provider, to = account.Id, toGateway = account.Provider, reason = last?.Message });
+
+            // The attempt is stored before calling the gateway: a fast notification must find it.
+            var attempt = PaymentAttempt.Start(link.MerchantId, link.Id, account.Id, account.Provider, link.Amount, clock);
+            if (consentJson is not null) attempt.RecordConsent(consentJson);
+            db.PaymentAttempts.Add(attempt);
             await db.SaveChangesAsync(ct);
-            return session.Error;
+
+            var request = new CheckoutRequest(attempt.Id, link.Id, link.Amount, link.Description, urls.PayPage(link.Code),
+                link.ExpiresAt, customer?.Email, customer?.Phone, receipt, link.CaptureMode, link.SavePaymentMethod, link.CustomerId);
+            var session = await gateway.CreateCheckoutAsync(context, request, ct);
+            now = clock.GetUtcNow();
+            if (session.IsSuccess)
+            {
+                attempt.CheckoutCreated(session.Value.ExternalId, session.Value.RedirectUrl);
+                AddEvent(link, LinkEventTypes.CheckoutStarted, new { gateway = account.Provider, account = account.Id, attempt = attempt.Id });
+                await db.SaveChangesAsync(ct);
+                return session.Value.RedirectUrl;
+            }
+            attempt.Fail(session.Error!.Message, now);
+            AddEvent(link, LinkEventTypes.CheckoutFailed, new { gateway = account.Provider, account = account.Id, error = session.Error.Code });
+            await db.SaveChangesAsync(ct);
+            last = session.Error;
+            previous = account;
+            if (session.Error.Kind != ErrorKind.ProviderUnavailable) return session.Error;   // a decline is final; only outages fail over
+            log.LogWarning("Gateway {Provider} account {AccountId} unavailable for link {LinkId}: trying the next account", account.Provider, account.Id, link.Id);
         }
-        attempt.CheckoutCreated(session.Value.ExternalId, session.Value.RedirectUrl);
-        db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.CheckoutStarted, now,
-            JsonSerializer.Serialize(new { gateway = account.Provider, account = account.Id, attempt = attempt.Id })));
-        await db.SaveChangesAsync(ct);
-        return session.Value.RedirectUrl;
+        return last ?? Error.Unavailable("No gateway account of the merchant can take this payment.");
     }
+
+    /// <summary>The link's own account first, then the merchant's other active accounts in the merchant's order.</summary>
+    private async Task<List<GatewayAccount>> CandidatesAsync(PaymentLink link, CancellationToken ct)
+    {
+        var all = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().Where(a => a.MerchantId == link.MerchantId).ToListAsync(ct);
+        var list = new List<GatewayAccount>();
+        if (all.FirstOrDefault(a => a.Id == link.GatewayAccountId) is { IsActive: true } own) list.Add(own);
+        list.AddRange(all.Where(a => a.IsActive && a.Id != link.GatewayAccountId).OrderBy(a => a.Position).ThenBy(a => a.Id));
+        return list;
+    }
+
+    /// <summary>A fallback account must be able to do what the link needs (currency, hold, saving the method).</summary>
+    private static bool Supports(IPaymentGateway gateway, PaymentLink link) =>
+        gateway.SupportsCurrency(link.Currency)
+        && (link.CaptureMode == CaptureMode.Automatic || gateway is IGatewayHolds)
+        && (!link.SavePaymentMethod || gateway is IGatewaySavedMethods);
+
+    private void AddEvent(PaymentLink link, string type, object data) =>
+        db.LinkEvents.Add(LinkEvent.For(link, type, clock.GetUtcNow(), JsonSerializer.Serialize(data)));
 }

@@ -1,24 +1,29 @@
 using System.Text.Json.Nodes;
 using Paylink.Core.Common;
 using Paylink.Core.Payments;
+using Paylink.Core.Receipts;
 
 namespace Paylink.Core.Providers;
 
 /// <summary>
 /// An acquirer adapter. One instance serves all merchants; per-merchant credentials arrive in
-/// <see cref="GatewayContext"/>. Implementations never let SDK types out of their folder.
+/// <see cref="GatewayContext"/>. Implementations never let SDK types out of their folder. Optional
+/// abilities (refunds, holds, saved methods, state queries, credential checks, closing receipts) are
+/// separate interfaces below; callers test for them with <c>is</c> and answer a clear error otherwise.
 /// </summary>
 public interface IPaymentGateway : IProvider
 {
     /// <summary>Validates settings given by the merchant and returns them normalised (secrets in clear,
-    /// to be encrypted by the caller). Errors name the field.</summary>
+    /// to be encrypted by the caller). Errors name the field (<c>settings.xxx</c>). Every provider
+    /// accepts an optional absolute <c>baseUrl</c> overriding its API address.</summary>
     Result<JsonObject> ValidateSettings(JsonObject settings);
 
     /// <summary>Settings safe to show: secrets replaced by a mask.</summary>
     JsonObject MaskSettings(JsonObject settings);
 
     /// <summary>Creates a checkout at the gateway. Called once per attempt; the attempt id is the
-    /// idempotency key. Returns ProviderUnavailable for timeouts/5xx, ProviderDeclined for refusals.</summary>
+    /// idempotency key. Returns ProviderUnavailable for timeouts/5xx (the caller may fail over to the
+    /// next account), ProviderDeclined for refusals.</summary>
     Task<Result<CheckoutSession>> CreateCheckoutAsync(GatewayContext context, CheckoutRequest request, CancellationToken ct);
 
     /// <summary>Verifies an inbound notification (signature, token, IP or re-fetch) and translates it.
@@ -27,21 +32,107 @@ public interface IPaymentGateway : IProvider
 
     /// <summary>The body to answer an accepted notification with (T-Bank wants "OK").</summary>
     string NotificationAck => "ok";
+
+    /// <summary>Whether checkouts in this ISO 4217 currency are possible (T-Bank and YooKassa: RUB only).</summary>
+    bool SupportsCurrency(string currency) => true;
+}
+
+/// <summary>Refunds of captured money. The refund id is the idempotency key at the gateway.</summary>
+public interface IGatewayRefunds
+{
+    /// <summary>True when re-sending the same refund after an unknown outcome cannot refund twice
+    /// (the gateway deduplicates on our key).</summary>
+    bool RefundRetrySafe { get; }
+
+    Task<Result<GatewayRefund>> RefundAsync(GatewayContext context, RefundRequest request, CancellationToken ct);
+}
+
+/// <summary>Two-stage payments: the checkout only holds the money; capture takes it, void releases it.</summary>
+public interface IGatewayHolds
+{
+    Task<Result<GatewayPaymentState>> CaptureAsync(GatewayContext context, CaptureRequest request, CancellationToken ct);
+    Task<Result<GatewayPaymentState>> VoidAsync(GatewayContext context, VoidRequest request, CancellationToken ct);
+}
+
+/// <summary>Charges a payment method the customer saved (with consent) during an earlier checkout.</summary>
+public interface IGatewaySavedMethods
+{
+    Task<Result<GatewayPaymentState>> ChargeSavedMethodAsync(GatewayContext context, SavedMethodCharge request, CancellationToken ct);
+}
+
+/// <summary>Asks the gateway what it knows about one of our attempts (reconciliation, lost notifications).</summary>
+public interface IGatewayStateQuery
+{
+    Task<Result<GatewayPaymentState>> GetStateAsync(GatewayContext context, StateQuery query, CancellationToken ct);
+}
+
+/// <summary>Checks that the account's credentials work with a harmless real call.</summary>
+public interface IGatewayCredentialsCheck
+{
+    Task<Result<string>> CheckCredentialsAsync(GatewayContext context, CancellationToken ct);
+}
+
+/// <summary>Issues a settlement ("closing") receipt for a prepaid order at handover (54-FZ).</summary>
+public interface IGatewayClosingReceipts
+{
+    Task<Result<string>> SendClosingReceiptAsync(GatewayContext context, ClosingReceiptRequest request, CancellationToken ct);
 }
 
 public sealed record GatewayContext(GatewayAccount Account, JsonObject Settings, string WebhookUrl);
 
+public enum CaptureMode { Automatic, Manual }
+
+/// <summary>What a checkout asks for. <see cref="Receipt"/> is set when the merchant issues 54-FZ
+/// receipts; <see cref="SaveMethod"/> only with the customer's recorded consent.</summary>
 public sealed record CheckoutRequest(
     string AttemptId, string LinkId, Money Amount, string Description, string ReturnUrl, DateTimeOffset ExpiresAt,
-    string? CustomerEmail, string? CustomerPhone);
+    string? CustomerEmail, string? CustomerPhone,
+    FiscalReceipt? Receipt = null, CaptureMode Capture = CaptureMode.Automatic, bool SaveMethod = false,
+    string? CustomerId = null, string? Locale = null);
 
 public sealed record CheckoutSession(string ExternalId, string RedirectUrl);
 
 /// <summary>A raw inbound HTTP request as a provider needs it to verify: headers, exact body bytes, peer address.</summary>
 public sealed record InboundHttpRequest(IReadOnlyDictionary<string, string> Headers, byte[] Body, string? RemoteIp);
 
-public enum NotificationKind { Succeeded, Failed, Pending }
+/// <summary>
+/// What the gateway says happened to a payment. Failed/Pending carry no money; Authorized = held
+/// (two-stage), Succeeded = captured, Voided = hold released, Refunded = (part of) the captured money
+/// returned — <see cref="GatewayNotification.RefundedTotal"/> then says how much in total.
+/// </summary>
+public enum NotificationKind { Succeeded, Failed, Pending, Authorized, Voided, Refunded }
 
-/// <summary>A verified notification. <see cref="Reference"/> is our attempt id as echoed by the gateway.</summary>
+/// <summary>A verified notification. <see cref="Reference"/> is our attempt id as echoed by the gateway;
+/// <see cref="Amount"/> the payment's amount as the gateway reports it (authorized or captured);
+/// <see cref="SavedMethod"/> the reusable token when the customer agreed to save the method.</summary>
 public sealed record GatewayNotification(
-    string EventId, string Reference, string? ExternalPaymentId, NotificationKind Kind, Money? Amount, string? FailureReason = null);
+    string EventId, string Reference, string? ExternalPaymentId, NotificationKind Kind, Money? Amount, string? FailureReason = null,
+    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null);
+
+/// <summary>A saved payment method as the gateway identifies it (RebillId, payment_method.id, Stripe customer+method).</summary>
+public sealed record SavedMethodInfo(string Token, string? Title);
+
+/// <summary>The gateway's view of one payment, from a query or an operation's answer.</summary>
+public sealed record GatewayPaymentState(
+    string? ExternalPaymentId, NotificationKind Kind, Money? Amount, string? RawStatus, string? FailureReason = null,
+    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null);
+
+public sealed record StateQuery(string AttemptId, string? ExternalId, Money Expected);
+
+public enum GatewayRefundStatus { Succeeded, Pending }
+
+public sealed record GatewayRefund(string ExternalRefundId, GatewayRefundStatus Status);
+
+/// <summary><see cref="Captured"/> is what was captured for the payment; <see cref="AlreadyRefunded"/> what
+/// earlier refunds returned (some gateways need the remaining total).</summary>
+public sealed record RefundRequest(string RefundId, string ExternalPaymentId, Money Amount, Money Captured, long AlreadyRefunded,
+    FiscalReceipt? Receipt, string? Reason);
+
+public sealed record CaptureRequest(string OperationId, string ExternalPaymentId, Money Amount, Money Authorized, FiscalReceipt? Receipt);
+
+public sealed record VoidRequest(string OperationId, string ExternalPaymentId, Money Authorized);
+
+public sealed record SavedMethodCharge(string AttemptId, string MethodToken, Money Amount, string Description, FiscalReceipt? Receipt,
+    string? CustomerEmail, string? CustomerPhone, string CustomerId);
+
+public sealed record ClosingReceiptRequest(string OperationId, string ExternalPaymentId, FiscalReceipt Receipt);

@@ -80,6 +80,8 @@ public static class ServerSetup
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiKeyAuth>();
         api.MapPaymentLinksApi();
+        api.MapGatewayAccountsApi();
+        api.MapMoneyApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
         app.MapPaylinkProviders();

@@ -29,7 +29,9 @@ public static class PayPagesEndpoints
             PublicUrls urls, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
-            var result = await start.HandleAsync(code, ct);
+            var consentGiven = http.Request.HasFormContentType && (await http.Request.ReadFormAsync(ct))["consent"].ToString() is "on" or "yes" or "true";
+            var consent = new CheckoutConsent(consentGiven, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
+            var result = await start.HandleAsync(code, consent, ct);
             if (result.IsSuccess)
             {
                 http.Response.StatusCode = StatusCodes.Status303SeeOther;
@@ -41,6 +43,7 @@ public static class PayPagesEndpoints
             var (message, status) = result.Error!.Kind switch
             {
                 ErrorKind.Conflict => (texts.NotPayable, StatusCodes.Status409Conflict),
+                ErrorKind.Validation => (texts.ConsentRequired, StatusCodes.Status422UnprocessableEntity),
                 ErrorKind.ProviderDeclined => (texts.CheckoutFailed, StatusCodes.Status402PaymentRequired),
                 _ => (texts.CheckoutFailed, StatusCodes.Status503ServiceUnavailable),
             };

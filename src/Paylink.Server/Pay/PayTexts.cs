@@ -7,6 +7,13 @@ public sealed record PayTexts(
     string CheckoutFailed, string NotPayable, string SecureNote, string SwitchLang, string SwitchLangCode, string Quantity,
     string TooManyRequests)
 {
+    public string Consent => Lang == "en" ? Paylink.Core.Customers.RecurringConsent.TextEn : Paylink.Core.Customers.RecurringConsent.TextRu;
+    public string ConsentRequired => Lang == "en"
+        ? "Please tick the box to agree to saving your payment method: this payment needs it."
+        : "Отметьте согласие на сохранение способа оплаты: без него эту оплату провести нельзя.";
+    public string Authorized => Lang == "en" ? "The amount is held on your card; the seller will charge it later." : "Сумма заблокирована на карте; продавец спишет её позже.";
+    public string Voided => Lang == "en" ? "The hold was released." : "Блокировка суммы снята.";
+
     public static readonly PayTexts Ru = new("ru", "Оплата", "Оплатить", "Ссылка действует до", "Оплачено", "Оплачено",
         "Срок действия ссылки истёк. Попросите продавца прислать новую.", "Ссылка отменена продавцом.",
         "Платёж возвращён.", "Платёж частично возвращён.", "Итого", "Откройте на телефоне: наведите камеру на QR-код",

@@ -16,11 +16,12 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                 type: "TEXT",
                 nullable: true);
 
-            // Keep existing items: copy each link's rows into the JSON column before the table goes.
+            // Keep existing items: copy each link's rows (incl. the fiscal columns added by Gateways) into the JSON column before the table goes.
             migrationBuilder.Sql("""
                 UPDATE "PaymentLinks" SET "Items" = (
                     SELECT json_group_array(json_object('AmountMinor', i."AmountMinor", 'Name', i."Name", 'Position', i."Position",
-                        'Quantity', i."Quantity", 'ServiceId', i."ServiceId"))
+                        'Quantity', i."Quantity", 'ServiceId', i."ServiceId",
+                        'Vat', i."Vat", 'PaymentObject', i."PaymentObject", 'Measure', i."Measure"))
                     FROM (SELECT * FROM "LinkItems" WHERE "LinkId" = "PaymentLinks"."Id" ORDER BY "Position") AS i)
                 WHERE EXISTS (SELECT 1 FROM "LinkItems" WHERE "LinkId" = "PaymentLinks"."Id");
                 """);
@@ -45,7 +46,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                     AmountMinor = table.Column<long>(type: "INTEGER", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Quantity = table.Column<int>(type: "INTEGER", nullable: false),
-                    ServiceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    ServiceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Vat = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    PaymentObject = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Measure = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true)
                 },
                 constraints: table =>
                 {
