@@ -8,4 +8,6 @@ root.Subcommands.Add(MerchantsCommand.Create());
 root.Subcommands.Add(CatalogCommand.Create());
 root.Subcommands.Add(LinksCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
+root.Subcommands.Add(JobsCommand.Create());
+root.Subcommands.Add(WebhooksCommand.Create());
 return await CliApp.InvokeAsync(root, args);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Paylink.Core.Jobs;
 using Paylink.Core.Providers;
 using Paylink.Providers.Gateways.Sandbox;
 
@@ -12,6 +13,7 @@ public static class PaylinkProviders
     {
         services.AddSingleton<IPaymentGateway, SandboxGateway>();
         services.AddScoped<SandboxAcquirer>();
+        services.AddJobHandler<SandboxNotifyHandler>(SandboxNotifyHandler.JobType, SandboxNotifyHandler.Policy);
         services.AddHttpClient(SandboxAcquirer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         return services;
     }

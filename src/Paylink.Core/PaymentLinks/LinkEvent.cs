@@ -32,4 +32,5 @@ public static class LinkEventTypes
     public const string PaymentMismatch = "payment_mismatch";
     public const string Expired = "expired";
     public const string Cancelled = "cancelled";
+    public const string Refunded = "refunded";
 }
