@@ -55,7 +55,7 @@ public sealed class Job
     public static Job Create(string type, string payload, DateTimeOffset now, DateTimeOffset runAt, int maxAttempts,
         string? dedupeKey = null, int? recurEverySeconds = null, string? traceParent = null) => new()
         {
-            Type = type, Payload = payload, State = JobState.Pending, CreatedAt = now, RunAt = runAt < now ? now : runAt,
+            Type = type, Payload = payload, State = JobState.Pending, CreatedAt = now, RunAt = runAt,
             MaxAttempts = maxAttempts, DedupeKey = dedupeKey, RecurEverySeconds = recurEverySeconds, TraceParent = traceParent,
         };
 
