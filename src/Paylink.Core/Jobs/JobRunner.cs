@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,12 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
     JobSignal signal, JobMetrics metrics, IOptions<JobsOptions> options, TimeProvider clock, ILogger<JobRunner> log)
 {
     private static readonly TimeSpan StatsEvery = TimeSpan.FromSeconds(5);
+    private readonly Channel<Completion> _completions = Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _flusherLock = new();
+    private Task? _flusher;
     private long _batch;
+
+    private sealed record Completion(Job Job, string Token, TaskCompletionSource<bool> Done);
 
     public string InstanceId { get; } =
         $"{options.Value.InstanceName ?? Environment.MachineName}/{Environment.ProcessId}/{Ids.NewSecret(3)}";
@@ -27,13 +33,15 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
     {
         var o = options.Value;
         log.LogInformation("Job runner {Instance} started: concurrency {Concurrency}, poll {Poll}", InstanceId, o.Concurrency, o.PollInterval);
-        await PrepareAsync(stopping);
+        var prepared = false;
         var stats = SampleStatsAsync(stopping);
         var running = new HashSet<Task>();
+        var recordings = new HashSet<Task>();
         var failures = 0;
         while (!stopping.IsCancellationRequested)
         {
             running.RemoveWhere(t => t.IsCompleted);
+            lock (recordings) recordings.RemoveWhere(t => t.IsCompleted);
             var free = o.Concurrency - running.Count;
             // Claim in batches: wait until half the slots are free rather than claiming one job at a time.
             if (running.Count > 0 && free < Math.Max(1, o.Concurrency / 2))
@@ -46,6 +54,12 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
             try
             {
                 await using var db = dbFactory();
+                if (!prepared)
+                {
+                    // Periodic tasks get their recurring job (once per name across instances).
+                    await store.EnsurePeriodicAsync(db, stopping);
+                    prepared = true;
+                }
                 claimed = await store.ClaimAsync(db, token, free, o.LeaseDuration, stopping);
                 failures = 0;
             }
@@ -57,15 +71,18 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
             {
                 failures++;
                 metrics.RunnerError("claim");
-                var pause = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 10))));
+                var pause = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(failures, 10))));
                 log.LogError(ex, "Job runner {Instance} cannot claim jobs (failure {Failures}); retrying in {Pause}", InstanceId, failures, pause);
                 await DelayAsync(pause, stopping);
                 continue;
             }
-            foreach (var job in claimed) running.Add(ExecuteAsync(job, token, stopping));
+            foreach (var job in claimed) running.Add(ExecuteAsync(job, token, stopping, recordings));
             if (claimed.Count < free) await IdleAsync(o.PollInterval, stopping);
         }
         await Task.WhenAll(running);
+        Task[] pending;
+        lock (recordings) pending = [.. recordings];
+        await Task.WhenAll(pending);
         await stats;
         log.LogInformation("Job runner {Instance} stopped", InstanceId);
     }
@@ -103,29 +120,6 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
         return true;
     }
 
-    private async Task PrepareAsync(CancellationToken stopping)
-    {
-        for (var failures = 1; !stopping.IsCancellationRequested; failures++)
-        {
-            try
-            {
-                await using var db = dbFactory();
-                await store.EnsurePeriodicAsync(db, stopping);
-                return;
-            }
-            catch (Exception ex) when (!stopping.IsCancellationRequested)
-            {
-                metrics.RunnerError("prepare");
-                log.LogError(ex, "Job runner {Instance} cannot register periodic tasks (failure {Failures})", InstanceId, failures);
-                await DelayAsync(TimeSpan.FromSeconds(Math.Min(30, failures * 2)), stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
     private async Task SampleStatsAsync(CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
@@ -145,7 +139,9 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
         }
     }
 
-    private async Task ExecuteAsync(Job job, string token, CancellationToken stopping)
+    /// <summary>Runs one claimed job and records its outcome. With <paramref name="recordings"/>, the slot is
+    /// freed as soon as the handler returns and the (batched) recording goes on in the background, tracked there.</summary>
+    private async Task ExecuteAsync(Job job, string token, CancellationToken stopping, HashSet<Task>? recordings = null)
     {
         await Task.Yield();
         var started = clock.GetTimestamp();
@@ -189,14 +185,32 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
             }
         }
 
-        var outcome = await RecordAsync("complete", job, () => Finish(job, token, result));
-        activity?.SetTag("job.outcome", outcome);
         if (result.Outcome != JobOutcome.Done) activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+        var record = RecordOutcomeAsync(job, token, result, started);
+        if (recordings is null) await record;
+        else lock (recordings) recordings.Add(record);
+    }
+
+    private async Task RecordOutcomeAsync(Job job, string token, JobResult result, long started)
+    {
+        var outcome = await RecordAsync("complete", job, () => Finish(job, token, result));
         metrics.Finished(job.Type, outcome, clock.GetElapsedTime(started));
     }
 
     private async Task<string> Finish(Job job, string token, JobResult result)
     {
+        if (result.Outcome == JobOutcome.Done && job.RecurEverySeconds is null)
+        {
+            // Successes are written in batches by one flusher: one UPDATE for all that finished meanwhile.
+            try
+            {
+                if (await CompleteBatchedAsync(job, token)) return "succeeded";
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning("Batched completion of job {JobId} failed ({Error}); recording it alone", job.Id, ex.Message);
+            }
+        }
         await using var db = dbFactory();
         if (result.Outcome == JobOutcome.Done)
         {
@@ -217,6 +231,43 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
         }
         log.LogWarning("Job {JobId} ({Type}): the claim was lost (lease expired and taken over); outcome not recorded", job.Id, job.Type);
         return "lost";
+    }
+
+    private Task<bool> CompleteBatchedAsync(Job job, string token)
+    {
+        lock (_flusherLock) _flusher ??= Task.Run(FlushCompletionsAsync);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _completions.Writer.TryWrite(new Completion(job, token, done));
+        return done.Task;
+    }
+
+    /// <summary>Lives as long as the runner object: waits for completions, writes all that are waiting.</summary>
+    private async Task FlushCompletionsAsync()
+    {
+        var batch = new List<Completion>();
+        while (await _completions.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < 500 && _completions.Reader.TryRead(out var c)) batch.Add(c);
+            foreach (var group in batch.GroupBy(c => c.Token))
+            {
+                var items = group.ToList();
+                try
+                {
+                    await using var db = dbFactory();
+                    var held = await store.CompleteManyAsync(db, items.Select(c => c.Job.Id).ToList(), group.Key, CancellationToken.None);
+                    // All still held: done. Otherwise some lease was lost: let each be recorded alone to tell which.
+                    foreach (var c in items)
+                        if (held == items.Count) c.Done.TrySetResult(true);
+                        else c.Done.TrySetException(new InvalidOperationException("A claim in the batch was lost."));
+                }
+                catch (Exception ex)
+                {
+                    metrics.RunnerError("complete");
+                    foreach (var c in items) c.Done.TrySetException(ex);
+                }
+            }
+        }
     }
 
     private async Task<string> Release(Job job, string token)

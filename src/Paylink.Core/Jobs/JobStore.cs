@@ -19,25 +19,46 @@ public sealed record JobTypeStats(string Type, JobState State, int Count);
 public sealed class JobStore(JobRegistry registry, TimeProvider clock)
 {
     public const string PeriodicKey = "periodic";
+    private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
+    private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
 
-    /// <summary>Claims up to <paramref name="max"/> due jobs (pending and due, or running with an expired
-    /// lease) for <paramref name="token"/>, oldest due first. Each claim counts as an attempt.</summary>
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due pending jobs for <paramref name="token"/>, earliest due first.
+    /// Each claim counts as an attempt. Running jobs whose lease ran out are first put back to pending
+    /// (<see cref="RecoverExpiredAsync"/>, at most once a second per instance), so the claim itself is a
+    /// plain range scan of the (State, RunAt) index.
+    /// </summary>
     public async Task<List<Job>> ClaimAsync(AppDbContext db, string token, int max, TimeSpan lease, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        if (now >= _nextRecovery)
+        {
+            _nextRecovery = now + RecoveryInterval;
+            await RecoverExpiredAsync(db, ct);
+        }
         var until = now + lease;
         var lockClause = db.IsSqlite ? "" : "FOR UPDATE SKIP LOCKED";
         var sql = $"""
             UPDATE "Jobs" SET "State" = 'Running', "LockedBy" = {"{0}"}, "LockedUntil" = {"{1}"}, "StartedAt" = {"{2}"}, "Attempts" = "Attempts" + 1
             WHERE "Id" IN (
                 SELECT "Id" FROM "Jobs"
-                WHERE ("State" = 'Pending' AND "RunAt" <= {"{2}"}) OR ("State" = 'Running' AND "LockedUntil" <= {"{2}"})
-                ORDER BY "RunAt", "Id"
+                WHERE "State" = 'Pending' AND "RunAt" <= {"{2}"}
+                ORDER BY "RunAt"
                 LIMIT {"{3}"}
                 {lockClause})
             RETURNING *
             """;
         return await db.Jobs.FromSqlRaw(sql, token, db.DbTime(until), db.DbTime(now), max).AsNoTracking().ToListAsync(ct);
+    }
+
+    /// <summary>Puts running jobs whose lease has ended back to pending, due at once (their holder is presumed
+    /// dead; the attempt stays counted). Conditional, so two instances recovering at once do it once.</summary>
+    public Task<int> RecoverExpiredAsync(AppDbContext db, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return db.Jobs.Where(j => j.State == JobState.Running && j.LockedUntil <= now).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.State, JobState.Pending).SetProperty(j => j.RunAt, now)
+            .SetProperty(j => j.LockedBy, (string?)null).SetProperty(j => j.LockedUntil, (DateTimeOffset?)null), ct);
     }
 
     /// <summary>Claims one pending job now, due or not (to run it right away); null when it is not pending.</summary>
@@ -63,6 +84,17 @@ public sealed class JobStore(JobRegistry registry, TimeProvider clock)
         return await q.ExecuteUpdateAsync(s => s
             .SetProperty(j => j.State, JobState.Succeeded).SetProperty(j => j.CompletedAt, now)
             .SetProperty(j => j.LockedBy, (string?)null).SetProperty(j => j.LockedUntil, (DateTimeOffset?)null), ct) == 1;
+    }
+
+    /// <summary>Records success of several one-off (not recurring) jobs claimed under one token in one
+    /// statement. Returns how many were still held (the rest lost their lease).</summary>
+    public async Task<int> CompleteManyAsync(AppDbContext db, IReadOnlyCollection<long> ids, string token, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return await db.Jobs.Where(j => ids.Contains(j.Id) && j.LockedBy == token && j.State == JobState.Running && j.RecurEverySeconds == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.State, JobState.Succeeded).SetProperty(j => j.CompletedAt, now)
+                .SetProperty(j => j.LockedBy, (string?)null).SetProperty(j => j.LockedUntil, (DateTimeOffset?)null), ct);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed class JobsOptions : IValidatableObject
 
     /// <summary>Jobs one instance runs at the same time.</summary>
     [Range(1, 256)]
-    public int Concurrency { get; set; } = 16;
+    public int Concurrency { get; set; } = 32;
 
     /// <summary>How long a claim holds a job. A job whose holder died is claimed again after this.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paylink.Core.Data;
 using Paylink.Core.Jobs;
 using Paylink.IntegrationTests.Infrastructure;
@@ -66,7 +67,7 @@ public static class JobTestKit
 
     public static void AddTestHandlers(IServiceCollection s)
     {
-        s.AddSingleton<TestJobLog>();
+        s.TryAddSingleton<TestJobLog>();
         s.AddJobHandler<EffectHandler>(EffectHandler.Type);
         s.AddJobHandler<FlakyHandler>(FlakyHandler.Type, FastPolicy);
         s.AddJobHandler<PermanentFailureHandler>(PermanentFailureHandler.Type, FastPolicy);
