@@ -32,6 +32,8 @@ public static class CliApp
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(LinksCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(WebhooksCommand.Create());
         root.Subcommands.Add(ReconcileCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(AnalyzeEvalCommand.Create());

@@ -1,16 +1,19 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Paylink.Core.Catalog;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
+using Paylink.Core.Jobs;
 using Paylink.Core.Merchants;
 using Paylink.Core.PaymentLinks;
 using Paylink.Core.Payments;
 using Paylink.Core.Providers;
+using Paylink.Core.Webhooks;
 
 namespace Paylink.Core;
 
@@ -30,6 +33,8 @@ public static class PaylinkCore
         services.AddOptions<DatabaseOptions>().Bind(config.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LinkOptions>().Bind(config.GetSection(LinkOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(config.GetSection(DemoOptions.Section));
+        services.AddOptions<JobsOptions>().Bind(config.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhooksOptions>().Bind(config.GetSection(WebhooksOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
@@ -41,8 +46,11 @@ public static class PaylinkCore
         config.GetSection(DatabaseOptions.Section).Bind(db);
         AddDatabase(services, db, dataDir);
 
-        var keysDir = Directory.CreateDirectory(Path.Combine(dataDir, "keys"));
-        services.AddDataProtection().SetApplicationName("Paylink").PersistKeysToFileSystem(keysDir);
+        // Several instances share one PostgreSQL database, so they share the key ring there; a SQLite
+        // install is one process with its keys beside the database file.
+        var dataProtection = services.AddDataProtection().SetApplicationName("Paylink");
+        if (db.EffectiveProvider == "postgres") dataProtection.PersistKeysToDbContext<PostgresAppDbContext>();
+        else dataProtection.PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(dataDir, "keys")));
         services.AddSingleton<SecretProtector>();
         services.AddSingleton(typeof(ProviderRegistry<>));
 
@@ -73,7 +81,48 @@ public static class PaylinkCore
         services.AddScoped<ReconciliationReport>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Migrator>();
+        services.AddScoped<CreateWebhookEndpoint>();
+        services.AddScoped<ManageWebhookEndpoints>();
+        services.AddScoped<RedeliverWebhook>();
+        AddJobs(services, config);
         return services;
+    }
+
+    private static void AddJobs(IServiceCollection services, IConfiguration config)
+    {
+        var jobs = new JobsOptions();
+        config.GetSection(JobsOptions.Section).Bind(jobs);
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<JobRegistry>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<IJobQueue, JobQueue>();
+        services.AddSingleton<JobMetrics>();
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<WebhookMetrics>();
+        // Order matters: webhook emission adds jobs that the signal interceptor must then see.
+        services.AddSingleton<IInterceptor, DbTelemetryInterceptor>();
+        services.AddSingleton<IInterceptor, WebhookEventsInterceptor>();
+        services.AddSingleton<IInterceptor, JobSignalInterceptor>();
+
+        services.AddJobHandler<DeliverWebhook>(DeliverWebhook.JobType, DeliverWebhook.Policy);
+        services.AddHttpClient(DeliverWebhook.HttpClientName, (sp, c) =>
+            {
+                c.Timeout = sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.Timeout;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectCallback = NetworkGuard.ConnectCallback(sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.AllowPrivateNetworks),
+            })
+            // Endpoint URLs may carry the merchant's own tokens: the handler logs ids and host only.
+            .RemoveAllLoggers();
+
+        services.AddPeriodicTask<ExpirePaymentLinks>(ExpirePaymentLinks.Name, jobs.LinkExpiryInterval);
+        services.AddPeriodicTask<PurgeIdempotencyRecords>(PurgeIdempotencyRecords.Name, jobs.PurgeInterval);
+        services.AddPeriodicTask<PurgeSucceededJobs>(PurgeSucceededJobs.Name, jobs.PurgeInterval);
     }
 
     private static void AddDatabase(IServiceCollection services, DatabaseOptions db, string dataDir)
@@ -82,7 +131,8 @@ public static class PaylinkCore
         {
             var cs = db.ConnectionString ?? throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
                 ["Database:ConnectionString is required when Database:Provider is 'postgres'."]);
-            services.AddPooledDbContextFactory<PostgresAppDbContext>(o => o.UseNpgsql(cs));
+            services.AddPooledDbContextFactory<PostgresAppDbContext>((sp, o) => o.UseNpgsql(cs).AddInterceptors(sp.GetServices<IInterceptor>()));
+            services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext());
             services.AddScoped<AppDbContext>(sp => WithScope(sp, sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext()));
             services.AddSingleton<Func<AppDbContext>>(sp => () => sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext());
         }
@@ -99,9 +149,10 @@ public static class PaylinkCore
                     DefaultTimeout = 30,
                 }.ToString();
             }
-            // One gate per database file and process: every context of this container shares it.
+            // One write gate per database file and process: every context of this container shares it.
             var gate = new SqliteWriteGate();
-            services.AddPooledDbContextFactory<SqliteAppDbContext>(o => o.UseSqlite(cs).AddInterceptors(SqlitePragmas.Instance, gate));
+            services.AddPooledDbContextFactory<SqliteAppDbContext>((sp, o) =>
+                o.UseSqlite(cs).AddInterceptors(SqlitePragmas.Instance, gate).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<AppDbContext>(sp => WithScope(sp, sp.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext()));
             services.AddSingleton<Func<AppDbContext>>(sp => () => sp.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext());
         }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Paylink.Core.Jobs;
 using Paylink.Core.Providers;
 using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
@@ -16,6 +17,7 @@ public static class PaylinkProviders
     {
         services.AddSingleton<IPaymentGateway, SandboxGateway>();
         services.AddScoped<SandboxAcquirer>();
+        services.AddJobHandler<SandboxNotifyHandler>(SandboxNotifyHandler.JobType, SandboxNotifyHandler.Policy);
         services.AddHttpClient(SandboxAcquirer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
 
         services.AddOptions<GatewayHttpOptions>().BindConfiguration(GatewayHttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();

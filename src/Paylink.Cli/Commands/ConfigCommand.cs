@@ -25,6 +25,8 @@ public static class ConfigCommand
             Validate<PaylinkOptions>();
             Validate<DatabaseOptions>();
             Validate<LinkOptions>();
+            Validate<Paylink.Core.Jobs.JobsOptions>();
+            Validate<Paylink.Core.Webhooks.WebhooksOptions>();
             if (failures.Count == 0 && pr.GetValue(connect))
             {
                 try

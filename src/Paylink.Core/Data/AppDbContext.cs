@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Catalog;
 using Paylink.Core.Common;
 using Paylink.Core.Customers;
+using Paylink.Core.Jobs;
 using Paylink.Core.Merchants;
 using Paylink.Core.Orders;
 using Paylink.Core.PaymentLinks;
@@ -16,7 +18,7 @@ namespace Paylink.Core.Data;
 /// merchant-owned entity has a query filter on <see cref="MerchantScope"/>: with a merchant in scope
 /// (an API request), rows of other merchants are invisible.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>Set when the context is handed out; null means system access (CLI, jobs, pay pages).</summary>
     public MerchantScope? Scope { get; set; }
@@ -38,6 +40,17 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<SavedPaymentMethod> SavedPaymentMethods => Set<SavedPaymentMethod>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    /// <summary>ASP.NET Data Protection keys, shared by all instances when the provider is PostgreSQL.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Jobs were saved inside a transaction not yet committed (see <see cref="JobSignalInterceptor"/>).</summary>
+    internal bool JobsAwaitingCommit { get; set; }
+
+    /// <summary>A time as a raw SQL parameter: PostgreSQL takes it as is, SQLite in its stored integer encoding.</summary>
+    public virtual object DbTime(DateTimeOffset value) => value;
 
     /// <summary>True when the provider is SQLite (single writer; no row locks).</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
@@ -265,6 +278,47 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(x => x.CreatedAt);
         });
 
+        b.Entity<Job>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Type).HasMaxLength(100);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.LastError).HasMaxLength(Job.MaxErrorLength);
+            e.Property(x => x.LockedBy).HasMaxLength(160);
+            e.Property(x => x.DedupeKey).HasMaxLength(200);
+            e.Property(x => x.TraceParent).HasMaxLength(60);
+            // The claim looks for pending jobs by due time and for running jobs whose lease ran out.
+            e.HasIndex(x => new { x.State, x.RunAt });
+            e.HasIndex(x => x.LockedUntil);
+            e.HasIndex(x => new { x.Type, x.DedupeKey }).IsUnique();
+        });
+        b.Entity<WebhookEndpoint>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Url).HasMaxLength(WebhookEndpoint.MaxUrlLength);
+            e.Property(x => x.Events).HasMaxLength(300);
+            e.Property(x => x.DisabledReason).HasMaxLength(200);
+            e.Ignore(x => x.EventList);
+            e.HasIndex(x => new { x.MerchantId, x.Enabled });
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<WebhookDelivery>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.EndpointId).HasMaxLength(40);
+            e.Property(x => x.EventType).HasMaxLength(40);
+            e.Property(x => x.EventId).HasMaxLength(40);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.LastError).HasMaxLength(500);
+            e.Property(x => x.LastResponseBody).HasMaxLength(WebhookDelivery.MaxResponseBody * 4);
+            e.HasIndex(x => new { x.EndpointId, x.Id });
+            e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         ApplyMerchantFilters(b);
     }
 
@@ -281,6 +335,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         b.Entity<GatewayAccount>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<Refund>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<SavedPaymentMethod>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<WebhookEndpoint>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<WebhookDelivery>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
     private static LinkStatus ParseStatus(string s) =>

@@ -6,6 +6,10 @@ namespace Paylink.Core.Data;
 
 public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
 {
+    private static readonly DateTimeOffsetToBinaryConverter TimeConverter = new();
+
+    public override object DbTime(DateTimeOffset value) => TimeConverter.ConvertToProvider(value)!;
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // SQLite has no timestamp type; EF stores DateTimeOffset as text and cannot order or compare it.

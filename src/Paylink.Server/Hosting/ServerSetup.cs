@@ -1,9 +1,11 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Paylink.Core;
 using Paylink.Core.Common;
@@ -19,6 +21,8 @@ namespace Paylink.Server.Hosting;
 /// <summary>The server's composition root, kept out of Program.cs.</summary>
 public static class ServerSetup
 {
+    public const string ReadyTag = "ready";
+
     public static WebApplicationBuilder AddPaylinkServer(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddEnvironmentVariables("PAYLINK_");
@@ -45,7 +49,11 @@ public static class ServerSetup
             doc.Info.Description = "Payment links for chats. Amounts are integers in minor units (kopecks). Auth: Authorization: Bearer <API key>.";
             return Task.CompletedTask;
         }));
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<JobBacklogHealthCheck>("jobs", tags: [ReadyTag]);
+        services.AddHostedService<JobRunnerService>();
+        builder.AddPaylinkTelemetry();
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         services.AddRateLimiter(o =>
         {
@@ -74,7 +82,11 @@ public static class ServerSetup
         app.UseStatusCodePages();
         app.UseRateLimiter();
 
-        app.MapHealthChecks("/healthz");
+        // Liveness: the process answers (no dependencies, so a database outage does not restart every
+        // instance). Readiness: the database answers and the job backlog is not stuck.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealthAsync });
+        app.MapPaylinkTelemetry();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/", () => Results.Redirect("/healthz")).ExcludeFromDescription();
 
@@ -82,6 +94,7 @@ public static class ServerSetup
         api.MapPaymentLinksApi();
         api.MapGatewayAccountsApi();
         api.MapMoneyApi();
+        api.MapWebhookEndpointsApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
         app.MapPaylinkProviders();
@@ -103,6 +116,16 @@ public static class ServerSetup
             if (demo is { } d)
                 app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, d.MerchantId, d.ApiKey));
         }
+    }
+
+    private static Task WriteHealthAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json; charset=utf-8";
+        return http.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        }, PaylinkJson.Output));
     }
 
     private static void DetectPublicUrl(WebApplication app)

@@ -27,6 +27,9 @@ public class PaylinkHost(Db kind) : IAsyncLifetime
     /// <summary>Extra settings a subclass wants (e.g. a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>Extra test services a subclass wants (log capture, fault injection).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(kind);
@@ -40,6 +43,7 @@ public class PaylinkHost(Db kind) : IAsyncLifetime
             {
                 s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
                 s.AddHttpClient(SandboxAcquirer.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Factory.Server.CreateHandler());
+                ConfigureServices(s);
             });
         });
         _ = Factory.Server;   // start now, so migrations run before the first test

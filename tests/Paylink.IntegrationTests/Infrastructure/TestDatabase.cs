@@ -71,15 +71,19 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>Core + Providers services on this database, as the CLI composes them.</summary>
-    public ServiceProvider BuildServices(TimeProvider? clock = null)
+    public ServiceProvider BuildServices(TimeProvider? clock = null, Action<IServiceCollection>? configure = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        var all = Settings;
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
+        var config = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
         services.AddLogging();
         services.AddPaylinkCore(config);
         services.AddPaylinkProviders();
         if (clock is not null) services.AddSingleton(clock);
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 

@@ -28,7 +28,7 @@ public static class SandboxEndpoints
                 return Results.Problem($"outcome must be 'success' or 'decline', got '{Trunc(outcome)}'.", statusCode: 400);
             var c = await acquirer.CompleteAsync(id, outcome == "success", ct);
             if (c is null) return Html(NotFoundPage(), StatusCodes.Status404NotFound);
-            if (c.NotifiedAt is null) return Html(CheckoutPage(c), StatusCodes.Status502BadGateway);
+            // Back to the shop whether or not the shop has heard yet: an undelivered notification is retried.
             return new SeeOther(c.ReturnUrl);
         }).DisableAntiforgery().ExcludeFromDescription();
     }
@@ -67,9 +67,9 @@ public static class SandboxEndpoints
                 var ok = c.Status == SandboxCheckoutStatus.Succeeded;
                 body.Append("<p class=").Append(ok ? "ok>Оплата прошла" : "err>Оплата отклонена").Append("</p>");
                 if (c.NotifiedAt is null)
-                    body.Append("<p class=err>Магазин пока не получил уведомление. </p><form method=post><input type=hidden name=outcome value=")
-                        .Append(ok ? "success" : "decline").Append("><button>Отправить уведомление ещё раз</button></form>");
-                else body.Append("<p><a href=\"").Append(e.Encode(c.ReturnUrl)).Append("\">Вернуться в магазин</a></p>");
+                    body.Append("<p class=muted>Магазин ещё не получил уведомление; мы повторим отправку автоматически.</p><form method=post><input type=hidden name=outcome value=")
+                        .Append(ok ? "success" : "decline").Append("><button>Отправить уведомление сейчас</button></form>");
+                body.Append("<p><a href=\"").Append(e.Encode(c.ReturnUrl)).Append("\">Вернуться в магазин</a></p>");
                 break;
         }
         return Page("Оплата · песочница", body.ToString());
