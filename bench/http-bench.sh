@@ -2,7 +2,7 @@
 # HTTP benchmarks for payment links with wrk, as ratios to a minimal ASP.NET Core "hello" endpoint
 # measured in the same run (these machines are noisy: the ratio is what to compare across runs).
 #   bench/http-bench.sh [sqlite|postgres|both]   (default both; needs wrk and, for postgres, PostgreSQL)
-# Each round: hello GET, pay page GET, hello GET, POST /api/v1/links; 64 connections, 2 threads.
+# Each round: hello GET, pay page GET (200 links in rotation), hello GET, POST /api/v1/links; 64 connections, 2 threads.
 # Prints medians over ROUNDS rounds (default 3) and writes them to bench/results/http-<date>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,10 +65,17 @@ bench_db() {
   local spid=$!
   wait_up "http://127.0.0.1:$port/healthz"
   local key; key=$(cat "$data/demo-api-key.txt")
-  local code
-  code=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/links" -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
-    -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием","items":[{"name":"Маникюр","quantity":1,"amount":250000}]}' \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
+  # 200 distinct links, read in rotation: a pay page is opened a few times per link, so one hot code would flatter caches.
+  local codes=()
+  for _ in $(seq 200); do
+    codes+=("$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/links" -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
+      -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием","items":[{"name":"Маникюр","quantity":1,"amount":250000}]}' \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')")
+  done
+  { echo "local codes = {"; printf '"%s",\n' "${codes[@]}"; echo "}"
+    echo 'local i = 0'
+    echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/p/" .. codes[i]) end'; } >"$work/page.lua"
+  for c in "${codes[@]}"; do curl -fs -o /dev/null "http://127.0.0.1:$port/p/$c"; done   # first opens are writes; measure reads
   cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
@@ -77,12 +84,12 @@ wrk.headers["Authorization"] = "Bearer $key"
 LUA
   # warm-up (JIT, pools)
   wrk -t2 -c64 -d3s http://127.0.0.1:5091/ >/dev/null
-  wrk -t2 -c64 -d3s "http://127.0.0.1:$port/p/$code" >/dev/null
+  wrk -t2 -c64 -d3s -s "$work/page.lua" "http://127.0.0.1:$port/" >/dev/null
   wrk -t2 -c64 -d3s -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/links" >/dev/null
   : >"$work/$db.tsv"
   for r in $(seq "$ROUNDS"); do
     read -r h1 _ < <(run_wrk http://127.0.0.1:5091/)
-    read -r pr pp < <(run_wrk "http://127.0.0.1:$port/p/$code")
+    read -r pr pp < <(run_wrk -s "$work/page.lua" "http://127.0.0.1:$port/")
     read -r h2 _ < <(run_wrk http://127.0.0.1:5091/)
     read -r cr cp < <(run_wrk -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/links")
     echo "round $r [$db]: hello $h1/$h2, pay page $pr (p99 $pp ms), create $cr (p99 $cp ms)" >&2

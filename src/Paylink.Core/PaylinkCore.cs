@@ -123,6 +123,8 @@ public static class PaylinkCore
         services.AddPeriodicTask<ExpirePaymentLinks>(ExpirePaymentLinks.Name, jobs.LinkExpiryInterval);
         services.AddPeriodicTask<PurgeIdempotencyRecords>(PurgeIdempotencyRecords.Name, jobs.PurgeInterval);
         services.AddPeriodicTask<PurgeSucceededJobs>(PurgeSucceededJobs.Name, jobs.PurgeInterval);
+        services.AddPeriodicTask<ReconcilePaymentsTask>(ReconcilePaymentsTask.Name, jobs.ReconcileInterval);
+        services.AddPeriodicTask<ReconciliationReportTask>(ReconciliationReportTask.Name, jobs.ReconciliationReportInterval);
     }
 
     private static void AddDatabase(IServiceCollection services, DatabaseOptions db, string dataDir)

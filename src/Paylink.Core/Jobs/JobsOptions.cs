@@ -37,6 +37,12 @@ public sealed class JobsOptions : IValidatableObject
     /// <summary>How often the retention purges run.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How often payments stuck in checkout or missing a notification are re-checked at their gateway.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the reconciliation report (our records vs the gateway's, last 24 h) is built and mismatches alerted.</summary>
+    public TimeSpan ReconciliationReportInterval { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Readiness turns unhealthy when the oldest due job has waited longer than this.</summary>
     public TimeSpan BacklogUnhealthyAfter { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -53,7 +59,8 @@ public sealed class JobsOptions : IValidatableObject
         if (HandlerTimeout <= TimeSpan.Zero || HandlerTimeout >= LeaseDuration)
             yield return new ValidationResult("Jobs:HandlerTimeout must be positive and shorter than Jobs:LeaseDuration.", [nameof(HandlerTimeout)]);
         foreach (var (name, value) in new[] { (nameof(SucceededRetention), SucceededRetention), (nameof(IdempotencyRetention), IdempotencyRetention),
-                     (nameof(LinkExpiryInterval), LinkExpiryInterval), (nameof(PurgeInterval), PurgeInterval), (nameof(BacklogUnhealthyAfter), BacklogUnhealthyAfter) })
+                     (nameof(LinkExpiryInterval), LinkExpiryInterval), (nameof(PurgeInterval), PurgeInterval), (nameof(ReconcileInterval), ReconcileInterval),
+                     (nameof(ReconciliationReportInterval), ReconciliationReportInterval), (nameof(BacklogUnhealthyAfter), BacklogUnhealthyAfter) })
             if (value < TimeSpan.FromSeconds(1)) yield return new ValidationResult($"Jobs:{name} must be at least 1 second.", [name]);
     }
 }
