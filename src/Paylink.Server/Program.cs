@@ -1,6 +1,7 @@
 using Paylink.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json ships beside the binary; data (./data) stays relative to where Paylink is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddPaylinkServer();
 var app = builder.Build();
 app.UsePaylinkServer();
