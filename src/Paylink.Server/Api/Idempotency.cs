@@ -15,7 +15,15 @@ public sealed class Idempotency(AppDbContext db, TimeProvider clock)
     public const string Header = "Idempotency-Key";
     private const int MaxRetries = 2;
 
-    public sealed record Answer(int Status, string Json);
+    public sealed record Answer(int Status, string Json)
+    {
+        /// <summary>An error as the problem-details answer an endpoint would give (stored only if 2xx, replayed as is).</summary>
+        public static Answer Problem(Error error, int? status = null)
+        {
+            var code = status ?? Problems.StatusOf(error.Kind);
+            return new(code, System.Text.Json.JsonSerializer.Serialize(Problems.Body(error, code), PaylinkJson.Output));
+        }
+    }
 
     /// <summary>Reads and checks the header: null when absent, an error when malformed.</summary>
     public static (string? Key, Error? Error) KeyOf(HttpRequest request)
@@ -64,11 +72,7 @@ public sealed class Idempotency(AppDbContext db, TimeProvider clock)
         var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.MerchantId == merchantId && r.Key == key, ct);
         if (record is null) return null;
         if (record.Operation != operation || record.RequestHash != hash)
-            return new Answer(StatusCodes.Status409Conflict, ConflictJson);
+            return Answer.Problem(Error.Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different request body."));
         return new Answer(record.StatusCode, record.ResponseBody);
     }
-
-    private static readonly string ConflictJson = System.Text.Json.JsonSerializer.Serialize(Problems.Body(
-        Error.Conflict("idempotency_key_reused", "This Idempotency-Key was already used with a different request body."),
-        StatusCodes.Status409Conflict), PaylinkJson.Output);
 }

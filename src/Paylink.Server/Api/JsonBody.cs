@@ -24,15 +24,8 @@ public static class JsonBody
     {
         if (request.ContentType is not { } ctype || !ctype.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return (null, [], Error.Validation("body", "Content-Type must be application/json."));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes) return (null, [], Error.Validation("body", $"Body must be at most {MaxBytes} bytes."));
-            buffer.Write(chunk, 0, read);
-        }
-        var raw = buffer.ToArray();
+        var raw = await RequestBodies.ReadLimitedAsync(request, MaxBytes, ct);
+        if (raw is null) return (null, [], Error.Validation("body", $"Body must be at most {MaxBytes} bytes."));
         if (raw.Length == 0) return (null, raw, Error.Validation("body", "Body is empty; send a JSON object."));
         try
         {

@@ -30,7 +30,7 @@ public static class MoneyApi
                 var reserved = await refunds.ReserveAsync(id, body!, ct);
                 return reserved.IsSuccess
                     ? new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(RefundView.From(reserved.Value), Json))
-                    : new Idempotency.Answer(Problems.StatusOf(reserved.Error!.Kind), JsonSerializer.Serialize(Problems.Body(reserved.Error, Problems.StatusOf(reserved.Error.Kind)), Json));
+                    : Idempotency.Answer.Problem(reserved.Error!);
             }, ct);
             if (answer.Status != StatusCodes.Status201Created)
                 return Results.Text(answer.Json, "application/problem+json", System.Text.Encoding.UTF8, answer.Status);
@@ -91,7 +91,7 @@ public static class MoneyApi
                 var prepared = await charge.PrepareAsync(scope.MerchantId!, id, body!, ct);
                 return prepared.IsSuccess
                     ? new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(new { linkId = prepared.Value.Link.Id, attemptId = prepared.Value.Attempt.Id }, Json))
-                    : new Idempotency.Answer(Problems.StatusOf(prepared.Error!.Kind), JsonSerializer.Serialize(Problems.Body(prepared.Error, Problems.StatusOf(prepared.Error.Kind)), Json));
+                    : Idempotency.Answer.Problem(prepared.Error!);
             }, ct);
             if (answer.Status != StatusCodes.Status201Created)
                 return Results.Text(answer.Json, "application/problem+json", System.Text.Encoding.UTF8, answer.Status);

@@ -65,9 +65,9 @@ public static class PaymentLinksApi
         var merchantId = scope.MerchantId!;
         var answer = await idempotency.RunAsync(merchantId, key, "links.create", raw, async () =>
         {
-            if (error is not null) return ProblemAnswer(StatusCodes.Status400BadRequest, error);
+            if (error is not null) return Idempotency.Answer.Problem(error, StatusCodes.Status400BadRequest);
             var result = await handler.HandleAsync(merchantId, body!, ct);
-            if (!result.IsSuccess) return ProblemAnswer(Problems.StatusOf(result.Error!.Kind), result.Error!);
+            if (!result.IsSuccess) return Idempotency.Answer.Problem(result.Error!);
             var view = LinkView.From(result.Value, urls, clock.GetUtcNow());
             return new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(view, ResponseJson));
         }, ct);
@@ -76,7 +76,4 @@ public static class PaymentLinksApi
         var contentType = answer.Status >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
         return Results.Text(answer.Json, contentType, System.Text.Encoding.UTF8, answer.Status);
     }
-
-    private static Idempotency.Answer ProblemAnswer(int status, Error error) =>
-        new(status, JsonSerializer.Serialize(Problems.Body(error, status), ResponseJson));
 }

@@ -16,7 +16,7 @@ public static class GatewayWebhooksEndpoints
             ProviderRegistry<IPaymentGateway> gateways, ApplyGatewayNotification apply, CancellationToken ct) =>
         {
             if (!gateways.TryGet(provider, out _)) return Problems.From(Error.NotFound($"Provider '{provider}'"));
-            var body = await ReadBodyAsync(http.Request, ct);
+            var body = await RequestBodies.ReadLimitedAsync(http.Request, MaxBodyBytes, ct);
             if (body is null) return Problems.From(Error.Validation("body", $"Notification body must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge);
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var request = new InboundHttpRequest(headers, body, http.Connection.RemoteIpAddress?.ToString());
@@ -25,18 +25,5 @@ public static class GatewayWebhooksEndpoints
                 return result.Error!.Kind == ErrorKind.Validation ? Problems.BadRequest(result.Error) : Problems.From(result.Error);
             return Results.Text(result.Value.Ack, "text/plain; charset=utf-8");
         }).DisableAntiforgery().ExcludeFromDescription();
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var ms = new MemoryStream();
-        var buffer = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
-        {
-            if (ms.Length + read > MaxBodyBytes) return null;
-            ms.Write(buffer, 0, read);
-        }
-        return ms.ToArray();
     }
 }
