@@ -99,11 +99,12 @@ public static class PaylinkCore
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<WebhookMetrics>();
-        // Order matters: webhook emission adds jobs that the signal interceptor must then see.
+        // Order matters: link-event reactions add jobs that the signal interceptor must then see.
         services.AddSingleton<IInterceptor, DbTelemetryInterceptor>();
-        services.AddSingleton<IInterceptor, WebhookEventsInterceptor>();
+        services.AddSingleton<IInterceptor, LinkEventsInterceptor>();
         services.AddSingleton<IInterceptor, JobSignalInterceptor>();
 
+        services.AddLinkEventReaction<WebhookEventsReaction>();
         services.AddJobHandler<DeliverWebhook>(DeliverWebhook.JobType, DeliverWebhook.Policy);
         services.AddHttpClient(DeliverWebhook.HttpClientName, (sp, c) =>
             {

@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
 using Paylink.Core.Jobs;
@@ -11,35 +9,16 @@ using Paylink.Core.Payments;
 namespace Paylink.Core.Webhooks;
 
 /// <summary>
-/// Emits merchant webhooks where link events are written: when a SaveChanges adds a
-/// <see cref="LinkEvent"/> that has a webhook event (<see cref="WebhookEventTypes.ForLinkEvent"/>), one
-/// <see cref="WebhookDelivery"/> and one <c>webhook.deliver</c> job per enabled, subscribed endpoint are
-/// added to the same SaveChanges, so the event and its deliveries commit (or roll back) together. Every
-/// writer of link events gets this without a call of its own.
+/// Emits merchant webhooks where link events are written: for each added <see cref="LinkEvent"/> that
+/// has a webhook event (<see cref="WebhookEventTypes.ForLinkEvent"/>), one <see cref="WebhookDelivery"/>
+/// and one <c>webhook.deliver</c> job per enabled, subscribed endpoint join the same SaveChanges, so the
+/// event and its deliveries commit (or roll back) together.
 /// </summary>
-public sealed class WebhookEventsInterceptor(IJobQueue jobs, PublicUrls urls, TimeProvider clock) : SaveChangesInterceptor
+public sealed class WebhookEventsReaction(IJobQueue jobs, PublicUrls urls, TimeProvider clock) : ILinkEventReaction
 {
-    // A SaveChanges that failed may be called again on the same context: emit once per link event.
-    private static readonly ConditionalWeakTable<LinkEvent, object> Emitted = new();
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    public async ValueTask ReactAsync(AppDbContext db, IReadOnlyList<LinkEvent> added, bool sync, CancellationToken ct)
     {
-        if (eventData.Context is AppDbContext db) EmitAsync(db, sync: true, CancellationToken.None).GetAwaiter().GetResult();
-        return result;
-    }
-
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is AppDbContext db) await EmitAsync(db, sync: false, cancellationToken);
-        return result;
-    }
-
-    private async Task EmitAsync(AppDbContext db, bool sync, CancellationToken ct)
-    {
-        var events = db.ChangeTracker.Entries<LinkEvent>()
-            .Where(e => e.State == EntityState.Added && WebhookEventTypes.ForLinkEvent(e.Entity.Type) is not null && !Emitted.TryGetValue(e.Entity, out _))
-            .Select(e => e.Entity).ToList();
+        var events = added.Where(e => WebhookEventTypes.ForLinkEvent(e.Type) is not null).ToList();
         if (events.Count == 0) return;
         var now = clock.GetUtcNow();
         foreach (var byMerchant in events.GroupBy(e => e.MerchantId))
@@ -49,7 +28,6 @@ public sealed class WebhookEventsInterceptor(IJobQueue jobs, PublicUrls urls, Ti
             var endpoints = sync ? q.ToList() : await q.ToListAsync(ct);
             foreach (var linkEvent in byMerchant)
             {
-                Emitted.AddOrUpdate(linkEvent, new object());
                 var type = WebhookEventTypes.ForLinkEvent(linkEvent.Type)!;
                 var subscribed = endpoints.Where(x => x.Subscribes(type)).ToList();
                 if (subscribed.Count == 0) continue;
@@ -68,7 +46,8 @@ public sealed class WebhookEventsInterceptor(IJobQueue jobs, PublicUrls urls, Ti
         }
     }
 
-    private static async Task<PaymentLink?> FindLinkAsync(AppDbContext db, string linkId, bool sync, CancellationToken ct)
+    /// <summary>The link as this context sees it: the tracked (possibly just changed) instance first.</summary>
+    public static async Task<PaymentLink?> FindLinkAsync(AppDbContext db, string linkId, bool sync, CancellationToken ct)
     {
         var tracked = db.ChangeTracker.Entries<PaymentLink>().FirstOrDefault(e => e.Entity.Id == linkId)?.Entity;
         if (tracked is not null) return tracked;
