@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using Paylink.Core.Common;
+
+namespace Paylink.Core.Providers;
+
+/// <summary>
+/// A way to reach a client: <c>telegram</c>, <c>exolve</c> (SMS), <c>email</c>, <c>webchat</c>, <c>console</c>.
+/// One instance serves all merchants; per-merchant settings arrive in <see cref="ChannelContext"/>.
+/// Implementations never let SDK types out of their folder and never log recipients or texts in clear.
+/// </summary>
+public interface IMessageChannel : IProvider
+{
+    /// <summary>Validates settings given by the merchant and returns them normalised (secrets in clear, to
+    /// be encrypted by the caller). Errors name the field (<c>settings.xxx</c>). Providers that call an
+    /// HTTP API accept an optional absolute <c>baseUrl</c> overriding its address.</summary>
+    Result<JsonObject> ValidateSettings(JsonObject settings);
+
+    /// <summary>Settings safe to show: secrets replaced by a mask.</summary>
+    JsonObject MaskSettings(JsonObject settings);
+
+    /// <summary>Normalises a recipient for this channel (Telegram chat id, E.164 phone, e-mail address,
+    /// web-chat visitor id). A validation error names the field <c>to</c>.</summary>
+    Result<string> NormalizeRecipient(string to);
+
+    /// <summary>How the channel renders text, so previews and templates can adapt (SMS segments, HTML).</summary>
+    ChannelTraits Traits { get; }
+
+    /// <summary>
+    /// Sends one message. Called from the messaging job, possibly more than once for the same
+    /// <see cref="OutgoingChannelMessage.MessageId"/> (at-least-once): use it as the idempotency key where
+    /// the provider has one. Never throws for provider answers: timeouts, 5xx and 429 are
+    /// <see cref="ChannelSendStatus.Transient"/> (with <c>RetryAfter</c> when given); refusals that
+    /// retrying cannot fix (blocked bot, unknown chat, invalid number, rejected mailbox) are
+    /// <see cref="ChannelSendStatus.Permanent"/>.
+    /// </summary>
+    Task<ChannelSendResult> SendAsync(ChannelContext context, OutgoingChannelMessage message, CancellationToken ct);
+}
+
+/// <summary>Checks that the account's credentials work with a harmless real call (getMe, SMTP login…).</summary>
+public interface IChannelCredentialsCheck
+{
+    Task<Result<string>> CheckCredentialsAsync(ChannelContext context, CancellationToken ct);
+}
+
+/// <param name="SupportsButtons">Inline URL buttons (Telegram, web chat); otherwise the link goes into the text.</param>
+/// <param name="SupportsHtml">An HTML body beside the plain text (e-mail).</param>
+/// <param name="IsSms">Text is billed per SMS segment (GSM-7 160/153, UCS-2 70/67).</param>
+public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms);
+
+/// <param name="AccountId">The merchant's channel account.</param>
+/// <param name="Settings">Decrypted, validated settings.</param>
+/// <param name="WebhookUrl">Where this account's inbound updates arrive, when the channel has any.</param>
+public sealed record ChannelContext(string MerchantId, string AccountId, JsonObject Settings, string? WebhookUrl);
+
+/// <summary>One message to one recipient, already rendered from a template in the recipient's language.</summary>
+/// <param name="MessageId">Our id of the outgoing message: idempotency key and log correlation.</param>
+/// <param name="To">A recipient normalised by <see cref="IMessageChannel.NormalizeRecipient"/>.</param>
+/// <param name="Subject">E-mail subject; ignored by chat channels.</param>
+/// <param name="Html">E-mail HTML body; ignored by channels without <see cref="ChannelTraits.SupportsHtml"/>.</param>
+/// <param name="Headers">Extra e-mail headers such as <c>List-Unsubscribe</c> and <c>Auto-Submitted</c>.</param>
+public sealed record OutgoingChannelMessage(
+    string MessageId, string To, string Text, string? Subject = null, string? Html = null,
+    IReadOnlyList<MessageButton>? Buttons = null, IReadOnlyDictionary<string, string>? Headers = null);
+
+public sealed record MessageButton(string Text, string Url);
+
+public enum ChannelSendStatus { Sent, Transient, Permanent }
+
+/// <param name="ProviderMessageId">The provider's id for the sent message (delivery status look-ups).</param>
+/// <param name="Error">A short, secret-free reason for Transient/Permanent.</param>
+public sealed record ChannelSendResult(ChannelSendStatus Status, string? ProviderMessageId = null, string? Error = null, TimeSpan? RetryAfter = null)
+{
+    public static ChannelSendResult Sent(string? providerMessageId) => new(ChannelSendStatus.Sent, providerMessageId);
+    public static ChannelSendResult Transient(string error, TimeSpan? retryAfter = null) => new(ChannelSendStatus.Transient, null, error, retryAfter);
+    public static ChannelSendResult Permanent(string error) => new(ChannelSendStatus.Permanent, null, error);
+}
