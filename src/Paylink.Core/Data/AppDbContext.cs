@@ -52,8 +52,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     /// <summary>A time as a raw SQL parameter: PostgreSQL takes it as is, SQLite in its stored integer encoding.</summary>
     public virtual object DbTime(DateTimeOffset value) => value;
 
-    /// <summary>True when the provider is SQLite (single writer; no row locks).</summary>
-    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    /// <summary>A time read from a raw SQL result column, the inverse of <see cref="DbTime"/>.</summary>
+    public virtual DateTimeOffset ReadTime(System.Data.Common.DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    /// <summary>True when the provider is SQLite (single writer; no row locks). Overridden rather than
+    /// read from <c>Database.ProviderName</c>, which costs a reflection call each time.</summary>
+    public virtual bool IsSqlite => false;
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -339,7 +343,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         b.Entity<WebhookDelivery>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
-    private static LinkStatus ParseStatus(string s) =>
+    internal static LinkStatus ParseStatus(string s) =>
         LinkStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown link status '{s}' in database.");
 
     /// <summary>True when the exception is a unique-index violation on either database.</summary>

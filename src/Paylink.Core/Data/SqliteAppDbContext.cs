@@ -10,6 +10,11 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 
     public override object DbTime(DateTimeOffset value) => TimeConverter.ConvertToProvider(value)!;
 
+    public override DateTimeOffset ReadTime(System.Data.Common.DbDataReader reader, int ordinal) =>
+        (DateTimeOffset)TimeConverter.ConvertFromProvider(reader.GetInt64(ordinal))!;
+
+    public override bool IsSqlite => true;
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // SQLite has no timestamp type; EF stores DateTimeOffset as text and cannot order or compare it.

@@ -15,9 +15,12 @@ public sealed class LinkEvent : IMerchantOwned
     /// <summary>Small JSON object with details (gateway, amount, reason). Never personal data in clear.</summary>
     public string? DataJson { get; private set; }
 
-    public static LinkEvent For(PaymentLink link, string type, DateTimeOffset at, string? dataJson = null) => new()
+    public static LinkEvent For(PaymentLink link, string type, DateTimeOffset at, string? dataJson = null) =>
+        For(link.MerchantId, link.Id, type, at, dataJson);
+
+    public static LinkEvent For(string merchantId, string linkId, string type, DateTimeOffset at, string? dataJson = null) => new()
     {
-        MerchantId = link.MerchantId, LinkId = link.Id, Type = type, At = at, DataJson = dataJson,
+        MerchantId = merchantId, LinkId = linkId, Type = type, At = at, DataJson = dataJson,
     };
 }
 

@@ -1,28 +1,81 @@
+using System.Data;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
 using Paylink.Core.Merchants;
 
 namespace Paylink.Core.PaymentLinks;
 
-public sealed record PayPageView(PaymentLink Link, Merchant Merchant, LinkStatus Status, DateTimeOffset Now);
+/// <summary>What the public pay page shows of a link: a read model, not the tracked entity.</summary>
+public sealed record PayPageLink(
+    string Id, string MerchantId, string Code, long AmountMinor, string Currency, string Description, IReadOnlyList<LinkItem> Items,
+    LinkStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset? OpenedAt, DateTimeOffset? PaidAt, bool SavePaymentMethod)
+{
+    public Money Amount => new(AmountMinor, Currency);
+
+    public LinkStatus StatusAt(DateTimeOffset now) => PaymentLink.StatusFor(Status, ExpiresAt, now);
+}
+
+public sealed record PayPageView(PayPageLink Link, Merchant Merchant, LinkStatus Status, DateTimeOffset Now);
 
 /// <summary>
-/// Loads what the public pay page shows and records the first open. Reads without tracking; the
-/// first-open write is a conditional update, so concurrent first opens record one event.
+/// Loads what the public pay page shows and records the first open. The read is the hottest query of
+/// the public site, so it is one parameterised SELECT through the context's own connection (its
+/// pooled connection) read by hand: EF's query pipeline cost several times the query itself
+/// (docs/performance.md). The first-open write is a conditional update, so concurrent first opens
+/// record one event.
 /// </summary>
 public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimeProvider clock)
 {
+    private const string Sql = """
+        SELECT "Id", "MerchantId", "Code", "AmountMinor", "Currency", "Description", "Items", "Status", "ExpiresAt", "OpenedAt", "PaidAt", "SavePaymentMethod"
+        FROM "PaymentLinks" WHERE "Code" = @code
+        """;
+
+    private static readonly JsonSerializerOptions ItemsJson = new() { PropertyNameCaseInsensitive = true };
+
     public async Task<Result<PayPageView>> HandleAsync(string code, bool recordOpen, CancellationToken ct)
     {
         if (!Ids.IsCode(code)) return Error.NotFound("Link");
-        var link = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(l => l.Code == code, ct);
+        var link = await FindAsync(db, code, ct);
         if (link is null) return Error.NotFound("Link");
         var merchant = await merchants.GetAsync(link.MerchantId, ct)
             ?? throw new InvalidOperationException($"Link {link.Id} belongs to a merchant that does not exist.");
         var now = clock.GetUtcNow();
-        if (recordOpen) await RecordFirstOpenAsync(db, link, now, ct);
+        if (recordOpen && link.OpenedAt is null) await RecordFirstOpenAsync(db, link.Id, link.MerchantId, link.StatusAt(now), now, ct);
         return new PayPageView(link, merchant, link.StatusAt(now), now);
+    }
+
+    internal static async Task<PayPageLink?> FindAsync(AppDbContext db, string code, CancellationToken ct)
+    {
+        var conn = db.Database.GetDbConnection();
+        // Opened directly, not through EF: EF's SQLite connection registers a dozen SQL functions on every
+        // open (and Microsoft.Data.Sqlite removes them on close), which cost more than this SELECT.
+        var opened = conn.State != ConnectionState.Open;
+        if (opened) await conn.OpenAsync(ct);
+        try
+        {
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = Sql;
+            cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@code";
+            p.Value = code;
+            cmd.Parameters.Add(p);
+            await using var r = await cmd.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+            if (!await r.ReadAsync(ct)) return null;
+            return new PayPageLink(
+                r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
+                r.IsDBNull(6) ? [] : JsonSerializer.Deserialize<List<LinkItem>>(r.GetString(6), ItemsJson) ?? [],
+                AppDbContext.ParseStatus(r.GetString(7)), db.ReadTime(r, 8),
+                r.IsDBNull(9) ? null : db.ReadTime(r, 9), r.IsDBNull(10) ? null : db.ReadTime(r, 10), r.GetBoolean(11));
+        }
+        finally
+        {
+            if (opened) await conn.CloseAsync();
+        }
     }
 
     /// <summary>
@@ -30,16 +83,17 @@ public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimePr
     /// update, so concurrent first opens record one event. Later views, and views of a link that can no
     /// longer be paid, record nothing.
     /// </summary>
-    internal static async Task RecordFirstOpenAsync(AppDbContext db, PaymentLink link, DateTimeOffset now, CancellationToken ct)
+    internal static async Task RecordFirstOpenAsync(AppDbContext db, string linkId, string merchantId, LinkStatus statusNow,
+        DateTimeOffset now, CancellationToken ct)
     {
-        if (link.OpenedAt is not null || link.StatusAt(now) != LinkStatus.Open) return;
+        if (statusNow != LinkStatus.Open) return;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var rows = await db.PaymentLinks.IgnoreQueryFilters()
-            .Where(l => l.Id == link.Id && l.OpenedAt == null)
+            .Where(l => l.Id == linkId && l.OpenedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.OpenedAt, now), ct);
         if (rows == 1)
         {
-            db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Opened, now));
+            db.LinkEvents.Add(LinkEvent.For(merchantId, linkId, LinkEventTypes.Opened, now));
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);

@@ -59,8 +59,10 @@ public sealed class PaymentLink : IMerchantOwned
 
     /// <summary>The status a reader should see: an open link past its expiry is expired even before the
     /// periodic job records it.</summary>
-    public LinkStatus StatusAt(DateTimeOffset now) =>
-        Status == LinkStatus.Open && now >= ExpiresAt ? LinkStatus.Expired : Status;
+    public LinkStatus StatusAt(DateTimeOffset now) => StatusFor(Status, ExpiresAt, now);
+
+    internal static LinkStatus StatusFor(LinkStatus stored, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        stored == LinkStatus.Open && now >= expiresAt ? LinkStatus.Expired : stored;
 
     public bool CanStartCheckout(DateTimeOffset now) => StatusAt(now) == LinkStatus.Open;
 

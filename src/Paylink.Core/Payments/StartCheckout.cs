@@ -36,7 +36,7 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
             return Error.Validation("consent", "Tick the box to agree to saving the payment method; this payment needs it.");
 
         // Paying implies the customer saw the page (a form posted from elsewhere, a page opened before we counted).
-        await OpenPayPage.RecordFirstOpenAsync(db, link, now, ct);
+        if (link.OpenedAt is null) await OpenPayPage.RecordFirstOpenAsync(db, link.Id, link.MerchantId, LinkStatus.Open, now, ct);
 
         var since = now - ReuseWindow;
         var pending = await db.PaymentAttempts.IgnoreQueryFilters().AsNoTracking()

@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text;
+using System.Text.Encodings.Web;
 using Microsoft.Extensions.Caching.Memory;
 using Paylink.Core.Common;
 using Paylink.Core.PaymentLinks;
@@ -16,17 +17,17 @@ public static class PayPagesEndpoints
     {
         var group = app.MapGroup("/p").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
 
-        group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, CancellationToken ct) =>
+        group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, HtmlEncoder enc, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
             http.Response.Headers.CacheControl = "no-store";
             var view = await open.HandleAsync(code, recordOpen: true, ct);
-            if (!view.IsSuccess) return Render(texts, null, null, null, StatusCodes.Status404NotFound);
-            return Render(texts, view.Value, Qr(cache, urls.PayPage(code)), null);
+            if (!view.IsSuccess) return Render(enc, texts, null, null, null, StatusCodes.Status404NotFound);
+            return Render(enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null);
         });
 
         group.MapPost("/{code}/pay", async (string code, HttpContext http, StartCheckout start, OpenPayPage open, IMemoryCache cache,
-            PublicUrls urls, CancellationToken ct) =>
+            PublicUrls urls, HtmlEncoder enc, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
             var consentGiven = http.Request.HasFormContentType && (await http.Request.ReadFormAsync(ct))["consent"].ToString() is "on" or "yes" or "true";
@@ -39,7 +40,7 @@ public static class PayPagesEndpoints
                 return Results.Empty;
             }
             var view = await open.HandleAsync(code, recordOpen: false, ct);
-            if (!view.IsSuccess) return Render(texts, null, null, null, StatusCodes.Status404NotFound);
+            if (!view.IsSuccess) return Render(enc, texts, null, null, null, StatusCodes.Status404NotFound);
             var (message, status) = result.Error!.Kind switch
             {
                 ErrorKind.Conflict => (texts.NotPayable, StatusCodes.Status409Conflict),
@@ -47,16 +48,12 @@ public static class PayPagesEndpoints
                 ErrorKind.ProviderDeclined => (texts.CheckoutFailed, StatusCodes.Status402PaymentRequired),
                 _ => (texts.CheckoutFailed, StatusCodes.Status503ServiceUnavailable),
             };
-            return Render(texts, view.Value, Qr(cache, urls.PayPage(code)), message, status);
+            return Render(enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status);
         }).DisableAntiforgery();
     }
 
-    private static IResult Render(PayTexts texts, PayPageView? view, string? qr, string? error, int status = StatusCodes.Status200OK) =>
-        new RazorComponentResult<PayPage>(new Dictionary<string, object?>
-        {
-            [nameof(PayPage.T)] = texts, [nameof(PayPage.View)] = view, [nameof(PayPage.QrSvg)] = qr, [nameof(PayPage.Error)] = error,
-        })
-        { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+    private static IResult Render(HtmlEncoder enc, PayTexts texts, PayPageView? view, string? qr, string? error, int status = StatusCodes.Status200OK) =>
+        Results.Content(PayPageHtml.Render(enc, texts, view, qr, error), "text/html; charset=utf-8", Encoding.UTF8, status);
 
     /// <summary>The QR of the pay page URL as inline SVG; deterministic, so cached per URL.</summary>
     private static string Qr(IMemoryCache cache, string url) => cache.GetOrCreate("qr:" + url, e =>

@@ -33,6 +33,25 @@ public abstract class PayFlowTests<THost>(THost host) : IClassFixture<THost> whe
     }
 
     [Fact]
+    public async Task PayPage_ShowsItemsWithQuantities_AndEscapesMerchantText()
+    {
+        var m = await host.NewMerchantAsync("<b>Студия</b> & Co");
+        var link = await (await host.Client(m.ApiKey).PostJsonAsync("/api/v1/links",
+            """{"amount":350000,"currency":"RUB","description":"<script>alert(1)</script> уход","items":[{"name":"Маникюр","quantity":1,"amount":250000},{"name":"Снятие \"гель\"","quantity":2,"amount":100000}]}"""))
+            .ReadJsonAsync(HttpStatusCode.Created);
+        var raw = await (await host.Client().GetAsync(PathOf(link))).Content.ReadAsStringAsync();
+        var html = WebUtility.HtmlDecode(raw);
+        Assert.Contains("<td>Маникюр</td><td class=\"sum\">2\u00A0500,00\u00A0₽</td>", html);
+        Assert.Contains("<td>Снятие \"гель\" × 2 шт.</td><td class=\"sum\">1\u00A0000,00\u00A0₽</td>", html);
+        Assert.Contains("Снятие &quot;гель&quot;", raw);
+        Assert.Contains("3\u00A0500,00\u00A0₽", html);
+        Assert.Contains("&lt;b&gt;Студия&lt;/b&gt; &amp; Co", raw);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; уход", raw);
+        Assert.DoesNotContain("<script", raw);
+        Assert.DoesNotContain("<b>", raw);
+    }
+
+    [Fact]
     public async Task PayPage_English_ByQueryOrAcceptLanguage()
     {
         var m = await host.NewMerchantAsync();
