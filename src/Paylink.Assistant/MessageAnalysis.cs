@@ -50,4 +50,8 @@ public sealed record MessageAnalysis(
     PartOfDay PartOfDay,
     long? AmountMinor,
     string? Phone,
-    string? Email);
+    string? Email)
+{
+    /// <summary>Whether the rules or the language-model fallback decided <see cref="Intent"/>.</summary>
+    public AnalysisSource Source { get; init; }
+}

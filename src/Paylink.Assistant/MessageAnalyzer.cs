@@ -22,7 +22,7 @@ public sealed record MessageAnalyzerOptions(double ConfidenceThreshold = 0.5, in
 /// <see cref="AmountExtractor"/> → <see cref="Matching.ServiceMatcher"/> → <see cref="IntentModel"/> over the
 /// normalised text with each found entity replaced by a placeholder word.
 /// </remarks>
-public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? options = null)
+public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? options = null) : IMessageUnderstanding
 {
     private readonly MessageAnalyzerOptions _options = options ?? new MessageAnalyzerOptions();
 
@@ -51,6 +51,9 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
             amount is null ? null : (long)Math.Round(amount.Value * catalog.MinorPerMajor, MidpointRounding.AwayFromZero),
             phone, email);
     }
+
+    public ValueTask<MessageAnalysis> UnderstandAsync(string? text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, CancellationToken ct) =>
+        ValueTask.FromResult(Analyze(text, catalog, now, timeZone));
 
     /// <summary>The text the intent model sees for a message (used by the trainer, so training and serving agree).</summary>
     public static string ModelText(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, int maxLength = 1000) =>

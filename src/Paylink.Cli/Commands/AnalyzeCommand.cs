@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Paylink.Assistant;
+using Paylink.Assistant.Llm;
 
 namespace Paylink.Cli.Commands;
 
@@ -59,23 +61,28 @@ public static partial class AnalyzeCommand
                 await CliApp.Err.WriteLineAsync("error: " + ex.Message);
                 return CliApp.ExitError;
             }
+            var llmOptions = CliApp.BuildConfiguration().GetSection(LlmFallbackOptions.Section).Get<LlmFallbackOptions>() ?? new LlmFallbackOptions();
+            if (llmOptions.Validate() is { Count: > 0 } llmErrors) return await UsageAsync(string.Join(" ", llmErrors));
+            using var chat = llmOptions.Enabled ? LlmAssistedAnalyzer.CreateChatClient(llmOptions) : null;
+            var llm = chat is null ? null : new LlmAssistedAnalyzer(analyzer, chat, llmOptions);
             await using var input = OpenInput();
-            await RunAsync(analyzer, snapshot, instant, zone, input, CliApp.Out, ct);
+            await RunAsync(analyzer, snapshot, instant, zone, input, CliApp.Out, ct, llm);
             return CliApp.ExitOk;
         });
         return cmd;
     }
 
     /// <summary>Reads, analyses and writes until the input ends. Lines are analysed in parallel batches and written in input order.</summary>
+    /// <param name="llm">The optional language-model fallback (<c>Assistant:Llm</c>); asked only about lines the rules are unsure of.</param>
     public static async Task RunAsync(MessageAnalyzer analyzer, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo zone,
-        Stream input, TextWriter output, CancellationToken ct)
+        Stream input, TextWriter output, CancellationToken ct, LlmAssistedAnalyzer? llm = null)
     {
+        var run = new Batch(analyzer, llm, catalog, now, zone, output, ct);
         // Invalid UTF-8 becomes U+FFFD instead of an exception: a bad line must not stop the stream.
         using var reader = new StreamReader(input, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var batch = new List<string>(BatchSize);
         var buffer = new char[1 << 16];
         var line = new StringBuilder();
-        var results = new string[BatchSize];
         var overflow = false;
 
         while (true)
@@ -89,14 +96,14 @@ public static partial class AnalyzeCommand
                 Append(line, buffer.AsSpan(start, i - start), ref overflow);
                 batch.Add(EndLine(line, ref overflow));
                 start = i + 1;
-                if (batch.Count == BatchSize) await FlushAsync(batch, results, analyzer, catalog, now, zone, output);
+                if (batch.Count == BatchSize) await run.FlushAsync(batch);
             }
             Append(line, buffer.AsSpan(start, read - start), ref overflow);
             // Answer what has arrived before waiting for more input, so an interactive caller sees its replies.
-            if (batch.Count > 0) await FlushAsync(batch, results, analyzer, catalog, now, zone, output);
+            if (batch.Count > 0) await run.FlushAsync(batch);
         }
         if (line.Length > 0 || overflow) batch.Add(EndLine(line, ref overflow));
-        if (batch.Count > 0) await FlushAsync(batch, results, analyzer, catalog, now, zone, output);
+        if (batch.Count > 0) await run.FlushAsync(batch);
         await output.FlushAsync(ct);
     }
 
@@ -116,20 +123,41 @@ public static partial class AnalyzeCommand
         return text;
     }
 
-    private static async Task FlushAsync(List<string> batch, string[] results,
-        MessageAnalyzer analyzer, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo zone, TextWriter output)
+    /// <summary>Analyses a batch of lines in parallel and writes their JSON lines in input order.</summary>
+    private sealed class Batch(MessageAnalyzer analyzer, LlmAssistedAnalyzer? llm, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo zone,
+        TextWriter output, CancellationToken ct)
     {
-        var lines = batch.ToArray();
-        Parallel.For(0, lines.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new ArrayBufferWriter<byte>(512), (i, _, local) =>
+        /// <summary>Language-model calls in flight at once; they are network-bound, so more than the cores.</summary>
+        private const int LlmConcurrency = 4;
+
+        private readonly MessageAnalysis[] _analyses = new MessageAnalysis[BatchSize];
+        private readonly string[] _results = new string[BatchSize];
+
+        public async Task FlushAsync(List<string> batch)
         {
-            results[i] = ToJson(lines[i], analyzer.Analyze(lines[i], catalog, now, zone), local);
-            return local;
-        }, _ => { });
-        var sb = new StringBuilder(lines.Length * 160);
-        for (var i = 0; i < lines.Length; i++) sb.Append(results[i]).Append('\n');
-        await output.WriteAsync(sb);
-        await output.FlushAsync();
-        batch.Clear();
+            var lines = batch.ToArray();
+            var analyses = _analyses;
+            Parallel.For(0, lines.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i => analyses[i] = analyzer.Analyze(lines[i], catalog, now, zone));
+            if (llm is not null)
+            {
+                using var gate = new SemaphoreSlim(LlmConcurrency);
+                await Task.WhenAll(Enumerable.Range(0, lines.Length).Where(i => !analyses[i].IsConfident).Select(async i =>
+                {
+                    await gate.WaitAsync(ct);
+                    try { analyses[i] = await llm.UnderstandAsync(lines[i], catalog, now, zone, ct); }
+                    finally { gate.Release(); }
+                }));
+            }
+            var results = _results;
+            Parallel.For(0, lines.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new ArrayBufferWriter<byte>(512),
+                (i, _, local) => { results[i] = ToJson(lines[i], analyses[i], local); return local; }, _ => { });
+            var sb = new StringBuilder(lines.Length * 160);
+            for (var i = 0; i < lines.Length; i++) sb.Append(results[i]).Append('\n');
+            await output.WriteAsync(sb);
+            await output.FlushAsync();
+            batch.Clear();
+        }
     }
 
     /// <summary>One output line for a message and its analysis, in the fixed field order.</summary>

@@ -158,4 +158,50 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("service accuracy", output);
         Assert.Contains("confusion", output);
     }
+
+    [Fact]
+    public async Task Analyze_LlmEnabledWithoutBaseUrl_IsAUsageErrorNamingTheSetting()
+    {
+        Environment.SetEnvironmentVariable("PAYLINK_Assistant__Llm__Enabled", "true");
+        try
+        {
+            var (code, output, err) = await AnalyzeAsync("привет\n");
+            Assert.Equal(2, code);
+            Assert.Equal("", output);
+            Assert.Contains("Assistant:Llm:BaseUrl", err);
+            Assert.Contains("Assistant:Llm:Model", err);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PAYLINK_Assistant__Llm__Enabled", null);
+        }
+    }
+
+    [Fact]
+    public async Task Analyze_WithLlm_AsksOnlyAboutUnsureLines_AndKeepsOrder()
+    {
+        await using var fake = new FakeChatCompletions
+        {
+            Content = """{"intent":"price","serviceId":null,"date":null,"time":null,"amountMinor":null,"confidence":0.77}""",
+        };
+        var vars = new Dictionary<string, string> { ["Enabled"] = "true", ["BaseUrl"] = fake.BaseUrl, ["Model"] = "m" };
+        foreach (var (k, v) in vars) Environment.SetEnvironmentVariable("PAYLINK_Assistant__Llm__" + k, v);
+        try
+        {
+            Assert.False(AssistantTestData.Analyze("мне бы это самое").IsConfident); // the rules are unsure of this one
+            var (code, output, _) = await AnalyzeAsync("хочу записаться на маникюр завтра в 15:00\nмне бы это самое\n");
+            Assert.Equal(0, code);
+            var lines = Lines(output);
+            Assert.Equal(2, lines.Length);
+            Assert.Equal("book", lines[0].GetProperty("intent").GetString());
+            Assert.Equal("мне бы это самое", lines[1].GetProperty("text").GetString());
+            Assert.Single(fake.Requests);
+            Assert.Equal("price", lines[1].GetProperty("intent").GetString());
+            Assert.Equal(0.77, lines[1].GetProperty("confidence").GetDouble());
+        }
+        finally
+        {
+            foreach (var k in vars.Keys) Environment.SetEnvironmentVariable("PAYLINK_Assistant__Llm__" + k, null);
+        }
+    }
 }
