@@ -1,0 +1,64 @@
+using Paylink.Core.Common;
+
+namespace Paylink.Assistant.Dialogue;
+
+/// <summary>What the assistant is waiting for from the client.</summary>
+public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat }
+
+/// <summary>
+/// One conversation's memory between messages, small and serialisable: the booking being put together,
+/// the question asked, misunderstandings in a row, and whether a person has taken over.
+/// </summary>
+public sealed record DialogueState
+{
+    public string? ServiceId { get; init; }
+    public DateOnly? Date { get; init; }
+    public TimeOnly? Time { get; init; }
+    public Pending Pending { get; init; }
+    /// <summary>The start proposed for the pending confirmation (booking or reschedule).</summary>
+    public DateTimeOffset? ProposedStart { get; init; }
+    /// <summary>The booking a reschedule or cancellation is about.</summary>
+    public string? BookingId { get; init; }
+    /// <summary>Refund promised in the pending cancellation, minor units.</summary>
+    public long? RefundMinor { get; init; }
+    public int Misses { get; init; }
+    public bool HandedOver { get; init; }
+
+    public static DialogueState New { get; } = new();
+}
+
+/// <summary>The client's current booking as the backend sees it.</summary>
+/// <param name="PaidMinor">What the client has paid towards it (prepayment), minor units.</param>
+/// <param name="PayUrl">The open link for an unpaid prepayment, if any.</param>
+public sealed record OpenBooking(string Id, string ServiceId, string ServiceName, DateTimeOffset Start, Money Price, long PaidMinor, string? PayUrl, Money? Due);
+
+/// <summary>A link the backend created and the reply shows as a chat invoice.</summary>
+public sealed record Invoice(string LinkId, string Url, Money Amount, string Description);
+
+/// <summary>The status of the client's latest payment link ("did I pay?").</summary>
+public sealed record LastPayment(string Status, Money Amount, DateTimeOffset? PaidAt);
+
+/// <summary>
+/// What the dialogue needs from the rest of Paylink for one client of one merchant: bookings, payment links,
+/// refunds and the manager. The server implements it over the database and the use cases; tests use their own.
+/// </summary>
+public interface IDialogueBackend
+{
+    Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, CancellationToken ct);
+    Task<OpenBooking?> FindOpenBookingAsync(CancellationToken ct);
+    /// <summary>Creates the customer (if new), the pending booking and its CRM lead, and the prepayment link when <paramref name="prepaymentMinor"/> &gt; 0.</summary>
+    Task<Result<(string BookingId, Invoice? Invoice)>> BookAsync(string serviceId, DateTimeOffset start, long prepaymentMinor, CancellationToken ct);
+    Task<Result<Invoice>> InvoiceAsync(string? bookingId, long amountMinor, string description, CancellationToken ct);
+    Task<Result<bool>> RescheduleAsync(string bookingId, DateTimeOffset newStart, CancellationToken ct);
+    /// <summary>Cancels the booking and refunds <paramref name="refundMinor"/> through the gateway (0 = nothing).</summary>
+    Task<Result<bool>> CancelAsync(string bookingId, long refundMinor, CancellationToken ct);
+    Task<LastPayment?> LastPaymentAsync(CancellationToken ct);
+    /// <summary>Notifies the manager (a CRM task / conversation flag); the assistant goes quiet in this conversation.</summary>
+    Task HandOverAsync(string reason, CancellationToken ct);
+}
+
+/// <summary>What the assistant did with one message, for the decision log.</summary>
+public sealed record DialogueDecision(Intent Intent, double Confidence, AnalysisSource Source, string Action);
+
+/// <summary>The answer to one message: texts to send (possibly none), an invoice card, the new state.</summary>
+public sealed record DialogueReply(IReadOnlyList<string> Texts, Invoice? Invoice, DialogueState State, DialogueDecision Decision);

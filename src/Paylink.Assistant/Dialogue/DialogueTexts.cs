@@ -1,0 +1,135 @@
+using Paylink.Core.Catalog;
+using Paylink.Core.Common;
+
+namespace Paylink.Assistant.Dialogue;
+
+/// <summary>What the assistant says, in Russian (default) and English. Short, one question at a time.</summary>
+public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
+{
+    private bool En => lang == "en";
+
+    public string Money(Money m) => MoneyFormat.Format(m, lang, withMinor: m.Minor % 100 != 0);
+
+    public string When(DateTimeOffset utc)
+    {
+        var l = TimeZoneInfo.ConvertTime(utc, zone);
+        string[] ru = ["вс", "пн", "вт", "ср", "чт", "пт", "сб"];
+        string[] en = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        var day = En ? en[(int)l.DayOfWeek] : ru[(int)l.DayOfWeek];
+        return $"{day} {DateFormat.Date(l, lang)[..^5].Trim()} {(En ? "at" : "в")} {l:HH:mm}";
+    }
+
+    public string Times(IEnumerable<DateTimeOffset> starts) => string.Join(", ", starts.Select(When));
+
+    public string Greeting(string merchant) => En
+        ? $"Hello! This is {merchant}. I can book you in, tell you prices and send a payment link. What would you like?"
+        : $"Здравствуйте! Это {merchant}. Могу записать вас, подсказать цены и прислать ссылку на оплату. Чем помочь?";
+
+    public string NotUnderstood => En
+        ? "Sorry, I did not quite get that. I can book a service, tell you a price or send a payment link. What would you like?"
+        : "Простите, не совсем понял. Могу записать на услугу, подсказать цену или прислать ссылку на оплату. Что вы хотели?";
+
+    public string HandedOver => En
+        ? "I have passed your message to the manager; they will reply here soon."
+        : "Передал ваше сообщение администратору, он скоро ответит здесь.";
+
+    public string AskService(IEnumerable<CatalogEntry> options) => En
+        ? $"Which service would you like? For example: {string.Join(", ", options.Select(o => o.Name))}."
+        : $"На какую услугу вас записать? Например: {string.Join(", ", options.Select(o => o.Name))}.";
+
+    public string WhichOne(IEnumerable<string> names) => En
+        ? $"Which one do you mean: {string.Join(" or ", names)}?"
+        : $"Уточните, пожалуйста: {string.Join(" или ", names)}?";
+
+    public string AskDate(string service) => En ? $"{service}: which day suits you?" : $"{service}: на какой день вас записать?";
+
+    public string AskTime(string day, IReadOnlyList<DateTimeOffset> free) => free.Count == 0
+        ? (En ? $"There is no free time on {day}. Which other day suits you?" : $"На {day} свободного времени нет. Какой другой день удобен?")
+        : (En ? $"Free on {day}: {string.Join(", ", free.Select(f => TimeZoneInfo.ConvertTime(f, zone).ToString("HH:mm")))}. Which time?"
+              : $"На {day} свободно: {string.Join(", ", free.Select(f => TimeZoneInfo.ConvertTime(f, zone).ToString("HH:mm")))}. Во сколько вам удобно?");
+
+    public string Day(DateOnly d)
+    {
+        var l = new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return DateFormat.Date(l, lang)[..^5].Trim();
+    }
+
+    public string ConfirmBooking(string service, DateTimeOffset start, Money price, long prepay) =>
+        (En ? $"Booking {service} on {When(start)}, {Money(price)}." : $"Записываю: {service}, {When(start)}, {Money(price)}.")
+        + (prepay > 0 ? (En ? $" Prepayment {Money(new Money(prepay, price.Currency))}." : $" Предоплата {Money(new Money(prepay, price.Currency))}.") : "")
+        + (En ? " Shall I confirm?" : " Подтверждаете?");
+
+    public string SlotProblem(SlotFinder.Verdict v, IReadOnlyList<DateTimeOffset> nearest)
+    {
+        var why = v switch
+        {
+            SlotFinder.Verdict.Past => En ? "That time is too soon or has passed." : "Это время уже прошло или слишком скоро.",
+            SlotFinder.Verdict.Closed => En ? "We are closed at that time." : "В это время мы не работаем.",
+            _ => En ? "That time is taken." : "Это время занято.",
+        };
+        return nearest.Count == 0
+            ? why + (En ? " There is no free time in the coming week." : " В ближайшую неделю свободного времени нет.")
+            : why + (En ? $" Nearest free: {Times(nearest)}. Which suits you?" : $" Ближайшее свободное: {Times(nearest)}. Что выберете?");
+    }
+
+    public string Booked(string service, DateTimeOffset start, Money? prepay) =>
+        (En ? $"Done, you are booked: {service}, {When(start)}." : $"Готово, вы записаны: {service}, {When(start)}.")
+        + (prepay is { } p ? (En ? $" Please pay the prepayment of {Money(p)} to confirm:" : $" Чтобы подтвердить запись, внесите предоплату {Money(p)}:")
+                           : (En ? " See you!" : " Ждём вас!"));
+
+    public string NotBooked => En ? "All right, I have not booked anything. Shall I find another time?" : "Хорошо, не записываю. Подобрать другое время?";
+
+    public string Prices(IEnumerable<CatalogEntry> entries, string currency) =>
+        string.Join("\n", entries.Select(e => $"{e.Name} — {Money(new Money(e.PriceMinor, e.Currency ?? currency))}"));
+
+    public string PricesIntro => En ? "Our prices:" : "Наши цены:";
+
+    public string PayWhat => En ? "What would you like to pay for? Name the service or the amount." : "За что вы хотите оплатить? Назовите услугу или сумму.";
+
+    public string PayLimits(Money max) => En ? $"I can issue an invoice from 1 to {Money(max)}." : $"Могу выставить счёт на сумму от 1 до {Money(max)}.";
+
+    public string InvoiceFor(string what, Money amount) => En ? $"Here is the payment link for {what}, {Money(amount)}:" : $"Ссылка на оплату: {what}, {Money(amount)}:";
+
+    public string NoBooking => En ? "I could not find an active booking of yours. Shall I book you in?" : "Не нашёл у вас активной записи. Записать вас?";
+
+    public string AskNewTime(string service, DateTimeOffset current) =>
+        En ? $"Your booking: {service}, {When(current)}. Which day and time should I move it to?" : $"Ваша запись: {service}, {When(current)}. На какой день и время перенести?";
+
+    public string ConfirmReschedule(string service, DateTimeOffset start) =>
+        En ? $"Moving {service} to {When(start)}. Shall I confirm?" : $"Переношу {service} на {When(start)}. Подтверждаете?";
+
+    public string Rescheduled(string service, DateTimeOffset start) => En ? $"Done: {service} is now on {When(start)}." : $"Готово: {service} перенесена на {When(start)}.";
+
+    public string ConfirmCancel(OpenBooking b, long refund, int hours)
+    {
+        var q = En ? $"Cancel {b.ServiceName} on {When(b.Start)}?" : $"Отменить запись: {b.ServiceName}, {When(b.Start)}?";
+        if (b.PaidMinor <= 0) return q;
+        var paid = Money(new Money(b.PaidMinor, b.Price.Currency));
+        return q + (refund == b.PaidMinor
+            ? (En ? $" The prepayment of {paid} will be refunded in full." : $" Предоплату {paid} вернём полностью.")
+            : (En ? $" It is less than {hours} h before the visit, so the prepayment of {paid} is not refunded." : $" До визита меньше {hours} ч, поэтому предоплата {paid} не возвращается."));
+    }
+
+    public string Cancelled(long refund, string currency) =>
+        (En ? "The booking is cancelled." : "Запись отменена.")
+        + (refund > 0 ? (En ? $" {Money(new Money(refund, currency))} will be back on your card within a few days." : $" {Money(new Money(refund, currency))} вернутся на карту в течение нескольких дней.") : "");
+
+    public string KeepBooking => En ? "All right, your booking stays as it is." : "Хорошо, оставляю запись как есть.";
+
+    public string NothingPending => En ? "Good! How can I help?" : "Хорошо! Чем могу помочь?";
+
+    public string Bye => En ? "All right. Write any time if you need something." : "Хорошо. Если что-то понадобится — пишите.";
+
+    public string RefundToManager => En ? "I have passed your refund request to the manager; they will contact you." : "Передал ваш запрос на возврат администратору, с вами свяжутся.";
+
+    public string Failed => En ? "Something went wrong on our side; I have passed this to the manager." : "Что-то пошло не так на нашей стороне; я передал это администратору.";
+
+    public string PaymentStatus(LastPayment? p) => p switch
+    {
+        null => En ? "I see no payments from you yet." : "Пока не вижу от вас оплат.",
+        { Status: "paid" or "partially_refunded", PaidAt: { } at } => En ? $"Yes, {Money(p.Amount)} was paid on {When(at)}." : $"Да, оплата {Money(p.Amount)} прошла {When(at)}.",
+        { Status: "open" } => En ? $"The payment of {Money(p.Amount)} has not arrived yet." : $"Оплата {Money(p.Amount)} ещё не поступила.",
+        { Status: "refunded" } => En ? "That payment was refunded." : "Этот платёж был возвращён.",
+        _ => En ? $"The last payment link is {p.Status}." : "Последняя ссылка на оплату больше не действует.",
+    };
+}
