@@ -84,6 +84,10 @@ public static class PaylinkCore
         services.AddScoped<CreateWebhookEndpoint>();
         services.AddScoped<ManageWebhookEndpoints>();
         services.AddScoped<RedeliverWebhook>();
+        services.AddSingleton<Bookings.BookingHooks>();
+        services.AddScoped<Bookings.CreateBooking>();
+        services.AddScoped<Bookings.ChangeBookingStatus>();
+        services.AddScoped<Bookings.ListBookings>();
         AddJobs(services, config);
         return services;
     }
@@ -105,6 +109,8 @@ public static class PaylinkCore
         services.AddSingleton<IInterceptor, JobSignalInterceptor>();
 
         services.AddLinkEventReaction<WebhookEventsReaction>();
+        services.AddLinkEventReaction<Bookings.ConfirmBookingOnPayment>();
+        services.AddJobHandler<Bookings.SettleBookingReceipt>(Bookings.SettleBookingReceipt.JobType, Bookings.SettleBookingReceipt.Policy);
         services.AddJobHandler<DeliverWebhook>(DeliverWebhook.JobType, DeliverWebhook.Policy);
         services.AddHttpClient(DeliverWebhook.HttpClientName, (sp, c) =>
             {

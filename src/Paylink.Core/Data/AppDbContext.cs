@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Paylink.Core.Bookings;
 using Paylink.Core.Catalog;
 using Paylink.Core.Common;
 using Paylink.Core.Customers;
@@ -40,6 +41,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<SavedPaymentMethod> SavedPaymentMethods => Set<SavedPaymentMethod>();
+    public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -109,6 +111,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.Phone).HasMaxLength(16);
             e.Property(x => x.Email).HasMaxLength(254);
+            e.Property(x => x.MergedIntoId).HasMaxLength(40);
             e.HasIndex(x => new { x.MerchantId, x.Phone });
             e.HasIndex(x => new { x.MerchantId, x.Email });
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
@@ -319,6 +322,29 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        b.Entity<Booking>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.ServiceId).HasMaxLength(64);
+            e.Property(x => x.ServiceName).HasMaxLength(200);
+            e.Property(x => x.Staff).HasMaxLength(CreateBooking.MaxStaff);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.Status).HasConversion(s => s.ToWire(), s => ParseBookingStatus(s)).HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.Price);
+            e.Ignore(x => x.IsFinal);
+            // The overlap check reads a staff member's bookings around a time.
+            e.HasIndex(x => new { x.MerchantId, x.Staff, x.StartAt });
+            e.HasIndex(x => x.LinkId);
+            e.HasIndex(x => x.CustomerId);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+            e.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId);
+        });
+
         ApplyMerchantFilters(b);
     }
 
@@ -336,11 +362,15 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         b.Entity<Refund>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<SavedPaymentMethod>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<WebhookEndpoint>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Booking>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<WebhookDelivery>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
     private static LinkStatus ParseStatus(string s) =>
         LinkStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown link status '{s}' in database.");
+
+    private static BookingStatus ParseBookingStatus(string s) =>
+        BookingStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown booking status '{s}' in database.");
 
     /// <summary>True when the exception is a unique-index violation on either database.</summary>
     public static bool IsUniqueViolation(DbUpdateException ex) =>
