@@ -96,8 +96,11 @@ public static class ServerSetup
         api.MapMoneyApi();
         api.MapWebhookEndpointsApi();
         api.MapBookingsApi();
+        api.MapCrmApi();
+        api.MapCrmAccountsApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
+        app.MapCrmWebhooks();
         app.MapPaylinkProviders();
 
         app.Lifetime.ApplicationStarted.Register(() => DetectPublicUrl(app));
