@@ -79,6 +79,7 @@ public static class PaylinkCore
         services.AddScoped<UpdateFiscalSettings>();
         services.AddScoped<ReconcilePayments>();
         services.AddScoped<ReconciliationReport>();
+        services.AddScoped<ExportPayments>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Migrator>();
         services.AddScoped<CreateWebhookEndpoint>();

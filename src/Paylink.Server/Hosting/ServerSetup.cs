@@ -98,6 +98,7 @@ public static class ServerSetup
         api.MapBookingsApi();
         api.MapCrmApi();
         api.MapCrmAccountsApi();
+        api.MapPaymentsExportApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
         app.MapCrmWebhooks();

@@ -84,6 +84,26 @@ public abstract class BookingsTests<THost>(THost host) : IClassFixture<THost> wh
     }
 
     [Fact]
+    public async Task Export_BadPeriod422_FormulasDefused_OtherMerchantsInvisible()
+    {
+        var (_, api) = await host.MerchantWithCatalogAsync();
+        await (await api.GetAsync("/api/v1/payments/export?from=2026-11-18")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "to");
+        await (await api.GetAsync("/api/v1/payments/export?from=yesterday&to=2026-11-18")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "from");
+        await (await api.GetAsync("/api/v1/payments/export?from=2026-11-18&to=2026-11-18&format=xlsx")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "format");
+        await (await api.GetAsync("/api/v1/payments/export?from=2025-01-01&to=2026-11-18")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "to");
+        var link = await (await api.PostJsonAsync("/api/v1/links", "{\"amount\":1000,\"currency\":\"RUB\",\"description\":\"=HYPERLINK(1);\\\"x\\\"\"}")).ReadJsonAsync(HttpStatusCode.Created);
+        var pay = await host.Client().PostAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        await host.Client().PostAsync(pay.Headers.Location!.PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        var csv = await (await api.GetAsync("/api/v1/payments/export?from=2026-11-18T00:00:00%2B03:00&to=2026-11-19T00:00:00%2B03:00")).Content.ReadAsStringAsync();
+        Assert.Contains(";\"'=HYPERLINK(1);\"\"x\"\"\";", csv);
+        Assert.Contains(";10,00;RUB;sandbox;", csv);
+        Assert.Contains(";no;;;;;;", csv);
+        var (_, other) = await host.MerchantWithCatalogAsync();
+        var empty = await (await other.GetAsync("/api/v1/payments/export?from=2026-11-18&to=2026-11-18")).Content.ReadAsStringAsync();
+        Assert.Single(empty.Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void Entity_StatusMachine_EnforcedByMethods()
     {
         var b = Booking.Create("m", "c", "s", "S", null, PaylinkHost.Start.AddDays(1), PaylinkHost.Start.AddDays(1).AddHours(1),
@@ -156,6 +176,30 @@ public abstract class BookingReceiptTests<THost>(THost host) : IClassFixture<THo
         Assert.Equal(250000, item["Amount"]!.GetValue<long>());
         var settled = await (await api.GetAsync("/api/v1/links/" + b.GetProperty("linkId").GetString())).ReadJsonAsync(HttpStatusCode.OK);
         Assert.NotEqual(JsonValueKind.Null, settled.GetProperty("settledAt").ValueKind);
+
+        // The accountant's export: payment, closing receipt and a partial refund with their 54-FZ attributes.
+        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        var refund = await api.PostJsonAsync($"/api/v1/links/{b.GetProperty("linkId").GetString()}/refunds", """{"amount":50000}""");
+        await refund.ReadJsonAsync(HttpStatusCode.Created);
+        var export = await api.GetAsync("/api/v1/payments/export?from=2026-11-18&to=2026-11-18&format=csv");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("payments_20261118_20261118.csv", export.Content.Headers.ContentDisposition!.ToString());
+        var bytes = await export.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(string.Join(';', Paylink.Core.Payments.ExportPayments.Columns), lines[0]);
+        Assert.Equal(4, lines.Length);
+        var rows = lines[1..].Select(l => l.Split(';')).ToList();
+        var payment = rows.Single(r => r[1] == "payment");
+        Assert.Equal(["2026-11-18 10:00:00", "250000"], [payment[0], payment[8].Replace(",", "", StringComparison.Ordinal)]);
+        Assert.Equal(["2500,00", "RUB", "tbank", paymentId, "captured", "yes", "income", "usn_income", "full_prepayment", "service", "none", "1.2"],
+            payment[8..]);
+        Assert.Equal("anna@example.com", payment[7]);
+        var settlement = rows.Single(r => r[1] == "settlement");
+        Assert.Equal(["2500,00", "settlement", "full_payment"], [settlement[8], settlement[14], settlement[16]]);
+        var back = rows.Single(r => r[1] == "refund");
+        Assert.Equal(["2026-11-18 10:10:00", "-500,00", "succeeded", "income_return"], [back[0], back[8], back[12], back[14]]);
     }
 }
 
