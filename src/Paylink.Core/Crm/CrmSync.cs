@@ -168,10 +168,15 @@ public sealed class CrmLinkEventsReaction(IJobQueue jobs) : ILinkEventReaction
         LinkEventTypes.Cancelled, LinkEventTypes.Expired,
     ];
 
-    public ValueTask ReactAsync(AppDbContext db, IReadOnlyList<LinkEvent> added, bool sync, CancellationToken ct)
+    public async ValueTask ReactAsync(AppDbContext db, IReadOnlyList<LinkEvent> added, bool sync, CancellationToken ct)
     {
         foreach (var e in added)
-            if (Followed.Contains(e.Type)) jobs.Enqueue(db, CrmSync.JobType, CrmSync.Payload.ForLink(e));
-        return ValueTask.CompletedTask;
+        {
+            if (!Followed.Contains(e.Type)) continue;
+            // A link without customer details has no contact to keep a deal for: no job at all.
+            var link = await Webhooks.WebhookEventsReaction.FindLinkAsync(db, e.LinkId, sync, ct);
+            if (link?.CustomerId is null) continue;
+            jobs.Enqueue(db, CrmSync.JobType, CrmSync.Payload.ForLink(e));
+        }
     }
 }
