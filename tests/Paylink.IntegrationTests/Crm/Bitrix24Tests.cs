@@ -85,6 +85,14 @@ public abstract class Bitrix24Tests<THost>(THost host) : IClassFixture<THost>, I
         Assert.Contains("settings.stages.paid=WONN", wrong.GetProperty("detail").GetString());
         await (await api.PutAsync($"/api/v1/crm-accounts/{id}", HttpAssert.Json("""{"settings":{"entity":"x"}}"""))).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "settings.entity");
 
+        var (_, intruder) = await host.MerchantWithCatalogAsync();
+        await (await intruder.GetAsync($"/api/v1/crm-accounts/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await intruder.GetAsync($"/api/v1/crm-accounts/{id}/log")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await intruder.PostAsync($"/api/v1/crm-accounts/{id}/test", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await intruder.PutAsync($"/api/v1/crm-accounts/{id}", HttpAssert.Json("""{"settings":{"entity":"lead"}}"""))).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await intruder.DeleteAsync($"/api/v1/crm-accounts/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Empty((await (await intruder.GetAsync("/api/v1/crm-accounts")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+
         Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/v1/crm-accounts/{id}")).StatusCode);
         await (await api.GetAsync($"/api/v1/crm-accounts/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -189,6 +197,21 @@ public abstract class Bitrix24Tests<THost>(THost host) : IClassFixture<THost>, I
         Assert.DoesNotContain(log, l => l.GetProperty("level").GetString() == "error");
         Assert.Single(_portal.Deals);
         Assert.Equal(1, _portal.Count("crm.deal.add"));
+    }
+
+    [Fact]
+    public async Task PortalDown_PaymentUnaffected_PushRetriedUntilItAnswers()
+    {
+        var (api, account) = await ConnectAsync();
+        await _portal.DisposeAsync();
+        var link = await LinkAsync(api);
+        await PayAsync(link);
+        Assert.Equal("paid", (await (await api.GetAsync("/api/v1/links/" + link.GetProperty("id").GetString())).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        await host.DrainAsync();
+        var log = await LogAsync(api, account);
+        Assert.NotEmpty(log);
+        Assert.All(log, l => Assert.Equal("retry", l.GetProperty("level").GetString()));
+        _portal = await FakeBitrix24.StartAsync();
     }
 
     [Fact]
