@@ -35,6 +35,7 @@ public static class CliApp
         root.Subcommands.Add(JobsCommand.Create());
         root.Subcommands.Add(WebhooksCommand.Create());
         root.Subcommands.Add(ReconcileCommand.Create());
+        root.Subcommands.Add(PaymentsCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(AnalyzeEvalCommand.Create());
         return root;

@@ -79,11 +79,24 @@ public static class PaylinkCore
         services.AddScoped<UpdateFiscalSettings>();
         services.AddScoped<ReconcilePayments>();
         services.AddScoped<ReconciliationReport>();
+        services.AddScoped<ExportPayments>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Migrator>();
         services.AddScoped<CreateWebhookEndpoint>();
         services.AddScoped<ManageWebhookEndpoints>();
         services.AddScoped<RedeliverWebhook>();
+        services.AddSingleton<Bookings.BookingHooks>();
+        services.AddScoped<Bookings.CreateBooking>();
+        services.AddScoped<Bookings.ChangeBookingStatus>();
+        services.AddScoped<Bookings.ListBookings>();
+        services.AddScoped<Crm.CrmQueries>();
+        services.AddScoped<Crm.MergeContacts>();
+        services.AddScoped<Crm.ChangeDealStage>();
+        services.AddScoped<Crm.AddDealNote>();
+        services.AddScoped<Crm.ManageCrmTasks>();
+        services.AddScoped<Crm.CrmAccounts>();
+        services.AddScoped<Crm.CrmLog>();
+        services.AddScoped<Crm.IIssuedLinkSender, Crm.ManagerTaskLinkSender>();
         AddJobs(services, config);
         return services;
     }
@@ -105,6 +118,13 @@ public static class PaylinkCore
         services.AddSingleton<IInterceptor, JobSignalInterceptor>();
 
         services.AddLinkEventReaction<WebhookEventsReaction>();
+        services.AddLinkEventReaction<Bookings.ConfirmBookingOnPayment>();
+        services.AddLinkEventReaction<Crm.CrmLinkEventsReaction>();
+        services.AddJobHandler<Crm.CrmSync>(Crm.CrmSync.JobType, Crm.CrmSync.Policy);
+        services.AddJobHandler<Crm.PushToCrm>(Crm.PushToCrm.JobType, Crm.PushToCrm.Policy);
+        services.AddJobHandler<Crm.IssueLinkFromCrm>(Crm.IssueLinkFromCrm.JobType, Crm.IssueLinkFromCrm.Policy);
+        services.AddPeriodicTask<Crm.ReconcileCrmDeals>(Crm.ReconcileCrmDeals.Name, jobs.CrmReconcileInterval);
+        services.AddJobHandler<Bookings.SettleBookingReceipt>(Bookings.SettleBookingReceipt.JobType, Bookings.SettleBookingReceipt.Policy);
         services.AddJobHandler<DeliverWebhook>(DeliverWebhook.JobType, DeliverWebhook.Policy);
         services.AddHttpClient(DeliverWebhook.HttpClientName, (sp, c) =>
             {

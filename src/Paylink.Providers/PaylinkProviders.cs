@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Jobs;
 using Paylink.Core.Providers;
+using Paylink.Providers.Crm.Bitrix24;
 using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
 using Paylink.Providers.Gateways.Stripe;
@@ -28,6 +29,15 @@ public static class PaylinkProviders
         services.AddSingleton<IPaymentGateway, TBankGateway>();
         services.AddSingleton<IPaymentGateway, YooKassaGateway>();
         services.AddSingleton<IPaymentGateway, StripeGateway>();
+
+        services.AddOptions<Bitrix24Options>().BindConfiguration(Bitrix24Options.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Bitrix24RateLimiter>();
+        services.AddSingleton<Bitrix24Client>();
+        services.AddSingleton<ICrmConnector, Bitrix24Connector>();
+        services.AddHttpClient(Bitrix24Client.HttpClientName, (sp, c) =>
+                c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Bitrix24Options>>().Value.TimeoutSeconds))
+            // The webhook URL carries its secret code: never let the default handler log request URLs.
+            .RemoveAllLoggers();
         return services;
     }
 

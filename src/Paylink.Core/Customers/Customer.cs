@@ -2,6 +2,8 @@ using Paylink.Core.Common;
 
 namespace Paylink.Core.Customers;
 
+/// <summary>A merchant's customer; the built-in CRM's contact. Deduplicated by E.164 phone and by e-mail
+/// (<see cref="CustomerDirectory"/>); a merged duplicate keeps its row pointing at the survivor.</summary>
 public sealed class Customer : IMerchantOwned
 {
     private Customer() { }
@@ -13,6 +15,8 @@ public sealed class Customer : IMerchantOwned
     public string? Phone { get; private set; }
     public string? Email { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>Set when this contact was merged into another; its links, bookings and deals moved there.</summary>
+    public string? MergedIntoId { get; private set; }
 
     public static Customer Create(string merchantId, string? name, string? phone, string? email, TimeProvider clock) => new()
     {
@@ -26,5 +30,17 @@ public sealed class Customer : IMerchantOwned
         Name ??= name;
         Phone ??= phone;
         Email ??= email;
+    }
+
+    /// <summary>Marks this contact merged into <paramref name="target"/>, which takes the details it lacks.
+    /// The phone and e-mail stay here too (history), but lookups skip merged contacts.</summary>
+    public Result<bool> MergeInto(Customer target)
+    {
+        if (target.Id == Id) return Error.Validation("into", "A contact cannot be merged into itself.");
+        if (MergedIntoId is not null) return Error.Conflict("already_merged", $"Contact '{Id}' was already merged into '{MergedIntoId}'.");
+        if (target.MergedIntoId is not null) return Error.Validation("into", $"Contact '{target.Id}' was itself merged into '{target.MergedIntoId}'; merge into that one.");
+        target.Complete(Name, Phone, Email);
+        MergedIntoId = target.Id;
+        return true;
     }
 }

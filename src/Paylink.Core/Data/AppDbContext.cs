@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Paylink.Core.Bookings;
 using Paylink.Core.Catalog;
+using Paylink.Core.Crm;
 using Paylink.Core.Common;
 using Paylink.Core.Customers;
 using Paylink.Core.Jobs;
@@ -40,6 +42,13 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<SavedPaymentMethod> SavedPaymentMethods => Set<SavedPaymentMethod>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<TimelineEntry> TimelineEntries => Set<TimelineEntry>();
+    public DbSet<CrmTask> CrmTasks => Set<CrmTask>();
+    public DbSet<CrmAccount> CrmAccounts => Set<CrmAccount>();
+    public DbSet<CrmRemoteLink> CrmRemoteLinks => Set<CrmRemoteLink>();
+    public DbSet<CrmLogEntry> CrmLogEntries => Set<CrmLogEntry>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -113,6 +122,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.Phone).HasMaxLength(16);
             e.Property(x => x.Email).HasMaxLength(254);
+            e.Property(x => x.MergedIntoId).HasMaxLength(40);
             e.HasIndex(x => new { x.MerchantId, x.Phone });
             e.HasIndex(x => new { x.MerchantId, x.Email });
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
@@ -323,7 +333,116 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
             e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        b.Entity<Booking>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.ServiceId).HasMaxLength(64);
+            e.Property(x => x.ServiceName).HasMaxLength(200);
+            e.Property(x => x.Staff).HasMaxLength(CreateBooking.MaxStaff);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.Status).HasConversion(s => s.ToWire(), s => ParseBookingStatus(s)).HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.Price);
+            e.Ignore(x => x.IsFinal);
+            // The overlap check reads a staff member's bookings around a time.
+            e.HasIndex(x => new { x.MerchantId, x.Staff, x.StartAt });
+            e.HasIndex(x => x.LinkId);
+            e.HasIndex(x => x.CustomerId);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+            e.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId);
+        });
+
+        OnCrmModelCreating(b);
         ApplyMerchantFilters(b);
+    }
+
+    private static void OnCrmModelCreating(ModelBuilder b)
+    {
+        b.Entity<Deal>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.ContactId).HasMaxLength(40);
+            e.Property(x => x.Title).HasMaxLength(500);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.ServiceId).HasMaxLength(64);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.BookingId).HasMaxLength(40);
+            e.Property(x => x.Source).HasMaxLength(20);
+            e.Property(x => x.Stage).HasConversion(s => s.ToWire(), s => ParseDealStage(s)).HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.Amount);
+            // One deal per link and per booking: concurrent sync jobs cannot make two (NULLs do not collide).
+            e.HasIndex(x => new { x.MerchantId, x.LinkId }).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.BookingId }).IsUnique();
+            e.HasIndex(x => x.ContactId);
+            e.HasIndex(x => new { x.MerchantId, x.Stage });
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+            e.HasOne<Customer>().WithMany().HasForeignKey(x => x.ContactId);
+        });
+        b.Entity<TimelineEntry>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.ContactId).HasMaxLength(40);
+            e.Property(x => x.DealId).HasMaxLength(40);
+            e.Property(x => x.Kind).HasMaxLength(10);
+            e.Property(x => x.Text).HasMaxLength(TimelineEntry.MaxText);
+            e.Property(x => x.SourceKey).HasMaxLength(120);
+            e.HasIndex(x => new { x.MerchantId, x.SourceKey }).IsUnique();
+            e.HasIndex(x => x.DealId);
+            e.HasIndex(x => x.ContactId);
+        });
+        b.Entity<CrmTask>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.DealId).HasMaxLength(40);
+            e.Property(x => x.Text).HasMaxLength(CrmTask.MaxText);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
+            e.HasIndex(x => new { x.MerchantId, x.Status });
+            e.HasIndex(x => x.DealId);
+        });
+        b.Entity<CrmAccount>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.LastError).HasMaxLength(500);
+            e.Ignore(x => x.IsActive);
+            e.HasIndex(x => x.MerchantId);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<CrmRemoteLink>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.AccountId).HasMaxLength(40);
+            e.Property(x => x.EntityType).HasMaxLength(20);
+            e.Property(x => x.LocalId).HasMaxLength(80);
+            e.Property(x => x.RemoteId).HasMaxLength(40);
+            e.Property(x => x.PushedStage).HasMaxLength(20);
+            e.HasIndex(x => new { x.AccountId, x.EntityType, x.LocalId }).IsUnique();
+            e.HasIndex(x => new { x.AccountId, x.EntityType, x.RemoteId });
+            e.HasOne<CrmAccount>().WithMany().HasForeignKey(x => x.AccountId);
+        });
+        b.Entity<CrmLogEntry>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.AccountId).HasMaxLength(40);
+            e.Property(x => x.Level).HasMaxLength(10);
+            e.Property(x => x.Operation).HasMaxLength(40);
+            e.Property(x => x.Message).HasMaxLength(1000);
+            e.Property(x => x.DealId).HasMaxLength(40);
+            e.HasIndex(x => new { x.AccountId, x.Id });
+        });
     }
 
     private void ApplyMerchantFilters(ModelBuilder b)
@@ -340,11 +459,23 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         b.Entity<Refund>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<SavedPaymentMethod>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<WebhookEndpoint>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Deal>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<TimelineEntry>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<CrmTask>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<CrmAccount>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<CrmLogEntry>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Booking>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<WebhookDelivery>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
     internal static LinkStatus ParseStatus(string s) =>
         LinkStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown link status '{s}' in database.");
+
+    private static DealStage ParseDealStage(string s) =>
+        DealStageNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown deal stage '{s}' in database.");
+
+    private static BookingStatus ParseBookingStatus(string s) =>
+        BookingStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown booking status '{s}' in database.");
 
     /// <summary>True when the exception is a unique-index violation on either database.</summary>
     public static bool IsUniqueViolation(DbUpdateException ex) =>

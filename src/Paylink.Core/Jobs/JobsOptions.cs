@@ -43,6 +43,9 @@ public sealed class JobsOptions : IValidatableObject
     /// <summary>How often the reconciliation report (our records vs the gateway's, last 24 h) is built and mismatches alerted.</summary>
     public TimeSpan ReconciliationReportInterval { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often connected CRMs are asked for deals changed since the last run (Bitrix24 never resends a missed event).</summary>
+    public TimeSpan CrmReconcileInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Readiness turns unhealthy when the oldest due job has waited longer than this.</summary>
     public TimeSpan BacklogUnhealthyAfter { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -60,7 +63,7 @@ public sealed class JobsOptions : IValidatableObject
             yield return new ValidationResult("Jobs:HandlerTimeout must be positive and shorter than Jobs:LeaseDuration.", [nameof(HandlerTimeout)]);
         foreach (var (name, value) in new[] { (nameof(SucceededRetention), SucceededRetention), (nameof(IdempotencyRetention), IdempotencyRetention),
                      (nameof(LinkExpiryInterval), LinkExpiryInterval), (nameof(PurgeInterval), PurgeInterval), (nameof(ReconcileInterval), ReconcileInterval),
-                     (nameof(ReconciliationReportInterval), ReconciliationReportInterval), (nameof(BacklogUnhealthyAfter), BacklogUnhealthyAfter) })
+                     (nameof(ReconciliationReportInterval), ReconciliationReportInterval), (nameof(CrmReconcileInterval), CrmReconcileInterval), (nameof(BacklogUnhealthyAfter), BacklogUnhealthyAfter) })
             if (value < TimeSpan.FromSeconds(1)) yield return new ValidationResult($"Jobs:{name} must be at least 1 second.", [name]);
     }
 }

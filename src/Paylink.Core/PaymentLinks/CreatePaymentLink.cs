@@ -175,15 +175,7 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
     private async Task<string?> FindOrCreateCustomerAsync(string merchantId, CustomerInput? c, CancellationToken ct)
     {
         if (c is null || (c.Name is null && c.Phone is null && c.Email is null)) return null;
-        var existing = c.Phone is not null
-            ? await db.Customers.IgnoreQueryFilters().FirstOrDefaultAsync(x => x.MerchantId == merchantId && x.Phone == c.Phone, ct)
-            : null;
-        if (existing is null && c.Email is not null)
-            existing = await db.Customers.IgnoreQueryFilters().FirstOrDefaultAsync(x => x.MerchantId == merchantId && x.Email == c.Email, ct);
-        if (existing is not null) { existing.Complete(c.Name, c.Phone, c.Email); return existing.Id; }
-        var created = Customer.Create(merchantId, c.Name, c.Phone, c.Email, clock);
-        db.Customers.Add(created);
-        return created.Id;
+        return (await CustomerDirectory.FindOrCreateAsync(db, merchantId, c.Name, c.Phone, c.Email, clock, ct)).Id;
     }
 
     private async Task<Result<Order>> FindOrCreateOrderAsync(string merchantId, string? externalId, string? customerId, CancellationToken ct)

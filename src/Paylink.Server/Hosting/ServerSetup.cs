@@ -95,8 +95,13 @@ public static class ServerSetup
         api.MapGatewayAccountsApi();
         api.MapMoneyApi();
         api.MapWebhookEndpointsApi();
+        api.MapBookingsApi();
+        api.MapCrmApi();
+        api.MapCrmAccountsApi();
+        api.MapPaymentsExportApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
+        app.MapCrmWebhooks();
         app.MapPaylinkProviders();
 
         app.Lifetime.ApplicationStarted.Register(() => DetectPublicUrl(app));

@@ -17,6 +17,21 @@ public abstract class CliTests<TDb>(TDb fixture) : IClassFixture<TDb> where TDb 
     }
 
     [Fact]
+    public async Task PaymentsExport_WritesCsvWithBom_BadPeriodIsUsageError()
+    {
+        var (id, _) = await NewMerchantAsync();
+        var file = Path.Combine(fixture.Database.DataDir, "export.csv");
+        var (exit, _, stderr) = await CliRunner.RunAsync(Settings, "payments", "export", "--merchant", id, "--from", "2026-11-01", "--to", "2026-11-30", "--out", file);
+        Assert.True(exit == 0, stderr);
+        var bytes = await File.ReadAllBytesAsync(file);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.StartsWith("date;operation;document_id;", System.Text.Encoding.UTF8.GetString(bytes[3..]));
+        (exit, _, stderr) = await CliRunner.RunAsync(Settings, "payments", "export", "--merchant", id, "--from", "2026-11-30", "--to", "2026-11-01");
+        Assert.Equal(2, exit);
+        Assert.Contains("to must be after from", stderr);
+    }
+
+    [Fact]
     public async Task Migrate_UpToDate_SaysSo()
     {
         var (exit, stdout, _) = await CliRunner.RunAsync(Settings, "migrate");

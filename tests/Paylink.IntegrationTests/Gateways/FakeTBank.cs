@@ -39,6 +39,7 @@ public sealed class FakeTBank : IAsyncDisposable
         var app = b.Build();
         var fake = new FakeTBank(app);
         app.MapPost("/v2/{method}", (string method, JsonObject body) => fake.Handle(method, body));
+        app.MapPost("/cashbox/{method}", (string method, JsonObject body) => fake.Handle(method, body));
         await app.StartAsync();
         return fake;
     }
@@ -75,6 +76,9 @@ public sealed class FakeTBank : IAsyncDisposable
             case "Charge":
                 Payments[id!]["Status"] = ChargeStatus;
                 return Ok(new { Status = ChargeStatus, PaymentId = id, Amount = Payments[id!]["Amount"]!.GetValue<long>() });
+            case "SendClosingReceipt":
+                if (id is null || !Payments.ContainsKey(id)) return Results.Json(new { Success = false, ErrorCode = "7", Message = "Платёж не найден" });
+                return Ok(new { PaymentId = id });
             default:
                 return Results.Json(new { Success = false, ErrorCode = "9999", Message = "unknown method" });
         }

@@ -1,0 +1,21 @@
+using Paylink.Core.Data;
+using Paylink.Core.Jobs;
+
+namespace Paylink.Core.Bookings;
+
+/// <summary>
+/// What follows a booking change, added to the same SaveChanges as jobs (never slow work inline): the
+/// closing receipt of a prepaid visit that was done, and the CRM deal's stage (<c>crm.sync</c>).
+/// </summary>
+public sealed class BookingHooks(IJobQueue jobs)
+{
+    public void Created(AppDbContext db, Booking booking) =>
+        jobs.Enqueue(db, Crm.CrmSync.JobType, Crm.CrmSync.Payload.ForBooking(booking, "created"));
+
+    public void StatusChanged(AppDbContext db, Booking booking)
+    {
+        if (booking.Status == BookingStatus.VisitDone && booking.LinkId is not null)
+            jobs.Enqueue(db, SettleBookingReceipt.JobType, new SettleBookingReceipt.Payload(booking.Id), dedupeKey: booking.Id);
+        jobs.Enqueue(db, Crm.CrmSync.JobType, Crm.CrmSync.Payload.ForBooking(booking, booking.Status.ToWire()));
+    }
+}
