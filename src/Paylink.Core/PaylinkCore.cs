@@ -80,6 +80,7 @@ public static class PaylinkCore
         services.AddScoped<ReconcilePayments>();
         services.AddScoped<ReconciliationReport>();
         services.AddScoped<ExportPayments>();
+        services.AddScoped<Paylink.Core.Metrics.ComputeMetrics>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Migrator>();
         services.AddScoped<CreateWebhookEndpoint>();

@@ -99,6 +99,7 @@ public static class ServerSetup
         api.MapCrmApi();
         api.MapCrmAccountsApi();
         api.MapPaymentsExportApi();
+        api.MapMetricsApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
         app.MapCrmWebhooks();
