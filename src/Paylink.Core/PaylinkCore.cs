@@ -121,6 +121,8 @@ public static class PaylinkCore
         services.AddLinkEventReaction<WebhookEventsReaction>();
         services.AddLinkEventReaction<Bookings.ConfirmBookingOnPayment>();
         services.AddLinkEventReaction<Crm.CrmLinkEventsReaction>();
+        services.AddSingleton<Metrics.BusinessMetrics>();
+        services.AddLinkEventReaction<Metrics.BusinessMetricsReaction>();
         services.AddJobHandler<Crm.CrmSync>(Crm.CrmSync.JobType, Crm.CrmSync.Policy);
         services.AddJobHandler<Crm.PushToCrm>(Crm.PushToCrm.JobType, Crm.PushToCrm.Policy);
         services.AddJobHandler<Crm.IssueLinkFromCrm>(Crm.IssueLinkFromCrm.JobType, Crm.IssueLinkFromCrm.Policy);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using Paylink.IntegrationTests.Bookings;
 using Paylink.IntegrationTests.Infrastructure;
@@ -70,11 +71,26 @@ public abstract class MetricsTests<THost>(THost host) : IClassFixture<THost> whe
         Assert.Equal(day.ToString("yyyy-MM-dd"), byDay.GetProperty("key").GetString());
         Assert.Equal("none", Assert.Single(m.GetProperty("byChannel").EnumerateArray()).GetProperty("key").GetString());
 
+        var scrape = await (await host.Client().GetAsync("/metrics")).Content.ReadAsStringAsync();
+        var mine = scrape.Split('\n').Where(l => l.Contains($"merchant=\"{MerchantOf(a)}\"", StringComparison.Ordinal)).ToList();
+        Assert.Contains(mine, l => l.StartsWith("paylink_link_events_total{", StringComparison.Ordinal) && l.Contains("type=\"paid\"") && l.EndsWith(" 2", StringComparison.Ordinal));
+        Assert.Contains(mine, l => l.StartsWith("paylink_link_events_total{", StringComparison.Ordinal) && l.Contains("type=\"created\"") && l.EndsWith(" 3", StringComparison.Ordinal));
+        Assert.Contains(mine, l => l.StartsWith("paylink_paid_amount_total{", StringComparison.Ordinal) && l.Contains("currency=\"RUB\"") && l.EndsWith(" 400000", StringComparison.Ordinal));
+        Assert.Contains(mine, l => l.StartsWith("paylink_time_to_payment_seconds_count{", StringComparison.Ordinal) && l.EndsWith(" 2", StringComparison.Ordinal));
+
         var csv = await api.GetAsync($"/api/v1/metrics?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}&format=csv");
         Assert.Equal("text/csv; charset=utf-8", csv.Content.Headers.ContentType?.ToString());
         var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.TrimEntries);
         Assert.StartsWith("dimension;key;requests;requests_paid;conversion_request_to_payment;links;sent;opened", lines[0]);
         Assert.Equal("total;total;3;1;0,3333;3;0;3;2;2;;2520;3600;4000,00;0,00;0", lines[1]);
+    }
+
+    private string MerchantOf(JsonElement booking)
+    {
+        using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(host.Services);
+        var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Paylink.Core.Data.AppDbContext>(scope.ServiceProvider);
+        var id = booking.GetProperty("id").GetString();
+        return db.Bookings.IgnoreQueryFilters().Where(b => b.Id == id).Select(b => b.MerchantId).Single();
     }
 
     [Theory]
