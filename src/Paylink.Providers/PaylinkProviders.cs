@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Jobs;
 using Paylink.Core.Providers;
+using Paylink.Providers.Channels.Email;
+using Paylink.Providers.Channels.Exolve;
 using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
 using Paylink.Providers.Gateways.Stripe;
@@ -28,6 +30,11 @@ public static class PaylinkProviders
         services.AddSingleton<IPaymentGateway, TBankGateway>();
         services.AddSingleton<IPaymentGateway, YooKassaGateway>();
         services.AddSingleton<IPaymentGateway, StripeGateway>();
+
+        services.AddGatewayClient(ExolveChannel.ClientName);
+        services.AddSingleton<IMessageChannel, ExolveChannel>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IMessageChannel, EmailChannel>();
         return services;
     }
 
