@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Data;
@@ -8,13 +10,32 @@ using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Gateways;
 
-/// <summary>Quick retries for gateway tests (the delays are real network timing, so keep them short).</summary>
+/// <summary>Quick retries for gateway tests (the delays are real network timing, so keep them short), and a peer
+/// address taken from the <see cref="RemoteIpHeader"/> test header (the test server has none), set before the app's
+/// forwarded-headers middleware as a real connection's would be.</summary>
 public class GatewaysHost(Db kind) : PaylinkHost(kind)
 {
+    public const string RemoteIpHeader = "X-Test-Remote-Ip";
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Gateways:Http:AttemptTimeoutSeconds"] = "1", ["Gateways:Http:BaseDelayMilliseconds"] = "10", ["Gateways:Http:MaxDelaySeconds"] = "0.2",
     };
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddTransient<IStartupFilter, RemoteIpFromHeader>();
+
+    private sealed class RemoteIpFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((ctx, nextMiddleware) =>
+            {
+                if (ctx.Request.Headers.TryGetValue(RemoteIpHeader, out var ip)) ctx.Connection.RemoteIpAddress = IPAddress.Parse(ip.ToString());
+                return nextMiddleware(ctx);
+            });
+            next(app);
+        };
+    }
 }
 public sealed class GatewaysSqliteHost() : GatewaysHost(Db.Sqlite);
 public sealed class GatewaysPostgresHost() : GatewaysHost(Db.Postgres);
