@@ -26,6 +26,9 @@ public sealed class FakeTBank : IAsyncDisposable
     public ConcurrentQueue<(string Method, JsonObject Body)> Requests { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Payments { get; } = new();
     public ConcurrentDictionary<string, int> FailNext { get; } = new();
+    /// <summary>Answer the next call of a method only after this long (the work is done first, as a slow bank
+    /// whose answer is lost to the client's timeout).</summary>
+    public ConcurrentDictionary<string, TimeSpan> DelayNext { get; } = new();
     public string? ChargeStatus { get; set; } = "CONFIRMED";
     public string Url => _app.Urls.First() + "/v2/";
 
@@ -38,7 +41,12 @@ public sealed class FakeTBank : IAsyncDisposable
         b.Logging.ClearProviders();
         var app = b.Build();
         var fake = new FakeTBank(app);
-        app.MapPost("/v2/{method}", (string method, JsonObject body) => fake.Handle(method, body));
+        app.MapPost("/v2/{method}", async (string method, JsonObject body) =>
+        {
+            var result = fake.Handle(method, body);
+            if (fake.DelayNext.TryRemove(method, out var delay)) await Task.Delay(delay);
+            return result;
+        });
         await app.StartAsync();
         return fake;
     }
