@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Channels;
 
@@ -30,14 +29,9 @@ public sealed class FakeExolve : IAsyncDisposable
 
     public static async Task<FakeExolve> StartAsync()
     {
-        var b = WebApplication.CreateSlimBuilder();
-        b.WebHost.UseUrls("http://127.0.0.1:0");
-        b.Logging.ClearProviders();
-        var app = b.Build();
-        var fake = new FakeExolve(app);
-        app.MapPost("/messaging/v1/{method}", (string method, HttpContext ctx) => fake.HandleAsync(method, ctx));
-        await app.StartAsync();
-        return fake;
+        FakeExolve? fake = null;
+        var app = await LoopbackApp.StartAsync(a => a.MapPost("/messaging/v1/{method}", (string method, HttpContext ctx) => fake!.HandleAsync(method, ctx)));
+        return fake = new FakeExolve(app);
     }
 
     private async Task HandleAsync(string method, HttpContext ctx)

@@ -3,9 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Gateways;
 
@@ -33,14 +32,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public static async Task<FakeStripe> StartAsync()
     {
-        var b = WebApplication.CreateSlimBuilder();
-        b.WebHost.UseUrls("http://127.0.0.1:0");
-        b.Logging.ClearProviders();
-        var app = b.Build();
-        var fake = new FakeStripe(app);
-        app.Map("/v1/{**path}", (string path, HttpContext ctx) => fake.HandleAsync(path, ctx));
-        await app.StartAsync();
-        return fake;
+        FakeStripe? fake = null;
+        var app = await LoopbackApp.StartAsync(a => a.Map("/v1/{**path}", (string path, HttpContext ctx) => fake!.HandleAsync(path, ctx)));
+        return fake = new FakeStripe(app);
     }
 
     private string NextId(string prefix) => $"{prefix}_test_{Interlocked.Increment(ref _next):D6}{Guid.NewGuid():N}"[..(prefix.Length + 20)];

@@ -2,10 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Paylink.Providers.Gateways.TBank;
+using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Gateways;
 
@@ -36,19 +35,14 @@ public sealed class FakeTBank : IAsyncDisposable
 
     public static async Task<FakeTBank> StartAsync()
     {
-        var b = WebApplication.CreateSlimBuilder();
-        b.WebHost.UseUrls("http://127.0.0.1:0");
-        b.Logging.ClearProviders();
-        var app = b.Build();
-        var fake = new FakeTBank(app);
-        app.MapPost("/v2/{method}", async (string method, JsonObject body) =>
+        FakeTBank? fake = null;
+        var app = await LoopbackApp.StartAsync(a => a.MapPost("/v2/{method}", async (string method, JsonObject body) =>
         {
-            var result = fake.Handle(method, body);
+            var result = fake!.Handle(method, body);
             if (fake.DelayNext.TryRemove(method, out var delay)) await Task.Delay(delay);
             return result;
-        });
-        await app.StartAsync();
-        return fake;
+        }));
+        return fake = new FakeTBank(app);
     }
 
     public IEnumerable<JsonObject> Calls(string method) => Requests.Where(r => r.Method == method).Select(r => r.Body);

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Gateways;
 
@@ -33,14 +32,9 @@ public sealed class FakeYooKassa : IAsyncDisposable
 
     public static async Task<FakeYooKassa> StartAsync()
     {
-        var b = WebApplication.CreateSlimBuilder();
-        b.WebHost.UseUrls("http://127.0.0.1:0");
-        b.Logging.ClearProviders();
-        var app = b.Build();
-        var fake = new FakeYooKassa(app);
-        app.Map("/v3/{**path}", (string path, HttpContext ctx) => fake.HandleAsync(path, ctx));
-        await app.StartAsync();
-        return fake;
+        FakeYooKassa? fake = null;
+        var app = await LoopbackApp.StartAsync(a => a.Map("/v3/{**path}", (string path, HttpContext ctx) => fake!.HandleAsync(path, ctx)));
+        return fake = new FakeYooKassa(app);
     }
 
     public IEnumerable<Call> CallsTo(string method, string pathPrefix) => Calls.Where(c => c.Method == method && c.Path.StartsWith(pathPrefix, StringComparison.Ordinal));
