@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Jobs;
 using Paylink.Core.Providers;
 using Paylink.Providers.Crm.Bitrix24;
+using Paylink.Providers.Channels.Email;
+using Paylink.Providers.Channels.Exolve;
 using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
 using Paylink.Providers.Gateways.Stripe;
@@ -38,6 +40,10 @@ public static class PaylinkProviders
                 c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Bitrix24Options>>().Value.TimeoutSeconds))
             // The webhook URL carries its secret code: never let the default handler log request URLs.
             .RemoveAllLoggers();
+        services.AddGatewayClient(ExolveChannel.ClientName);
+        services.AddSingleton<IMessageChannel, ExolveChannel>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IMessageChannel, EmailChannel>();
         return services;
     }
 

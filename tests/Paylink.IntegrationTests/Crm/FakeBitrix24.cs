@@ -1,3 +1,4 @@
+using Paylink.IntegrationTests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -46,18 +47,13 @@ public sealed class FakeBitrix24 : IAsyncDisposable
 
     public static async Task<FakeBitrix24> StartAsync()
     {
-        var b = WebApplication.CreateSlimBuilder();
-        b.WebHost.UseUrls("http://127.0.0.1:0");
-        b.Logging.ClearProviders();
-        var app = b.Build();
-        var fake = new FakeBitrix24(app);
-        app.MapPost("/rest/{user}/{code}/{method}", async (string user, string code, string method, HttpRequest req) =>
+        FakeBitrix24? fake = null;
+        var app = await LoopbackApp.StartAsync(a => a.MapPost("/rest/{user}/{code}/{method}", async (string user, string code, string method, HttpRequest req) =>
         {
             var body = await JsonNode.ParseAsync(req.Body) as JsonObject ?? [];
-            return fake.Handle(user, code, method.EndsWith(".json", StringComparison.Ordinal) ? method[..^5] : method, body);
-        });
-        await app.StartAsync();
-        return fake;
+            return fake!.Handle(user, code, method.EndsWith(".json", StringComparison.Ordinal) ? method[..^5] : method, body);
+        }));
+        return fake = new FakeBitrix24(app);
     }
 
     public long AddContact(string name, params string[] phones)

@@ -2,10 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Paylink.Providers.Gateways.TBank;
+using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Gateways;
 
@@ -26,6 +25,9 @@ public sealed class FakeTBank : IAsyncDisposable
     public ConcurrentQueue<(string Method, JsonObject Body)> Requests { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Payments { get; } = new();
     public ConcurrentDictionary<string, int> FailNext { get; } = new();
+    /// <summary>Answer the next call of a method only after this long (the work is done first, as a slow bank
+    /// whose answer is lost to the client's timeout).</summary>
+    public ConcurrentDictionary<string, TimeSpan> DelayNext { get; } = new();
     public string? ChargeStatus { get; set; } = "CONFIRMED";
     public string Url => _app.Urls.First() + "/v2/";
 
@@ -33,15 +35,18 @@ public sealed class FakeTBank : IAsyncDisposable
 
     public static async Task<FakeTBank> StartAsync()
     {
-        var b = WebApplication.CreateSlimBuilder();
-        b.WebHost.UseUrls("http://127.0.0.1:0");
-        b.Logging.ClearProviders();
-        var app = b.Build();
-        var fake = new FakeTBank(app);
-        app.MapPost("/v2/{method}", (string method, JsonObject body) => fake.Handle(method, body));
-        app.MapPost("/cashbox/{method}", (string method, JsonObject body) => fake.Handle(method, body));
-        await app.StartAsync();
-        return fake;
+        FakeTBank? fake = null;
+        var app = await LoopbackApp.StartAsync(a =>
+        {
+            a.MapPost("/v2/{method}", async (string method, JsonObject body) =>
+            {
+                var result = fake!.Handle(method, body);
+                if (fake.DelayNext.TryRemove(method, out var delay)) await Task.Delay(delay);
+                return result;
+            });
+            a.MapPost("/cashbox/{method}", (string method, JsonObject body) => fake!.Handle(method, body));
+        });
+        return fake = new FakeTBank(app);
     }
 
     public IEnumerable<JsonObject> Calls(string method) => Requests.Where(r => r.Method == method).Select(r => r.Body);

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Data;
@@ -8,13 +11,32 @@ using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Gateways;
 
-/// <summary>Quick retries for gateway tests (the delays are real network timing, so keep them short).</summary>
+/// <summary>Quick retries for gateway tests (the delays are real network timing, so keep them short), and a peer
+/// address taken from the <see cref="RemoteIpHeader"/> test header (the test server has none), set before the app's
+/// forwarded-headers middleware as a real connection's would be.</summary>
 public class GatewaysHost(Db kind) : PaylinkHost(kind)
 {
+    public const string RemoteIpHeader = "X-Test-Remote-Ip";
+
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Gateways:Http:AttemptTimeoutSeconds"] = "1", ["Gateways:Http:BaseDelayMilliseconds"] = "10", ["Gateways:Http:MaxDelaySeconds"] = "0.2",
     };
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddTransient<IStartupFilter, RemoteIpFromHeader>();
+
+    private sealed class RemoteIpFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((ctx, nextMiddleware) =>
+            {
+                if (ctx.Request.Headers.TryGetValue(RemoteIpHeader, out var ip)) ctx.Connection.RemoteIpAddress = IPAddress.Parse(ip.ToString());
+                return nextMiddleware(ctx);
+            });
+            next(app);
+        };
+    }
 }
 public sealed class GatewaysSqliteHost() : GatewaysHost(Db.Sqlite);
 public sealed class GatewaysPostgresHost() : GatewaysHost(Db.Postgres);
@@ -151,6 +173,70 @@ public abstract class TBankFlowTests<THost>(THost host) : IClassFixture<THost>, 
         var id = link.GetProperty("id").GetString();
         var failover = await db.LinkEvents.SingleAsync(e => e.LinkId == id && e.Type == "gateway_failover");
         Assert.Contains(sandbox, failover.DataJson);
+    }
+
+    [Fact]
+    public async Task Init_TimedOut_IsNotRepeated_AndTheLinkEndsWithOnePaidSession()
+    {
+        var (api, account, sandbox) = await MerchantAsync(receipts: false);
+        (await api.DeleteAsync($"/api/v1/gateway-accounts/{sandbox}")).EnsureSuccessStatusCode();   // no failover target
+        var link = await LinkAsync(api);
+        _bank.DelayNext["Init"] = TimeSpan.FromSeconds(2.5);   // beyond the 1 s attempt timeout of GatewaysHost
+
+        var first = await PayAsync(link);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        var lost = Assert.Single(_bank.Calls("Init"));   // Init has no idempotency key: the client never repeats it
+
+        // The buyer presses "pay" again: a new attempt (new OrderId), one new Init; a double click reuses it.
+        var second = await PayAsync(link);
+        Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
+        Assert.Equal(second.Headers.Location, (await PayAsync(link)).Headers.Location);
+        var inits = _bank.Calls("Init").ToList();
+        Assert.Equal(2, inits.Count);
+        var order = inits[1]["OrderId"]!.GetValue<string>();
+        Assert.NotEqual(lost["OrderId"]!.GetValue<string>(), order);
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var attempts = await db.PaymentAttempts.IgnoreQueryFilters().Where(a => a.LinkId == link.GetProperty("id").GetString()).ToListAsync();
+            Assert.Equal(2, attempts.Count);
+            Assert.Single(attempts, a => a.Status == AttemptStatus.Failed && a.Id == lost["OrderId"]!.GetValue<string>());
+            Assert.Single(attempts, a => a.Status == AttemptStatus.Pending && a.CheckoutUrl == second.Headers.Location!.ToString());
+        }
+
+        await NotifyAsync(account, FakeTBank.Notification(order, second.Headers.Location!.Segments.Last(), "CONFIRMED", 150000));
+        var got = await GetAsync(api, link);
+        Assert.Equal("paid", got.GetProperty("status").GetString());
+        Assert.Single(got.GetProperty("payments").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task PartialRefund_Receipt_MatchesTheWorkedExampleFieldByField()
+    {
+        var (api, account, _) = await MerchantAsync();
+        var link = await LinkAsync(api);
+        var pay = await PayAsync(link);
+        var init = Assert.Single(_bank.Calls("Init"));
+        // fiscal-54fz.md §8, T-Bank, FFD 1.2 (the link also has a phone, which T-Bank's receipt carries beside the e-mail).
+        var sale = JsonNode.Parse("""
+            {"FfdVersion":"1.2","Email":"buyer@example.com","Phone":"+79161234567","Taxation":"usn_income",
+              "Items":[{"Name":"Консультация","Price":150000,"Quantity":1,"Amount":150000,
+                        "Tax":"none","PaymentMethod":"full_payment","PaymentObject":"service","MeasurementUnit":"шт"}]}
+            """)!;
+        Assert.True(JsonNode.DeepEquals(sale, init["Receipt"]), init["Receipt"]!.ToJsonString());
+        await NotifyAsync(account, FakeTBank.Notification(init["OrderId"]!.GetValue<string>(), pay.Headers.Location!.Segments.Last(), "CONFIRMED", 150000));
+
+        var id = link.GetProperty("id").GetString();
+        (await api.PostJsonAsync($"/api/v1/links/{id}/refunds", """{"amount":50000}""")).EnsureSuccessStatusCode();
+        var cancel = Assert.Single(_bank.Calls("Cancel"));
+        Assert.Equal(50000, cancel["Amount"]!.GetValue<long>());
+        var refund = JsonNode.Parse("""
+            {"FfdVersion":"1.2","Email":"buyer@example.com","Phone":"+79161234567","Taxation":"usn_income",
+              "Items":[{"Name":"Консультация","Price":50000,"Quantity":1,"Amount":50000,
+                        "Tax":"none","PaymentMethod":"full_payment","PaymentObject":"service","MeasurementUnit":"шт"}]}
+            """)!;
+        Assert.True(JsonNode.DeepEquals(refund, cancel["Receipt"]), cancel["Receipt"]!.ToJsonString());
     }
 
     [Fact]
