@@ -84,6 +84,7 @@ public static class PaylinkCore
         services.AddScoped<CreateWebhookEndpoint>();
         services.AddScoped<ManageWebhookEndpoints>();
         services.AddScoped<RedeliverWebhook>();
+        services.AddScoped<Messaging.ChannelAccounts>();
         AddJobs(services, config);
         return services;
     }

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Jobs;
 using Paylink.Core.Providers;
+using Paylink.Providers.Channels.Telegram;
+using Paylink.Providers.Channels.WebChat;
 using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
 using Paylink.Providers.Gateways.Stripe;
@@ -28,6 +30,18 @@ public static class PaylinkProviders
         services.AddSingleton<IPaymentGateway, TBankGateway>();
         services.AddSingleton<IPaymentGateway, YooKassaGateway>();
         services.AddSingleton<IPaymentGateway, StripeGateway>();
+
+        // Messaging channels (looked up through ProviderRegistry<IMessageChannel>).
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGatewayClient(TelegramApi.ClientName).RemoveAllLoggers();   // the bot token is part of the URL
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelegramOptions>>().Value;
+            return new TelegramSendLimiter(TimeProvider.System, TimeSpan.FromMilliseconds(o.PerChatIntervalMs), o.GlobalPerSecond);
+        });
+        services.AddSingleton<TelegramChannel>();
+        services.AddSingleton<IMessageChannel>(sp => sp.GetRequiredService<TelegramChannel>());
+        services.AddSingleton<IMessageChannel, WebChatChannel>();
         return services;
     }
 

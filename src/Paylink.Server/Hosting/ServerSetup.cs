@@ -95,6 +95,7 @@ public static class ServerSetup
         api.MapGatewayAccountsApi();
         api.MapMoneyApi();
         api.MapWebhookEndpointsApi();
+        api.MapChannelAccountsApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
         app.MapPaylinkProviders();
