@@ -85,6 +85,17 @@ public static class PaylinkCore
         services.AddScoped<ManageWebhookEndpoints>();
         services.AddScoped<RedeliverWebhook>();
         services.AddScoped<Messaging.ChannelAccounts>();
+        services.AddScoped<Messaging.MessageOutbox>();
+        services.AddScoped<Messaging.MessageTemplates>();
+        services.AddScoped<Messaging.ReminderPolicies>();
+        services.AddScoped<Messaging.SendLinkMessage>();
+        services.AddScoped<Messaging.ScheduleLinkReminders>();
+        services.AddScoped<Messaging.ScheduleVisitReminders>();
+        services.AddScoped<Messaging.ReceiveChannelMessage>();
+        services.AddScoped<Messaging.ReplyToConversation>();
+        services.AddScoped<Messaging.ConversationQueries>();
+        // The assistant replaces this registration when it takes over conversations.
+        services.AddScoped<Messaging.IConversationHandler, Messaging.QueueForManager>();
         AddJobs(services, config);
         return services;
     }
@@ -106,6 +117,9 @@ public static class PaylinkCore
         services.AddSingleton<IInterceptor, JobSignalInterceptor>();
 
         services.AddLinkEventReaction<WebhookEventsReaction>();
+        services.AddLinkEventReaction<Messaging.CancelRemindersReaction>();
+        services.AddJobHandler<Messaging.SendChannelMessage>(Messaging.SendChannelMessage.JobType, Messaging.SendChannelMessage.Policy);
+        services.AddJobHandler<Messaging.SendDueReminder>(Messaging.SendDueReminder.JobType, Messaging.SendDueReminder.Policy);
         services.AddJobHandler<DeliverWebhook>(DeliverWebhook.JobType, DeliverWebhook.Policy);
         services.AddHttpClient(DeliverWebhook.HttpClientName, (sp, c) =>
             {

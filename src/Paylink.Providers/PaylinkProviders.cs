@@ -49,6 +49,7 @@ public static class PaylinkProviders
     public static IEndpointRouteBuilder MapPaylinkProviders(this IEndpointRouteBuilder app)
     {
         app.MapSandboxAcquirer();
+        app.MapTelegramWebhook();
         return app;
     }
 }

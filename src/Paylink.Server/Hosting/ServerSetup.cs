@@ -96,6 +96,7 @@ public static class ServerSetup
         api.MapMoneyApi();
         api.MapWebhookEndpointsApi();
         api.MapChannelAccountsApi();
+        api.MapMessagingApi();
         app.MapPayPages();
         app.MapGatewayWebhooks();
         app.MapPaylinkProviders();
