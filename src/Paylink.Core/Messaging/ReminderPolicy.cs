@@ -76,7 +76,7 @@ public sealed record ReminderPolicy(
             var at = ParseTime(s.NextDayAt!)!.Value;
             due = AtLocal(local.Date.AddDays(1), at, zone);
         }
-        return OutOfQuietHours(due, zone, later: true);
+        return OutOfQuietHours(due, zone, later: true).ToUniversalTime();
     }
 
     /// <summary>Moves a time inside quiet hours to their end (<paramref name="later"/>) or to just before they start.</summary>
@@ -106,7 +106,7 @@ public sealed record ReminderPolicy(
     {
         var local = date.Date + time.ToTimeSpan();
         if (zone.IsInvalidTime(local)) local = local.AddHours(1);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 }
 

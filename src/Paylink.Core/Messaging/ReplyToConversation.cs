@@ -69,7 +69,7 @@ public sealed class ConversationQueries(AppDbContext db)
         var c = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (c is null) return Error.NotFound($"Conversation '{id}'");
         var messages = (await db.ChannelMessages.AsNoTracking().Where(m => m.ConversationId == id).ToListAsync(ct))
-            .OrderBy(m => m.Id, StringComparer.Ordinal).Select(MessageView.From).ToList();
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal).Select(MessageView.From).ToList();
         return ConversationView.From(c, messages);
     }
 

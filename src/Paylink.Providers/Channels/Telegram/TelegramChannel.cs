@@ -154,9 +154,8 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, TelegramSen
         switch (r.ErrorCode)
         {
             case 429:
-                var after = TimeSpan.FromSeconds(Math.Max(1, r.RetryAfter ?? 1));
-                limiter.Penalise(bot, chat, after);
-                return ChannelSendResult.Transient(reason, after);
+                // The job waits retry_after (in business time) before the same request goes again.
+                return ChannelSendResult.Transient(reason, TimeSpan.FromSeconds(Math.Max(1, r.RetryAfter ?? 1)));
             case >= 500:
                 return ChannelSendResult.Transient(reason);
             default:

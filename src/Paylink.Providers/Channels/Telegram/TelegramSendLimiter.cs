@@ -37,17 +37,6 @@ public sealed class TelegramSendLimiter(TimeProvider clock, TimeSpan perChat, in
         }
     }
 
-    /// <summary>Telegram said 429 for this chat: no slot before <paramref name="retryAfter"/> from now.</summary>
-    public void Penalise(string bot, string chat, TimeSpan retryAfter)
-    {
-        lock (_lock)
-        {
-            var until = clock.GetUtcNow() + retryAfter;
-            var key = bot + "/" + chat;
-            if (!_chatNext.TryGetValue(key, out var c) || c < until) _chatNext[key] = until;
-        }
-    }
-
     private void Sweep(DateTimeOffset now)
     {
         if (now - _lastSweep < TimeSpan.FromMinutes(1)) return;
