@@ -98,6 +98,7 @@ public static class ServerSetup
         api.MapChannelAccountsApi();
         api.MapMessagingApi();
         app.MapPayPages();
+        Chat.WebChatEndpoints.MapWebChat(app);
         app.MapGatewayWebhooks();
         app.MapPaylinkProviders();
 

@@ -344,6 +344,44 @@ public abstract class ChannelsTests<THost>(THost host) : IClassFixture<THost>, I
         Assert.Equal(60, (await (await api.GetAsync("/api/v1/reminder-policy")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("linkSteps")[0].GetProperty("afterMinutes").GetInt32());
         Assert.Equal("manager", saved.GetProperty("escalation")[1].GetString());
     }
+    [Fact]
+    public async Task WebChat_VisitorWrites_ManagerSendsInvoiceCard_PayButtonToPayPage()
+    {
+        var m = await host.NewMerchantAsync();
+        var api = host.Client(m.ApiKey);
+        var slug = "salon-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await (await api.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}""")).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.Contains($"data-chat=\"{slug}\"", created.GetProperty("settings").GetProperty("widget").GetString());
+        var other = host.Client((await host.NewMerchantAsync("Другой")).ApiKey);
+        await (await other.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}"""))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "settings.slug");
+
+        var visitor = host.Client();
+        var page = await visitor.GetAsync("/chat/" + slug);
+        var html = await page.HtmlAsync();
+        Assert.Contains("Тестовый салон", html);
+        Assert.DoesNotContain("<script src=", html);
+        var cookie = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("pl_wv=", StringComparison.Ordinal));
+        var visitorId = cookie[6..cookie.IndexOf(';')];
+        var post = new HttpRequestMessage(HttpMethod.Post, $"/chat/{slug}/messages") { Content = HttpAssert.Json("""{"text":"Хочу на маникюр"}""") };
+        post.Headers.Add("X-Chat-Visitor", visitorId);
+        Assert.Equal(HttpStatusCode.Accepted, (await visitor.SendAsync(post)).StatusCode);
+        var conv = Assert.Single((await (await api.GetAsync("/api/v1/conversations?needsReply=true")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+        Assert.Equal(visitorId, conv.GetProperty("address").GetString());
+
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        var link = await api.CreateLinkAsync(250000);
+        (await SendAsync(api, link.GetProperty("id").GetString()!, created.GetProperty("id").GetString()!, visitorId)).EnsureSuccessStatusCode();
+        await host.DrainAsync();
+        var poll = new HttpRequestMessage(HttpMethod.Get, $"/chat/{slug}/messages");
+        poll.Headers.Add("X-Chat-Visitor", visitorId);
+        var items = (await (await visitor.SendAsync(poll)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items");
+        Assert.Equal(2, items.GetArrayLength());
+        var card = items[1].GetProperty("buttons")[0];
+        Assert.Equal(link.GetProperty("url").GetString(), card.GetProperty("url").GetString());
+        Assert.Equal("Оплатить 2\u00A0500\u00A0₽", card.GetProperty("text").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("/chat/nobody-here")).StatusCode);
+    }
 }
 
 public sealed class ChannelsSqliteTests(ChannelsSqliteHost host) : ChannelsTests<ChannelsSqliteHost>(host);
