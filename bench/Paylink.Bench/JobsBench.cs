@@ -66,7 +66,7 @@ public static class JobsBench
         }
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    internal static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -178,7 +178,7 @@ public static class JobsBench
         return app;
     }
 
-    private static async Task<(Dictionary<string, string?> Settings, Func<Task> Cleanup)> CreateDatabaseAsync(string kind)
+    internal static async Task<(Dictionary<string, string?> Settings, Func<Task> Cleanup)> CreateDatabaseAsync(string kind)
     {
         if (kind == "sqlite")
         {

@@ -13,6 +13,7 @@ public static class Program
             return 0;
         }
         if (args is ["jobs", ..]) return await JobsBench.RunAsync(args[1..]);
+        if (args is ["channels", ..]) return await ChannelsBench.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

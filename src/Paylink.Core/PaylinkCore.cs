@@ -98,6 +98,18 @@ public static class PaylinkCore
         services.AddScoped<Crm.CrmAccounts>();
         services.AddScoped<Crm.CrmLog>();
         services.AddScoped<Crm.IIssuedLinkSender, Crm.ManagerTaskLinkSender>();
+        services.AddScoped<Messaging.ChannelAccounts>();
+        services.AddScoped<Messaging.MessageOutbox>();
+        services.AddScoped<Messaging.MessageTemplates>();
+        services.AddScoped<Messaging.ReminderPolicies>();
+        services.AddScoped<Messaging.SendLinkMessage>();
+        services.AddScoped<Messaging.ScheduleLinkReminders>();
+        services.AddScoped<Messaging.ScheduleVisitReminders>();
+        services.AddScoped<Messaging.ReceiveChannelMessage>();
+        services.AddScoped<Messaging.ReplyToConversation>();
+        services.AddScoped<Messaging.ConversationQueries>();
+        // The assistant replaces this registration when it takes over conversations.
+        services.AddScoped<Messaging.IConversationHandler, Messaging.QueueForManager>();
         AddJobs(services, config);
         return services;
     }
@@ -128,6 +140,9 @@ public static class PaylinkCore
         services.AddJobHandler<Crm.IssueLinkFromCrm>(Crm.IssueLinkFromCrm.JobType, Crm.IssueLinkFromCrm.Policy);
         services.AddPeriodicTask<Crm.ReconcileCrmDeals>(Crm.ReconcileCrmDeals.Name, jobs.CrmReconcileInterval);
         services.AddJobHandler<Bookings.SettleBookingReceipt>(Bookings.SettleBookingReceipt.JobType, Bookings.SettleBookingReceipt.Policy);
+        services.AddLinkEventReaction<Messaging.CancelRemindersReaction>();
+        services.AddJobHandler<Messaging.SendChannelMessage>(Messaging.SendChannelMessage.JobType, Messaging.SendChannelMessage.Policy);
+        services.AddJobHandler<Messaging.SendDueReminder>(Messaging.SendDueReminder.JobType, Messaging.SendDueReminder.Policy);
         services.AddJobHandler<DeliverWebhook>(DeliverWebhook.JobType, DeliverWebhook.Policy);
         services.AddHttpClient(DeliverWebhook.HttpClientName, (sp, c) =>
             {

@@ -5,6 +5,8 @@ using Paylink.Core.Providers;
 using Paylink.Providers.Crm.Bitrix24;
 using Paylink.Providers.Channels.Email;
 using Paylink.Providers.Channels.Exolve;
+using Paylink.Providers.Channels.Telegram;
+using Paylink.Providers.Channels.WebChat;
 using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
 using Paylink.Providers.Gateways.Stripe;
@@ -44,6 +46,17 @@ public static class PaylinkProviders
         services.AddSingleton<IMessageChannel, ExolveChannel>();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IMessageChannel, EmailChannel>();
+        // Messaging channels (looked up through ProviderRegistry<IMessageChannel>).
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGatewayClient(TelegramApi.ClientName).RemoveAllLoggers();   // the bot token is part of the URL
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelegramOptions>>().Value;
+            return new TelegramSendLimiter(TimeProvider.System, TimeSpan.FromMilliseconds(o.PerChatIntervalMs), o.GlobalPerSecond);
+        });
+        services.AddSingleton<TelegramChannel>();
+        services.AddSingleton<IMessageChannel>(sp => sp.GetRequiredService<TelegramChannel>());
+        services.AddSingleton<IMessageChannel, WebChatChannel>();
         return services;
     }
 
@@ -51,6 +64,7 @@ public static class PaylinkProviders
     public static IEndpointRouteBuilder MapPaylinkProviders(this IEndpointRouteBuilder app)
     {
         app.MapSandboxAcquirer();
+        app.MapTelegramWebhook();
         return app;
     }
 }

@@ -7,6 +7,7 @@ using Paylink.Core.Common;
 using Paylink.Core.Customers;
 using Paylink.Core.Jobs;
 using Paylink.Core.Merchants;
+using Paylink.Core.Messaging;
 using Paylink.Core.Orders;
 using Paylink.Core.PaymentLinks;
 using Paylink.Core.Payments;
@@ -52,6 +53,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<ChannelAccount> ChannelAccounts => Set<ChannelAccount>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<ChannelMessage> ChannelMessages => Set<ChannelMessage>();
+    public DbSet<Reminder> Reminders => Set<Reminder>();
+    public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
+    public DbSet<ReminderPolicyRecord> ReminderPolicies => Set<ReminderPolicyRecord>();
     /// <summary>ASP.NET Data Protection keys, shared by all instances when the provider is PostgreSQL.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -357,7 +364,102 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         });
 
         OnCrmModelCreating(b);
+        ConfigureMessaging(b);
         ApplyMerchantFilters(b);
+    }
+
+    private static void ConfigureMessaging(ModelBuilder b)
+    {
+        b.Entity<ChannelAccount>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.Name).HasMaxLength(ChannelAccount.MaxName);
+            e.Property(x => x.Slug).HasMaxLength(64);
+            e.HasIndex(x => x.MerchantId);
+            e.HasIndex(x => x.Slug).IsUnique();
+            e.Ignore(x => x.IsActive);
+            e.Ignore(x => x.CanSend);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<Conversation>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.AccountId).HasMaxLength(40);
+            e.Property(x => x.Channel).HasMaxLength(20);
+            e.Property(x => x.Address).HasMaxLength(320);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.DisplayName).HasMaxLength(Conversation.MaxDisplayName);
+            e.Property(x => x.Language).HasMaxLength(5);
+            // One conversation per account and client address: inbound and outbound meet in it.
+            e.HasIndex(x => new { x.AccountId, x.Address }).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.LastMessageAt });
+            e.HasIndex(x => x.CustomerId);
+            e.HasOne<ChannelAccount>().WithMany().HasForeignKey(x => x.AccountId);
+        });
+        b.Entity<ChannelMessage>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.AccountId).HasMaxLength(40);
+            e.Property(x => x.ConversationId).HasMaxLength(40);
+            e.Property(x => x.Channel).HasMaxLength(20);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.Direction).HasMaxLength(3);
+            e.Property(x => x.To).HasMaxLength(320);
+            e.Property(x => x.Template).HasMaxLength(40);
+            e.Property(x => x.Language).HasMaxLength(5);
+            e.Property(x => x.Text).HasMaxLength(ChannelMessage.MaxText);
+            e.Property(x => x.Subject).HasMaxLength(300);
+            e.Property(x => x.ButtonsJson).HasMaxLength(2000);
+            e.Property(x => x.Author).HasMaxLength(20);
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.ProviderMessageId).HasMaxLength(100);
+            e.Property(x => x.Error).HasMaxLength(ChannelMessage.MaxError);
+            e.Ignore(x => x.IsFinal);
+            e.HasIndex(x => new { x.ConversationId, x.CreatedAt });
+            e.HasIndex(x => x.LinkId);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(x => x.ConversationId);
+        });
+        b.Entity<Reminder>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Kind).HasMaxLength(10);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.ConversationId).HasMaxLength(40);
+            e.Property(x => x.Channel).HasMaxLength(20);
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.MessageId).HasMaxLength(40);
+            e.Property(x => x.Reason).HasMaxLength(200);
+            e.Property(x => x.Service).HasMaxLength(200);
+            e.HasIndex(x => new { x.LinkId, x.Step });
+            e.HasIndex(x => new { x.ConversationId, x.Status });
+        });
+        b.Entity<MessageTemplate>(e =>
+        {
+            e.HasKey(x => new { x.MerchantId, x.Event, x.Language });
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Event).HasMaxLength(40);
+            e.Property(x => x.Language).HasMaxLength(5);
+            e.Property(x => x.Text).HasMaxLength(MessageTemplate.MaxText);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<ReminderPolicyRecord>(e =>
+        {
+            e.ToTable("ReminderPolicies");
+            e.HasKey(x => x.MerchantId);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Json).HasMaxLength(4000);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
     }
 
     private static void OnCrmModelCreating(ModelBuilder b)
@@ -466,6 +568,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         b.Entity<CrmLogEntry>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<Booking>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<WebhookDelivery>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<ChannelAccount>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Conversation>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<ChannelMessage>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Reminder>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<MessageTemplate>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<ReminderPolicyRecord>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
     internal static LinkStatus ParseStatus(string s) =>

@@ -12,9 +12,10 @@ namespace Paylink.Core.Merchants;
 /// the owner only), since a key is otherwise shown only once.
 /// </summary>
 public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, ImportCatalog importCatalog,
-    IOptions<PaylinkOptions> options)
+    IOptions<PaylinkOptions> options, Messaging.ChannelAccounts channels)
 {
     public const string KeyFileName = "demo-api-key.txt";
+    public const string DemoChatSlug = "demo";
 
     public static readonly CatalogEntry[] SalonCatalog =
     [
@@ -35,6 +36,10 @@ public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, I
         if (!created.IsSuccess) throw new InvalidOperationException("Demo merchant could not be created: " + created.Error!.Message);
         var imported = await importCatalog.HandleAsync(created.Value.Merchant.Id, SalonCatalog, ct);
         if (!imported.IsSuccess) throw new InvalidOperationException("Demo catalog could not be imported: " + imported.Error!.Message);
+        // The web chat at /chat/demo is the README's first path: write, get an invoice card, pay.
+        var chat = await channels.CreateAsync(created.Value.Merchant.Id, Messaging.ChannelAccounts.WebChat, "Чат на сайте",
+            new System.Text.Json.Nodes.JsonObject { ["slug"] = DemoChatSlug, ["title"] = "Салон «Лаванда»" }, ct);
+        if (chat.IsSuccess) await db.SaveChangesAsync(ct);
         var path = Path.Combine(options.Value.DataDir, KeyFileName);
         Directory.CreateDirectory(options.Value.DataDir);
         await File.WriteAllTextAsync(path, created.Value.ApiKey + "\n", ct);

@@ -100,7 +100,10 @@ public static class ServerSetup
         api.MapCrmAccountsApi();
         api.MapPaymentsExportApi();
         api.MapMetricsApi();
+        api.MapChannelAccountsApi();
+        api.MapMessagingApi();
         app.MapPayPages();
+        Chat.WebChatEndpoints.MapWebChat(app);
         app.MapGatewayWebhooks();
         app.MapCrmWebhooks();
         app.MapPaylinkProviders();

@@ -1,0 +1,27 @@
+using Paylink.Core.Common;
+using Paylink.Core.Merchants;
+
+namespace Paylink.Core.Messaging;
+
+/// <summary>Sample data for template previews, formatted like real messages (merchant's locale and time zone).</summary>
+public static class SampleValues
+{
+    public static TemplateValues For(Merchant merchant, string lang)
+    {
+        var visit = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var local = DateFormat.ToLocal(visit, merchant.Zone);
+        return new TemplateValues
+        {
+            ["client.name"] = lang == "en" ? "Anna" : "Анна",
+            ["service"] = lang == "en" ? "Gel manicure" : "Маникюр с покрытием гель-лак",
+            ["description"] = lang == "en" ? "Gel manicure" : "Маникюр с покрытием гель-лак",
+            ["amount"] = MoneyFormat.Format(new Money(250000, merchant.DefaultCurrency), lang),
+            ["link"] = "https://pay.example/p/a2b3c4d5e6",
+            ["merchant.name"] = merchant.Name,
+            ["order"] = "42",
+            ["expires"] = DateFormat.DateTime(visit.AddDays(3), merchant.Zone, lang),
+            ["date"] = DateFormat.Date(local, lang),
+            ["time"] = local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+}

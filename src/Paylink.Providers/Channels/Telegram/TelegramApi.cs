@@ -1,0 +1,32 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Paylink.Providers.Channels.Telegram;
+
+/// <summary>One Bot API answer: <c>{"ok":true,"result":…}</c> or <c>{"ok":false,"error_code","description","parameters":{"retry_after"}}</c>.</summary>
+public sealed record TelegramResponse(bool Ok, JsonNode? Result, int ErrorCode, string? Description, int? RetryAfter, HttpStatusCode Status);
+
+/// <summary>Raw HTTP client of the Telegram Bot API: <c>POST {baseUrl}bot{token}/{method}</c> with a JSON body.
+/// The token is part of the URL, so requests are never logged by URL (the client's loggers are removed).</summary>
+public sealed class TelegramApi(HttpClient http, string baseUrl, string token)
+{
+    public const string ClientName = "telegram";
+    public const string DefaultBaseUrl = "https://api.telegram.org/";
+
+    public async Task<TelegramResponse> CallAsync(string method, JsonObject body, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync($"{baseUrl}bot{token}/{method}", body, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        JsonNode? root = null;
+        try { root = JsonNode.Parse(text); }
+        catch (JsonException) { }
+        if (root is not JsonObject o || o["ok"] is null)
+            return new TelegramResponse(false, null, (int)response.StatusCode, $"HTTP {(int)response.StatusCode} without a Bot API answer", null, response.StatusCode);
+        var ok = o["ok"]!.GetValueKind() == JsonValueKind.True;
+        int? retryAfter = o["parameters"]?["retry_after"] is JsonValue ra && ra.TryGetValue<int>(out var r) ? r : null;
+        var code = o["error_code"] is JsonValue ec && ec.TryGetValue<int>(out var c) ? c : (int)response.StatusCode;
+        return new TelegramResponse(ok, o["result"], code, o["description"]?.GetValue<string>(), retryAfter, response.StatusCode);
+    }
+}
