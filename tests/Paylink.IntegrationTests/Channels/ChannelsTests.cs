@@ -153,6 +153,32 @@ public abstract class ChannelsTests<THost>(THost host) : IClassFixture<THost>, I
     }
 
     [Fact]
+    public async Task NativeInvoices_Off_UntilRecorded_PayButtonSent_PreCheckoutRefused()
+    {
+        var (api, account, secret) = await TelegramAsync();
+        (await api.PatchAsync($"/api/v1/channel-accounts/{account}", HttpAssert.Json("""{"settings":{"paymentsProviderToken":"284685063:TEST:abc"}}"""))).EnsureSuccessStatusCode();
+        var link = await api.CreateLinkAsync(250000, "Маникюр");
+        var linkId = link.GetProperty("id").GetString()!;
+        var chat = NewChat();
+        await (await SendAsync(api, linkId, account, chat)).ReadJsonAsync(HttpStatusCode.Accepted);
+        await host.DrainAsync();
+        Assert.DoesNotContain(_bot.Calls("sendInvoice"), c => c["chat_id"]!.ToJsonString() == chat);
+        Assert.Single(_bot.Calls("sendMessage"), c => c["chat_id"]!.ToJsonString() == chat && c.ToJsonString().Contains("/p/", StringComparison.Ordinal));
+
+        // Even a checkout for an open link with the right amount is refused: a native payment would not be booked.
+        var queryId = "pcq-" + chat;
+        var update = JsonSerializer.Serialize(new
+        {
+            update_id = Interlocked.Increment(ref _update),
+            pre_checkout_query = new { id = queryId, from = new { id = long.Parse(chat), is_bot = false, first_name = "Анна" }, currency = "RUB", total_amount = 250000, invoice_payload = linkId },
+        });
+        Assert.Equal(HttpStatusCode.OK, (await UpdateAsync(account, secret, update)).StatusCode);
+        var answer = Assert.Single(_bot.Calls("answerPreCheckoutQuery"), c => c["pre_checkout_query_id"]!.GetValue<string>() == queryId);
+        Assert.False(answer["ok"]!.GetValue<bool>());
+        Assert.Contains("«Оплатить»", answer["error_message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Send_Faults_BlockedAndUnknownFailAtOnce_FloodAnd5xxRetried()
     {
         var (api, account, _) = await TelegramAsync();

@@ -91,7 +91,12 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, TelegramSen
         return await SendAsync(context, "sendMessage", message.To, body, ct);
     }
 
-    public bool SupportsInvoices(ChannelContext context) => context.Settings["paymentsProviderToken"] is not null;
+    /// <summary>
+    /// Native invoices stay off until a <c>successful_payment</c> is recorded through the payment path: a client
+    /// paying inside Telegram would otherwise leave the link open (and payable a second time). Invoices go as a
+    /// message with the pay-page button; <c>paymentsProviderToken</c> is accepted and kept for when this lands.
+    /// </summary>
+    public bool SupportsInvoices(ChannelContext context) => false;
 
     public async Task<ChannelSendResult> SendInvoiceAsync(ChannelContext context, OutgoingChannelMessage message, ChannelInvoice invoice, CancellationToken ct)
     {

@@ -85,6 +85,9 @@ public static class TelegramWebhookEndpoint
         string? error = null;
         if (link is null || link.StatusAt(clock.GetUtcNow()) != LinkStatus.Open) error = "Счёт уже оплачен, отменён или истёк.";
         else if (link.AmountMinor != total || link.Currency != Str(q["currency"])) error = "Сумма счёта изменилась; запросите новый счёт.";
+        // No native invoice is sent while successful_payment is not recorded (TelegramChannel.SupportsInvoices), so
+        // a checkout here comes from an old or forged invoice: refuse it rather than take money we cannot book.
+        error ??= "Оплата внутри Telegram недоступна: нажмите кнопку «Оплатить» в счёте.";
         var opened = accounts.Open(account);
         if (opened.IsSuccess) await telegram.AnswerPreCheckoutAsync(opened.Value.Context, id, error, ct);
     }
