@@ -140,6 +140,7 @@ public static class PaylinkCore
         services.AddJobHandler<Crm.IssueLinkFromCrm>(Crm.IssueLinkFromCrm.JobType, Crm.IssueLinkFromCrm.Policy);
         services.AddPeriodicTask<Crm.ReconcileCrmDeals>(Crm.ReconcileCrmDeals.Name, jobs.CrmReconcileInterval);
         services.AddJobHandler<Bookings.SettleBookingReceipt>(Bookings.SettleBookingReceipt.JobType, Bookings.SettleBookingReceipt.Policy);
+        services.AddJobHandler<Bookings.BookingVisitReminders>(Bookings.BookingVisitReminders.JobType, Bookings.BookingVisitReminders.Policy);
         services.AddLinkEventReaction<Messaging.CancelRemindersReaction>();
         services.AddJobHandler<Messaging.SendChannelMessage>(Messaging.SendChannelMessage.JobType, Messaging.SendChannelMessage.Policy);
         services.AddJobHandler<Messaging.SendDueReminder>(Messaging.SendDueReminder.JobType, Messaging.SendDueReminder.Policy);

@@ -179,6 +179,51 @@ public abstract class ChannelsTests<THost>(THost host) : IClassFixture<THost>, I
     }
 
     [Fact]
+    public async Task VisitReminders_PlannedWhenPrepaidBookingConfirmed_CancelledWhenCancelled()
+    {
+        var (api, account, _) = await TelegramAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var key = api.DefaultRequestHeaders.Authorization!.Parameter!;
+            var mine = await scope.ServiceProvider.GetRequiredService<Paylink.Core.Merchants.ApiKeyAuthenticator>().AuthenticateAsync(key, CancellationToken.None);
+            var r = await scope.ServiceProvider.GetRequiredService<Paylink.Core.Catalog.ImportCatalog>().HandleAsync(mine!,
+                [new Paylink.Core.Catalog.CatalogEntry("manicure", "Маникюр", 250000, "RUB", DurationMinutes: 60)], CancellationToken.None);
+            Assert.True(r.IsSuccess);
+        }
+        // The visit is in three days at 15:00 Moscow time: reminders at 24 h and 2 h before.
+        var visit = host.Clock.GetUtcNow().AddDays(3).Date.AddHours(12);
+        var start = visit.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z";
+        var booking = await (await api.PostJsonAsync("/api/v1/bookings",
+            $$$"""{"customer":{"name":"Анна","phone":"+79165550101"},"serviceId":"manicure","start":"{{{start}}}","prepayment":{}}"""))
+            .ReadJsonAsync(HttpStatusCode.Created);
+        var linkId = booking.GetProperty("linkId").GetString()!;
+        await (await SendAsync(api, linkId, account, NewChat())).ReadJsonAsync(HttpStatusCode.Accepted);
+        await host.DrainAsync();
+
+        var link = await (await api.GetAsync("/api/v1/links/" + linkId)).ReadJsonAsync(HttpStatusCode.OK);
+        var pay = await host.Client().PostAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        await host.Client().PostAsync(pay.Headers.Location!.PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        await host.DrainAsync();
+        await host.DrainAsync();
+
+        async Task<List<Reminder>> VisitRemindersAsync()
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var customer = booking.GetProperty("customerId").GetString();
+            return await db.Reminders.IgnoreQueryFilters().Where(r => r.CustomerId == customer && r.Kind == ReminderKinds.Visit).ToListAsync();
+        }
+        var planned = await VisitRemindersAsync();
+        Assert.Equal(2, planned.Count);
+        Assert.All(planned, r => Assert.Equal(ReminderStatuses.Scheduled, r.Status));
+        Assert.Equal([visit.AddHours(-24), visit.AddHours(-2)], planned.OrderBy(r => r.DueAt).Select(r => r.DueAt.UtcDateTime));
+
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/bookings/{booking.GetProperty("id").GetString()}/cancel", null)).StatusCode);
+        await host.DrainAsync();
+        Assert.All(await VisitRemindersAsync(), r => Assert.Equal(ReminderStatuses.Cancelled, r.Status));
+    }
+
+    [Fact]
     public async Task Send_Faults_BlockedAndUnknownFailAtOnce_FloodAnd5xxRetried()
     {
         var (api, account, _) = await TelegramAsync();
