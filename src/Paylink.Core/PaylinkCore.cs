@@ -97,7 +97,8 @@ public static class PaylinkCore
         services.AddScoped<Crm.ManageCrmTasks>();
         services.AddScoped<Crm.CrmAccounts>();
         services.AddScoped<Crm.CrmLog>();
-        services.AddScoped<Crm.IIssuedLinkSender, Crm.ManagerTaskLinkSender>();
+        services.AddScoped<Crm.ManagerTaskLinkSender>();
+        services.AddScoped<Crm.IIssuedLinkSender, Messaging.ChannelLinkSender>();
         services.AddScoped<Messaging.ChannelAccounts>();
         services.AddScoped<Messaging.MessageOutbox>();
         services.AddScoped<Messaging.MessageTemplates>();

@@ -231,6 +231,30 @@ public abstract class Bitrix24Tests<THost>(THost host) : IClassFixture<THost>, I
     }
 
     [Fact]
+    public async Task IssuedLink_GoesToTheClientBySms_WhenTheMerchantHasAnSmsAccount()
+    {
+        await using var exolve = await Paylink.IntegrationTests.Channels.FakeExolve.StartAsync();
+        var (api, account) = await ConnectAsync();
+        (await api.PostJsonAsync("/api/v1/channel-accounts",
+            $$$"""{"provider":"exolve","name":"SMS","settings":{"apiKey":"{{{Paylink.IntegrationTests.Channels.FakeExolve.ApiKey}}}","sender":"79990001122","baseUrl":"{{{exolve.Url}}}"}}"""))
+            .EnsureSuccessStatusCode();
+        var contact = _portal.AddContact("Ирина", "+79161112244");
+        var dealId = _portal.AddDeal("Стрижка", "FINAL_INVOICE", 3000m, contact, PaylinkHost.Start);
+        Assert.Equal("ok", await (await EventAsync(account, dealId.ToString(System.Globalization.CultureInfo.InvariantCulture))).Content.ReadAsStringAsync());
+        await host.DrainAsync();
+        await host.DrainAsync();
+
+        var local = Assert.Single((await (await api.GetAsync("/api/v1/crm/deals")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+        var link = await (await api.GetAsync("/api/v1/links/" + local.GetProperty("linkId").GetString())).ReadJsonAsync(HttpStatusCode.OK);
+        var sms = Assert.Single(exolve.Calls, c => c.Method == "SendSMS");
+        var body = System.Text.Json.JsonDocument.Parse(sms.Body).RootElement;
+        Assert.Equal("79161112244", body.GetProperty("destination").GetString());
+        Assert.Contains(new Uri(link.GetProperty("url").GetString()!).AbsolutePath, body.GetProperty("text").GetString());
+        var tasks = await (await api.GetAsync("/api/v1/crm/tasks?status=open")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(tasks.GetProperty("items").EnumerateArray(), t => t.GetProperty("text").GetString()!.Contains(link.GetProperty("url").GetString()!));
+    }
+
+    [Fact]
     public async Task Inbound_ForgedRefused_DuplicateDropped_IssueStageMakesLinkFromProducts()
     {
         var (api, account) = await ConnectAsync();
