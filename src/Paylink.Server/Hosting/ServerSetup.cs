@@ -149,6 +149,8 @@ public static class ServerSetup
 
     private static void PrintBanner(WebApplication app, string merchantId, string apiKey)
     {
+        // ApplicationStarted callbacks run last-registered first: detect the listening address before printing it.
+        DetectPublicUrl(app);
         var urls = app.Services.GetRequiredService<PublicUrls>();
         var dataDir = app.Services.GetRequiredService<IOptions<PaylinkOptions>>().Value.DataDir;
         Console.WriteLine($$"""
@@ -158,6 +160,7 @@ public static class ServerSetup
               Demo API key (also in {{Path.Combine(dataDir, DemoSeeder.KeyFileName)}}): {{apiKey}}
               Try:        curl -s -X POST {{urls.Base}}/api/v1/links -H "Authorization: Bearer {{apiKey}}" -H "Content-Type: application/json" -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
               Then open the "url" it returns and pay in the sandbox.
+              Web chat:   {{urls.Base}}/chat/demo   (write as a client; reply and send invoices via the API, see README)
 
             """);
     }
