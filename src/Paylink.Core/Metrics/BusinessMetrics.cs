@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Text.Json;
 using Paylink.Core.Data;
 using Paylink.Core.PaymentLinks;
 using Paylink.Core.Webhooks;
@@ -47,17 +46,8 @@ public sealed class BusinessMetrics : IDisposable
         _timeToPayment.Record(Math.Max(0, (e.At - link.CreatedAt).TotalSeconds), new KeyValuePair<string, object?>("merchant", e.MerchantId));
     }
 
-    private static string ChannelOf(LinkEvent e)
-    {
-        if (e.Type != LinkEventTypes.Sent || e.DataJson is null) return "";
-        try
-        {
-            using var doc = JsonDocument.Parse(e.DataJson);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String
-                ? c.GetString()! : "";
-        }
-        catch (JsonException) { return ""; }
-    }
+    private static string ChannelOf(LinkEvent e) =>
+        e.Type == LinkEventTypes.Sent && e.DataJson is not null ? LinkEvent.ChannelOf(e.DataJson) ?? "" : "";
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Bookings;
 using Paylink.Core.Common;
@@ -90,22 +89,14 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
         var deals = await db.Deals.IgnoreQueryFilters().AsNoTracking()
             .Where(d => d.MerchantId == merchantId && d.CreatedAt >= start && d.CreatedAt < end)
             .Select(d => new { d.CreatedAt, d.LinkId, d.ServiceId }).ToListAsync(ct);
-        var dealLinkIds = deals.Where(d => d.LinkId != null).Select(d => d.LinkId!).Distinct().ToList();
-        var paidDealLinks = new HashSet<string>();
-        foreach (var chunk in dealLinkIds.Chunk(1000))
-            paidDealLinks.UnionWith(await db.LinkEvents.IgnoreQueryFilters().AsNoTracking()
-                .Where(e => e.MerchantId == merchantId && chunk.Contains(e.LinkId) && e.Type == LinkEventTypes.Paid).Select(e => e.LinkId).ToListAsync(ct));
+        var paidDealLinks = await PaidLinksAsync(merchantId, deals.Where(d => d.LinkId != null).Select(d => d.LinkId!), ct);
         var requests = deals.Select(d => new RequestFact(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(d.CreatedAt, zone).DateTime),
             d.ServiceId ?? "none", d.LinkId is not null && paidDealLinks.Contains(d.LinkId))).ToList();
 
         var bookings = await db.Bookings.IgnoreQueryFilters().AsNoTracking()
             .Where(b => b.MerchantId == merchantId && b.StartAt >= start && b.StartAt < end)
             .Select(b => new { b.Status, b.LinkId }).ToListAsync(ct);
-        var bookingLinkIds = bookings.Where(b => b.LinkId != null).Select(b => b.LinkId!).ToList();
-        var paidBookingLinks = new HashSet<string>();
-        foreach (var chunk in bookingLinkIds.Chunk(1000))
-            paidBookingLinks.UnionWith(await db.LinkEvents.IgnoreQueryFilters().AsNoTracking()
-                .Where(e => e.MerchantId == merchantId && chunk.Contains(e.LinkId) && e.Type == LinkEventTypes.Paid).Select(e => e.LinkId).ToListAsync(ct));
+        var paidBookingLinks = await PaidLinksAsync(merchantId, bookings.Where(b => b.LinkId != null).Select(b => b.LinkId!), ct);
         var live = bookings.Where(b => b.Status != BookingStatus.Cancelled).ToList();
         var prepaid = live.Count(b => b.LinkId is not null && paidBookingLinks.Contains(b.LinkId));
         var done = bookings.Count(b => b.Status == BookingStatus.VisitDone);
@@ -120,6 +111,16 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
             facts.GroupBy(f => f.Channel).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, g, [])).ToList(),
             facts.Select(f => f.Service).Concat(requests.Select(r => r.Service)).Distinct().Order(StringComparer.Ordinal)
                 .Select(s => Row(s, facts.Where(f => f.Service == s), requests.Where(r => r.Service == s))).ToList());
+    }
+
+    /// <summary>Which of these links have a <c>paid</c> event.</summary>
+    private async Task<HashSet<string>> PaidLinksAsync(string merchantId, IEnumerable<string> linkIds, CancellationToken ct)
+    {
+        var paid = new HashSet<string>();
+        foreach (var chunk in linkIds.Distinct().Chunk(1000))
+            paid.UnionWith(await db.LinkEvents.IgnoreQueryFilters().AsNoTracking()
+                .Where(e => e.MerchantId == merchantId && chunk.Contains(e.LinkId) && e.Type == LinkEventTypes.Paid).Select(e => e.LinkId).ToListAsync(ct));
+        return paid;
     }
 
     private sealed record LinkFact(DateOnly Day, DateTimeOffset Created, DateTimeOffset? Sent, string Channel, DateTimeOffset? Opened,
@@ -151,17 +152,7 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
 
     private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
 
-    private static string ChannelOf(string? data)
-    {
-        if (data is null) return "none";
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String
-                ? c.GetString()! : "unknown";
-        }
-        catch (JsonException) { return "unknown"; }
-    }
+    private static string ChannelOf(string? data) => data is null ? "none" : LinkEvent.ChannelOf(data) ?? "unknown";
 
     private static DateTimeOffset LocalMidnight(DateOnly day, TimeZoneInfo zone)
     {

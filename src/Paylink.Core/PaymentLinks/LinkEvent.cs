@@ -18,6 +18,18 @@ public sealed class LinkEvent : IMerchantOwned
     public static LinkEvent For(PaymentLink link, string type, DateTimeOffset at, string? dataJson = null) =>
         For(link.MerchantId, link.Id, type, at, dataJson);
 
+    /// <summary>The <c>channel</c> field of a <c>sent</c> event's data (telegram, exolve, email, webchat), or null when absent or unreadable.</summary>
+    public static string? ChannelOf(string dataJson)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(dataJson);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && doc.RootElement.TryGetProperty("channel", out var c)
+                && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
     public static LinkEvent For(string merchantId, string linkId, string type, DateTimeOffset at, string? dataJson = null) => new()
     {
         MerchantId = merchantId, LinkId = linkId, Type = type, At = at, DataJson = dataJson,
