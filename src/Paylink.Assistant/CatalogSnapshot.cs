@@ -14,7 +14,7 @@ public sealed class CatalogSnapshot
     {
         Entries = entries;
         Currency = currency;
-        MinorPerMajor = (long)Math.Pow(10, Currencies.TryGet(currency, out var info) ? info.Exponent : 2);
+        MinorPerMajor = Currencies.MinorPerMajor(currency);
         Matcher = new ServiceMatcher(entries.Select(e => (e.Id, e.Name, e.Aliases ?? (IReadOnlyList<string>)[])));
     }
 

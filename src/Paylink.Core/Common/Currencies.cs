@@ -26,6 +26,16 @@ public static class Currencies
 
     public static bool IsSupported(string? code) => code is not null && All.ContainsKey(code);
 
+    /// <summary>Minor units per major unit: 100 for RUB, 1 for JPY; 100 for a currency not in the list.</summary>
+    public static long MinorPerMajor(string? code) => TryGet(code, out var i) ? (long)Math.Pow(10, i.Exponent) : 100;
+
+    /// <summary>A major-unit amount from an external system (1500.50 ₽) in minor units, rounding half away from zero.</summary>
+    public static long ToMinor(decimal major, string? code) =>
+        (long)Math.Round(major * MinorPerMajor(code), MidpointRounding.AwayFromZero);
+
+    /// <summary>Minor units as a major-unit amount for an external system (150050 → 1500.50).</summary>
+    public static decimal ToMajor(long minor, string? code) => (decimal)minor / MinorPerMajor(code);
+
     public static Info Get(string code) =>
         All.TryGetValue(code, out var i) ? i : throw new ArgumentException($"Unsupported currency '{code}'.", nameof(code));
 }

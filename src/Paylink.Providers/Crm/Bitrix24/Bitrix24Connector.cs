@@ -101,7 +101,7 @@ public sealed class Bitrix24Connector(Bitrix24Client client) : ICrmConnector
         var s = Bitrix24Settings.Parse(context.Settings);
         var fields = new JsonObject
         {
-            ["TITLE"] = deal.Title, ["CURRENCY_ID"] = deal.Amount.Currency, ["OPPORTUNITY"] = deal.Amount.Minor / 100m,
+            ["TITLE"] = deal.Title, ["CURRENCY_ID"] = deal.Amount.Currency, ["OPPORTUNITY"] = Currencies.ToMajor(deal.Amount.Minor, deal.Amount.Currency),
             ["CONTACT_ID"] = long.Parse(remoteContactId, CultureInfo.InvariantCulture), ["OPENED"] = "Y",
             ["SOURCE_ID"] = "OTHER", ["SOURCE_DESCRIPTION"] = "Paylink", ["ORIGINATOR_ID"] = Originator, ["ORIGIN_ID"] = deal.LocalId,
             ["COMMENTS"] = deal.ServiceName is null ? "Paylink" : $"Услуга: {deal.ServiceName}",
@@ -187,10 +187,10 @@ public sealed class Bitrix24Connector(Bitrix24Client client) : ICrmConnector
                 var qty = Bitrix24Json.Number(row, "QUANTITY") ?? 1;
                 var name = Bitrix24Json.Text(row, "PRODUCT_NAME") ?? "Товар";
                 // Fractional quantities (kilograms, hours) become one line with the row's total.
-                if (qty == decimal.Truncate(qty) && qty >= 1) rows.Add(new CrmProductRow(name, (long)Math.Round(price * 100), (int)qty));
-                else rows.Add(new CrmProductRow($"{name} × {qty.ToString(CultureInfo.InvariantCulture)}", (long)Math.Round(price * qty * 100), 1));
+                if (qty == decimal.Truncate(qty) && qty >= 1) rows.Add(new CrmProductRow(name, Currencies.ToMinor(price, currency), (int)qty));
+                else rows.Add(new CrmProductRow($"{name} × {qty.ToString(CultureInfo.InvariantCulture)}", Currencies.ToMinor(price * qty, currency), 1));
             }
-        var amount = rows.Count > 0 ? rows.Sum(r => r.PriceMinor * r.Quantity) : (long)Math.Round((Bitrix24Json.Number(deal, "OPPORTUNITY") ?? 0) * 100);
+        var amount = rows.Count > 0 ? rows.Sum(r => r.PriceMinor * r.Quantity) : Currencies.ToMinor(Bitrix24Json.Number(deal, "OPPORTUNITY") ?? 0, currency);
         var person = s.Entity == "lead" ? deal : batch.Value.Results.TryGetValue("contact", out var ce) ? ce : default;
         var name2 = string.Join(' ', new[] { Bitrix24Json.Text(person, "NAME"), Bitrix24Json.Text(person, "LAST_NAME") }.Where(x => !string.IsNullOrWhiteSpace(x)));
         return new CrmRemoteDeal(remoteDealId, Bitrix24Json.Text(deal, "TITLE") ?? "", Bitrix24Json.Text(deal, s.Entity == "lead" ? "STATUS_ID" : "STAGE_ID"),
