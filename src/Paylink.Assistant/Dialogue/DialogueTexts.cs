@@ -16,7 +16,7 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
         string[] ru = ["вс", "пн", "вт", "ср", "чт", "пт", "сб"];
         string[] en = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
         var day = En ? en[(int)l.DayOfWeek] : ru[(int)l.DayOfWeek];
-        return $"{day} {DateFormat.Date(l, lang)[..^5].Trim()} {(En ? "at" : "в")} {l:HH:mm}";
+        return $"{day} {DateFormat.DayMonth(l, lang)} {(En ? "at" : "в")} {l:HH:mm}";
     }
 
     public string Times(IEnumerable<DateTimeOffset> starts) => string.Join(", ", starts.Select(When));
@@ -51,7 +51,7 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
     public string Day(DateOnly d)
     {
         var l = new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        return DateFormat.Date(l, lang)[..^5].Trim();
+        return DateFormat.DayMonth(l, lang);
     }
 
     public string ConfirmBooking(string service, DateTimeOffset start, Money price, long prepay) =>

@@ -20,9 +20,12 @@ public static class DateFormat
     }
 
     /// <summary>"26 ноября 2026" for a local date.</summary>
-    public static string Date(DateTimeOffset local, string lang = "ru") => lang == "en"
-        ? $"{local.Day} {EnMonths[local.Month - 1]} {local.Year}"
-        : $"{local.Day} {RuMonthsGenitive[local.Month - 1]} {local.Year}";
+    public static string Date(DateTimeOffset local, string lang = "ru") => $"{DayMonth(local, lang)} {local.Year}";
+
+    /// <summary>"26 ноября" / "26 November" for a local date (chat replies, where the year is obvious).</summary>
+    public static string DayMonth(DateTimeOffset local, string lang = "ru") => lang == "en"
+        ? $"{local.Day} {EnMonths[local.Month - 1]}"
+        : $"{local.Day} {RuMonthsGenitive[local.Month - 1]}";
 
     /// <summary>A short zone label: "МСК" for Moscow, otherwise the UTC offset ("UTC+05:00").</summary>
     public static string ZoneLabel(TimeZoneInfo zone, DateTimeOffset utc, string lang = "ru")
