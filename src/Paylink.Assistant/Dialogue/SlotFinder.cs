@@ -55,9 +55,5 @@ public static class SlotFinder
         }
     }
 
-    public static DateTimeOffset ToInstant(DateOnly day, TimeOnly time, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    public static DateTimeOffset ToInstant(DateOnly day, TimeOnly time, TimeZoneInfo zone) => Core.Common.DateFormat.LocalToUtc(day, time, zone);
 }

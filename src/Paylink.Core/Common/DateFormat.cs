@@ -12,6 +12,15 @@ public static class DateFormat
 
     public static DateTimeOffset ToLocal(DateTimeOffset utc, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(utc, zone);
 
+    /// <summary>The UTC instant of a wall-clock time in <paramref name="zone"/>; a time skipped by a DST jump
+    /// moves one hour later (02:30 on a spring-forward night is 03:30).</summary>
+    public static DateTimeOffset LocalToUtc(DateOnly day, TimeOnly time, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local)) local = local.AddHours(1);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
     /// <summary>"26 ноября 2026, 15:00" / "26 November 2026, 15:00".</summary>
     public static string DateTime(DateTimeOffset utc, TimeZoneInfo zone, string lang = "ru")
     {

@@ -102,12 +102,8 @@ public sealed record ReminderPolicy(
     public static TimeOnly? ParseTime(string? s) =>
         s is not null && TimeOnly.TryParseExact(s, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null;
 
-    private static DateTimeOffset AtLocal(DateTime date, TimeOnly time, TimeZoneInfo zone)
-    {
-        var local = date.Date + time.ToTimeSpan();
-        if (zone.IsInvalidTime(local)) local = local.AddHours(1);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    private static DateTimeOffset AtLocal(DateTime date, TimeOnly time, TimeZoneInfo zone) =>
+        DateFormat.LocalToUtc(DateOnly.FromDateTime(date), time, zone);
 }
 
 /// <summary>Reads and saves a merchant's <see cref="ReminderPolicy"/>.</summary>

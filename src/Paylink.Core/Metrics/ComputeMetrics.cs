@@ -154,9 +154,5 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
 
     private static string ChannelOf(string? data) => data is null ? "none" : LinkEvent.ChannelOf(data) ?? "unknown";
 
-    private static DateTimeOffset LocalMidnight(DateOnly day, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    private static DateTimeOffset LocalMidnight(DateOnly day, TimeZoneInfo zone) => DateFormat.LocalToUtc(day, TimeOnly.MinValue, zone);
 }

@@ -53,9 +53,7 @@ public sealed class ExportPayments(AppDbContext db)
         if (s is null) return null;
         if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
         {
-            var local = d.ToDateTime(TimeOnly.MinValue);
-            if (isEnd) local = local.AddDays(1);
-            return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+            return DateFormat.LocalToUtc(isEnd ? d.AddDays(1) : d, TimeOnly.MinValue, zone);
         }
         return s.Contains('T', StringComparison.Ordinal) && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt)
             ? dt.ToUniversalTime() : null;
