@@ -29,6 +29,7 @@ public static class CliApp
         var root = new RootCommand("paylink: administer a Paylink installation (merchants, catalog, links, jobs, assistant).");
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(MerchantsCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(LinksCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());

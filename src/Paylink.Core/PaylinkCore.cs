@@ -52,6 +52,7 @@ public static class PaylinkCore
         if (db.EffectiveProvider == "postgres") dataProtection.PersistKeysToDbContext<PostgresAppDbContext>();
         else dataProtection.PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(dataDir, "keys")));
         services.AddSingleton<SecretProtector>();
+        AddDashboardIdentity(services);
         services.AddSingleton(typeof(ProviderRegistry<>));
 
         services.AddScoped<CreateMerchant>();
@@ -199,6 +200,30 @@ public static class PaylinkCore
             services.AddScoped<AppDbContext>(sp => WithScope(sp, sp.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext()));
             services.AddSingleton<Func<AppDbContext>>(sp => () => sp.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext());
         }
+    }
+
+    /// <summary>Identity's user store on AppDbContext (the dashboard's sign-in; the server adds cookies and SignInManager).</summary>
+    private static void AddDashboardIdentity(IServiceCollection services)
+    {
+        services.AddIdentityCore<Dashboard.DashboardUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                // Generated passwords are long random strings; length is what matters, not character classes.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireDigit = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            // TOTP (authenticator app) is the only second factor; no e-mail or phone tokens.
+            .AddTokenProvider<Microsoft.AspNetCore.Identity.AuthenticatorTokenProvider<Dashboard.DashboardUser>>(
+                Microsoft.AspNetCore.Identity.TokenOptions.DefaultAuthenticatorProvider);
+        services.AddScoped<Dashboard.CreateDashboardUser>();
+        services.AddScoped<Dashboard.ResetDashboardPassword>();
     }
 
     private static AppDbContext WithScope(IServiceProvider sp, AppDbContext ctx)

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Bookings;
 using Paylink.Core.Catalog;
 using Paylink.Core.Crm;
 using Paylink.Core.Common;
 using Paylink.Core.Customers;
+using Paylink.Core.Dashboard;
 using Paylink.Core.Jobs;
 using Paylink.Core.Merchants;
 using Paylink.Core.Messaging;
@@ -21,7 +23,7 @@ namespace Paylink.Core.Data;
 /// merchant-owned entity has a query filter on <see cref="MerchantScope"/>: with a merchant in scope
 /// (an API request), rows of other merchants are invisible.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+public abstract class AppDbContext(DbContextOptions options) : IdentityUserContext<DashboardUser>(options), IDataProtectionKeyContext
 {
     /// <summary>Set when the context is handed out; null means system access (CLI, jobs, pay pages).</summary>
     public MerchantScope? Scope { get; set; }
@@ -77,6 +79,16 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        // Identity's users, claims, logins and tokens (authenticator keys, recovery codes) for the dashboard.
+        base.OnModelCreating(b);
+        b.Entity<DashboardUser>(e =>
+        {
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Role).HasMaxLength(16);
+            e.HasIndex(x => x.MerchantId);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         b.Entity<Merchant>(e =>
         {
             e.HasKey(x => x.Id);

@@ -9,11 +9,14 @@ namespace Paylink.Core.Merchants;
 /// <summary>
 /// On an empty database, creates the demo merchant (a beauty salon with a small catalog) so a newcomer
 /// can create and pay a link at once. Its API key is written to data/demo-api-key.txt (readable by
-/// the owner only), since a key is otherwise shown only once.
+/// the owner only), since a key is otherwise shown only once. A dashboard owner with a random password
+/// (printed once in the startup banner) lets the newcomer sign in to /dashboard.
 /// </summary>
 public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, ImportCatalog importCatalog,
-    IOptions<PaylinkOptions> options, Messaging.ChannelAccounts channels)
+    IOptions<PaylinkOptions> options, Messaging.ChannelAccounts channels, Dashboard.CreateDashboardUser createUser)
 {
+    public const string OwnerEmail = "owner@demo.paylink";
+
     public const string KeyFileName = "demo-api-key.txt";
     public const string DemoChatSlug = "demo";
 
@@ -27,8 +30,11 @@ public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, I
         new("brows", "Коррекция и окрашивание бровей", 120000, "RUB", ["брови", "бровки", "brows"], 40),
     ];
 
-    /// <summary>Returns the new merchant's id and clear API key, or null when the database already has merchants.</summary>
-    public async Task<(string MerchantId, string ApiKey)?> SeedIfEmptyAsync(CancellationToken ct)
+    /// <summary>The seeded merchant, its clear API key and the demo owner's sign-in (both shown once).</summary>
+    public sealed record DemoSeed(string MerchantId, string ApiKey, string OwnerEmail, string OwnerPassword);
+
+    /// <summary>Returns what was seeded, or null when the database already has merchants.</summary>
+    public async Task<DemoSeed?> SeedIfEmptyAsync(CancellationToken ct)
     {
         if (await db.Merchants.AnyAsync(ct)) return null;
         var created = await createMerchant.HandleAsync(new CreateMerchantRequest("Салон «Лаванда»", "Europe/Moscow", "RUB",
@@ -40,10 +46,12 @@ public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, I
         var chat = await channels.CreateAsync(created.Value.Merchant.Id, Messaging.ChannelAccounts.WebChat, "Чат на сайте",
             new System.Text.Json.Nodes.JsonObject { ["slug"] = DemoChatSlug, ["title"] = "Салон «Лаванда»" }, ct);
         if (chat.IsSuccess) await db.SaveChangesAsync(ct);
+        var owner = await createUser.HandleAsync(new Dashboard.CreateDashboardUserRequest(created.Value.Merchant.Id, OwnerEmail, Dashboard.DashboardRoles.Owner), ct);
+        if (!owner.IsSuccess) throw new InvalidOperationException("Demo owner could not be created: " + owner.Error!.Message);
         var path = Path.Combine(options.Value.DataDir, KeyFileName);
         Directory.CreateDirectory(options.Value.DataDir);
         await File.WriteAllTextAsync(path, created.Value.ApiKey + "\n", ct);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return (created.Value.Merchant.Id, created.Value.ApiKey);
+        return new DemoSeed(created.Value.Merchant.Id, created.Value.ApiKey, OwnerEmail, owner.Value.Password);
     }
 }

@@ -123,7 +123,7 @@ public static class ServerSetup
         {
             var demo = await sp.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(ct);
             if (demo is { } d)
-                app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, d.MerchantId, d.ApiKey));
+                app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, d));
         }
     }
 
@@ -147,8 +147,9 @@ public static class ServerSetup
         app.Services.GetRequiredService<PublicUrls>().UseDetected(address);
     }
 
-    private static void PrintBanner(WebApplication app, string merchantId, string apiKey)
+    private static void PrintBanner(WebApplication app, DemoSeeder.DemoSeed demo)
     {
+        var (merchantId, apiKey) = (demo.MerchantId, demo.ApiKey);
         // ApplicationStarted callbacks run last-registered first: detect the listening address before printing it.
         DetectPublicUrl(app);
         var urls = app.Services.GetRequiredService<PublicUrls>();
@@ -160,6 +161,8 @@ public static class ServerSetup
               Demo API key (also in {{Path.Combine(dataDir, DemoSeeder.KeyFileName)}}): {{apiKey}}
               Try:        curl -s -X POST {{urls.Base}}/api/v1/links -H "Authorization: Bearer {{apiKey}}" -H "Content-Type: application/json" -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
               Then open the "url" it returns and pay in the sandbox.
+              Dashboard:  {{urls.Base}}/dashboard   sign in as {{demo.OwnerEmail}} with password {{demo.OwnerPassword}}
+                          (shown once; a new one: paylink users reset-password --email {{demo.OwnerEmail}})
               Web chat:   {{urls.Base}}/chat/demo   (write as a client; reply and send invoices via the API, see README)
 
             """);
