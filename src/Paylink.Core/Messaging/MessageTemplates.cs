@@ -105,6 +105,13 @@ public sealed partial class MessageTemplates(AppDbContext db, TimeProvider clock
     public async Task ResetAsync(string merchantId, string evt, string lang, CancellationToken ct) =>
         await db.MessageTemplates.Where(t => t.MerchantId == merchantId && t.Event == evt && t.Language == lang).ExecuteDeleteAsync(ct);
 
+    /// <summary>A text rendered with sample data and its SMS length (the API's preview and the dashboard's editor).</summary>
+    public static (string Text, SmsCount Sms) Preview(Merchants.Merchant merchant, string template, string lang)
+    {
+        var rendered = Render(template, SampleValues.For(merchant, lang), lang);
+        return (rendered, SmsSegments.Count(rendered));
+    }
+
     public static string Render(string template, TemplateValues values, string lang)
     {
         var text = PlaceholderPattern().Replace(template, m =>

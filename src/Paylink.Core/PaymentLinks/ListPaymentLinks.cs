@@ -4,7 +4,8 @@ using Paylink.Core.Data;
 
 namespace Paylink.Core.PaymentLinks;
 
-public sealed record ListPaymentLinksRequest(string? Status, int? Limit, string? Cursor);
+/// <param name="Search">Optional: an exact id, code or order id, or a piece of the description (case-sensitive on SQLite).</param>
+public sealed record ListPaymentLinksRequest(string? Status, int? Limit, string? Cursor, string? Search = null);
 
 public sealed record LinkPage(IReadOnlyList<PaymentLink> Items, string? NextCursor);
 
@@ -27,11 +28,15 @@ public sealed class ListPaymentLinks(AppDbContext db, TimeProvider clock)
         }
         if (r.Cursor is not null && (r.Cursor.Length > 40 || !r.Cursor.StartsWith("lnk_", StringComparison.Ordinal)))
             errors.Add("cursor", "cursor is not valid; pass nextCursor from the previous page.");
+        var search = r.Search?.Trim();
+        if (search is { Length: > 200 }) errors.Add("search", "search must be at most 200 characters.");
         if (errors.Any) return errors.ToError();
 
         var now = clock.GetUtcNow();
         IQueryable<PaymentLink> q = db.PaymentLinks.AsNoTracking();
         if (r.Cursor is not null) q = q.Where(l => string.Compare(l.Id, r.Cursor) < 0);
+        if (!string.IsNullOrEmpty(search))
+            q = q.Where(l => l.Id == search || l.Code == search || l.OrderRef == search || l.Description.Contains(search));
         q = status switch
         {
             null => q,

@@ -130,11 +130,10 @@ public static class MessagingApi
             if (!valid.IsSuccess) return Problems.From(valid.Error!);
         }
         var merchant = await merchants.GetAsync(scope.MerchantId!, ct);
-        var rendered = MessageTemplates.Render(text, SampleValues.For(merchant!, l), l);
+        var (rendered, count) = MessageTemplates.Preview(merchant!, text, l);
         object? sms = null;
         if (body.Channel is "exolve" or "sms")
         {
-            var count = SmsSegments.Count(rendered);
             sms = new { encoding = count.Encoding == SmsEncoding.Gsm7 ? "gsm7" : "ucs2", segments = count.Segments, characters = count.Characters, perSegment = count.PerSegment };
         }
         return Results.Json(new { @event, lang = l, text = rendered, sms }, PaylinkJson.Output);
@@ -148,18 +147,24 @@ public static class MessagingApi
         var (body, raw, error) = await JsonBody.ReadAsync<SendBody>(http.Request, ct);
         var merchantId = scope.MerchantId!;
         // The link id is part of the operation, so one key cannot replay a send of another link.
-        var answer = await idempotency.RunAsync(merchantId, key, "links.send:" + id, raw, async () =>
-        {
-            if (error is not null) return Idempotency.Answer.Problem(error, StatusCodes.Status400BadRequest);
-            var result = await send.HandleAsync(merchantId, id, new SendLinkRequest(body!.ChannelAccount, body.To, body.Template), ct);
-            if (!result.IsSuccess) return Idempotency.Answer.Problem(result.Error!);
-            await db.SaveChangesAsync(ct);
-            return new Idempotency.Answer(StatusCodes.Status202Accepted,
-                JsonSerializer.Serialize(new { messageId = result.Value.Id, status = result.Value.Status }, PaylinkJson.Output));
-        }, ct);
+        var answer = await SendOnceAsync(idempotency, send, db, merchantId, key, id,
+            body is null ? null : new SendLinkRequest(body.ChannelAccount, body.To, body.Template), raw, error, ct);
         if (answer.Status == StatusCodes.Status202Accepted)
             http.Response.Headers.Location = "/api/v1/messages/" + JsonDocument.Parse(answer.Json).RootElement.GetProperty("messageId").GetString();
         var contentType = answer.Status >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
         return Results.Text(answer.Json, contentType, System.Text.Encoding.UTF8, answer.Status);
     }
+
+    /// <summary>Queues the link's message once per (merchant, key) → 202 {messageId, status}; the API and the dashboard share it.</summary>
+    internal static Task<Idempotency.Answer> SendOnceAsync(Idempotency idempotency, SendLinkMessage send, AppDbContext db, string merchantId, string? key,
+        string linkId, SendLinkRequest? request, byte[] raw, Error? bodyError, CancellationToken ct) =>
+        idempotency.RunAsync(merchantId, key, "links.send:" + linkId, raw, async () =>
+        {
+            if (bodyError is not null) return Idempotency.Answer.Problem(bodyError, StatusCodes.Status400BadRequest);
+            var result = await send.HandleAsync(merchantId, linkId, request!, ct);
+            if (!result.IsSuccess) return Idempotency.Answer.Problem(result.Error!);
+            await db.SaveChangesAsync(ct);
+            return new Idempotency.Answer(StatusCodes.Status202Accepted,
+                JsonSerializer.Serialize(new { messageId = result.Value.Id, status = result.Value.Status }, PaylinkJson.Output));
+        }, ct);
 }

@@ -28,7 +28,8 @@ public static class MetricsApi
           .WithSummary("Conversion, time to payment, funnel, prepayment share, no-show rate and refund share of a period (local days, inclusive), in total and by day, channel and service.");
     }
 
-    private static DateOnly? ParseDay(string? s, string field, ValidationErrors errors)
+    /// <summary>A yyyy-MM-dd day (the merchant's local day); the API and the dashboard read periods with it.</summary>
+    internal static DateOnly? ParseDay(string? s, string field, ValidationErrors errors)
     {
         if (s is null) { errors.Add(field, $"{field} is required (yyyy-MM-dd, a day in the merchant's time zone)."); return null; }
         if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;

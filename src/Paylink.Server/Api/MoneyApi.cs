@@ -24,18 +24,8 @@ public static class MoneyApi
             if (keyError is not null) return Problems.BadRequest(keyError);
             var (body, raw, error) = await ReadOptionalAsync<RefundLinkRequest>(http.Request, new RefundLinkRequest(null, null), ct);
             if (error is not null) return Problems.BadRequest(error);
-            // Step 1 (idempotent): reserve. Step 2: send, or resume a pending one on a retry with the same key.
-            var answer = await idempotency.RunAsync(scope.MerchantId!, key, "links.refund:" + id, raw, async () =>
-            {
-                var reserved = await refunds.ReserveAsync(id, body!, ct);
-                return reserved.IsSuccess
-                    ? new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(RefundView.From(reserved.Value), Json))
-                    : Idempotency.Answer.Problem(reserved.Error!);
-            }, ct);
-            if (answer.Status != StatusCodes.Status201Created)
-                return Results.Text(answer.Json, "application/problem+json", System.Text.Encoding.UTF8, answer.Status);
-            var refundId = JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString()!;
-            var sent = await refunds.SendAsync(refundId, resend: key is not null, ct);
+            var (refused, sent) = await RefundOnceAsync(idempotency, refunds, scope.MerchantId!, key, id, body!, raw, ct);
+            if (refused is not null) return Results.Text(refused.Json, "application/problem+json", System.Text.Encoding.UTF8, refused.Status);
             if (!sent.IsSuccess) return Problems.From(sent.Error!);
             var view = RefundView.From(sent.Value);
             return sent.Value.Status switch
@@ -112,6 +102,26 @@ public static class MoneyApi
             if (error is not null) return Problems.BadRequest(error);
             return (await fiscal.HandleAsync(scope.MerchantId!, body!, ct)).ToHttp(f => Results.Json(f, Json));
         }).WithTags("Receipts").WithName("PutFiscalSettings").WithSummary("54-FZ settings: receiptsEnabled, taxSystem, defaultVat, paymentMethod, defaultPaymentObject, defaultMeasure, ffdVersion.");
+    }
+
+    /// <summary>
+    /// A refund that happens once per (merchant, key): step 1 reserves under the idempotency key, step 2 sends it
+    /// (or resumes a pending one on a retry with the same key). The API and the dashboard's refund form share it.
+    /// </summary>
+    /// <returns>Refused: the reservation's problem answer (nothing reserved); otherwise the sent refund or the gateway's error.</returns>
+    internal static async Task<(Idempotency.Answer? Refused, Result<Refund> Sent)> RefundOnceAsync(Idempotency idempotency, RefundPayment refunds,
+        string merchantId, string? key, string linkId, RefundLinkRequest body, byte[] raw, CancellationToken ct)
+    {
+        var answer = await idempotency.RunAsync(merchantId, key, "links.refund:" + linkId, raw, async () =>
+        {
+            var reserved = await refunds.ReserveAsync(linkId, body, ct);
+            return reserved.IsSuccess
+                ? new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(RefundView.From(reserved.Value), Json))
+                : Idempotency.Answer.Problem(reserved.Error!);
+        }, ct);
+        if (answer.Status != StatusCodes.Status201Created) return (answer, default);
+        var refundId = JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString()!;
+        return (null, await refunds.SendAsync(refundId, resend: key is not null, ct));
     }
 
     /// <summary>A JSON body that may be absent (no Content-Type, empty): then <paramref name="empty"/>.</summary>

@@ -13,6 +13,7 @@ using Paylink.Core.Data;
 using Paylink.Core.Merchants;
 using Paylink.Providers;
 using Paylink.Server.Api;
+using Paylink.Server.Dashboard;
 using Paylink.Server.Pay;
 using Paylink.Server.Webhooks;
 
@@ -36,6 +37,7 @@ public static class ServerSetup
         // Leave Cyrillic readable in HTML (and smaller) instead of &#x…; entities.
         services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         services.AddRazorComponents();
+        services.AddPaylinkDashboard();
         services.AddProblemDetails();
         // The OpenAPI document describes bodies with these options; keep them as strict as JsonBody reads.
         services.ConfigureHttpJsonOptions(o =>
@@ -81,6 +83,8 @@ public static class ServerSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         // Liveness: the process answers (no dependencies, so a database outage does not restart every
         // instance). Readiness: the database answers and the job backlog is not stuck.
@@ -103,6 +107,7 @@ public static class ServerSetup
         api.MapChannelAccountsApi();
         api.MapMessagingApi();
         app.MapPayPages();
+        app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);
         app.MapGatewayWebhooks();
         app.MapCrmWebhooks();

@@ -1,0 +1,68 @@
+using Paylink.Core.Common;
+using Paylink.Core.Messaging;
+
+namespace Paylink.Server.Dashboard;
+
+/// <summary>/dashboard/conversations: all or the hand-over inbox (needs a reply), a transcript, the manager's reply.</summary>
+public static class ConversationsPages
+{
+    public static void Map(RouteGroupBuilder g)
+    {
+        g.MapGet("/conversations", async (HttpContext http, string? inbox, ConversationQueries q, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var onlyInbox = inbox == "1";
+            var list = await q.ListAsync(onlyInbox ? true : null, null, ConversationQueries.MaxPage, ct);
+            return c.Page(c.L("Диалоги", "Conversations"), h =>
+            {
+                h.El("h1", onlyInbox ? c.L("Ждут ответа менеджера", "Waiting for a manager") : c.L("Диалоги", "Conversations"));
+                h.Raw("<p class=\"row\">").Link("/dashboard/conversations", c.L("Все", "All"), id: "conv-all")
+                    .Link("/dashboard/conversations?inbox=1", c.L("Ждут ответа", "Needs reply"), id: "conv-inbox").Raw("</p>\n");
+                h.Raw("<div class=\"card\"><table id=\"conversations\"><tbody>");
+                foreach (var x in list)
+                    h.Raw("<tr><td>").Link("/dashboard/conversations/" + x.Id, x.DisplayName ?? x.Address).Raw("</td><td>").Text(x.Channel).Raw("</td><td>")
+                        .Text(DateFormat.DateTime(x.LastMessageAt, c.Zone, c.Lang)).Raw("</td><td>")
+                        .Raw(x.NeedsReply ? "<span class=\"badge no_show\">" + c.L("ждёт ответа", "needs reply") + "</span>" : "").Raw("</td></tr>\n");
+                if (list.Count == 0) h.Raw("<tr><td class=\"muted\">").Text(c.L("Диалогов нет.", "No conversations.")).Raw("</td></tr>");
+                h.Raw("</tbody></table></div>\n");
+            });
+        });
+
+        g.MapGet("/conversations/{id}", async (string id, HttpContext http, ConversationQueries q, CancellationToken ct) =>
+            await TranscriptAsync(DashContext.For(http), id, q, null, ct));
+
+        g.MapPost("/conversations/{id}/reply", async (string id, HttpContext http, ReplyToConversation reply, ConversationQueries q, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var r = await reply.HandleAsync(id, form["text"].ToString(), ct);
+            if (!r.IsSuccess)
+                return r.Error!.Kind == ErrorKind.NotFound ? c.NotFound() : await TranscriptAsync(c, id, q, r.Error.Message, ct);
+            c.Flash(c.L("Ответ отправляется.", "Reply is being sent."));
+            return DashContext.Redirect("/dashboard/conversations/" + id);
+        });
+    }
+
+    private static async Task<IResult> TranscriptAsync(DashContext c, string id, ConversationQueries q, string? error, CancellationToken ct)
+    {
+        var conv = await q.GetAsync(id, ct);
+        if (!conv.IsSuccess) return c.NotFound();
+        var v = conv.Value;
+        return c.Page(v.DisplayName ?? v.Address, h =>
+        {
+            h.El("h1", v.DisplayName ?? v.Address).El("p", $"{v.Channel} · {v.Address}", "muted");
+            h.Raw("<div class=\"card\" id=\"transcript\">");
+            foreach (var m in v.Messages ?? [])
+            {
+                var outgoing = m.Direction == MessageDirections.Outbound;
+                h.Raw("<div class=\"bubble").Raw(outgoing ? " out" : "").Raw("\"><small class=\"muted\">")
+                    .Text(DateFormat.DateTime(m.CreatedAt, c.Zone, c.Lang) + (outgoing ? " · " + (m.Author == "manager" ? c.L("менеджер", "manager") : c.L("ассистент", "assistant")) + " · " + m.Status : ""))
+                    .Raw("</small><div>").Text(m.Text).Raw("</div></div>\n");
+            }
+            h.Raw("</div>\n");
+            h.Error(error).Form($"/dashboard/conversations/{v.Id}/reply", id: "reply-form", cls: "card")
+                .TextArea(c.L("Ответ клиенту", "Reply to the client"), "text", null, 3, required: true)
+                .Button(c.L("Отправить", "Send"), "reply").EndForm();
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+    }
+}

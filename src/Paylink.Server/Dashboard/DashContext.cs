@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Antiforgery;
+using Paylink.Core.Dashboard;
+using Paylink.Core.Merchants;
+
+namespace Paylink.Server.Dashboard;
+
+/// <summary>
+/// What every dashboard page needs: the language (?lang=en, then the cookie, Russian by default), the
+/// signed-in user's merchant and role, and an <see cref="Html"/> writer with the antiforgery token.
+/// </summary>
+public sealed class DashContext
+{
+    public const string LangCookie = "paylink.lang";
+    public const string FlashCookie = "paylink.flash";
+    public const string MerchantClaim = "paylink:merchant";
+
+    private DashContext(HttpContext http, string lang)
+    {
+        Http = http;
+        Lang = lang;
+    }
+
+    public HttpContext Http { get; }
+    public string Lang { get; }
+    public bool En => Lang == "en";
+    public Merchant? Merchant { get; private set; }
+    public string MerchantId => Merchant!.Id;
+    public TimeZoneInfo Zone => Merchant!.Zone;
+    public string? Email => Http.User.FindFirstValue(ClaimTypes.Email) ?? Http.User.Identity?.Name;
+    public bool IsOwner => Http.User.IsInRole(DashboardRoles.Owner);
+
+    /// <summary>The text in the page's language: Russian first, English second, side by side in the code.</summary>
+    public string L(string ru, string en) => En ? en : ru;
+
+    public static DashContext For(HttpContext http)
+    {
+        if (http.Items.TryGetValue(typeof(DashContext), out var existing) && existing is DashContext c) return c;
+        var q = http.Request.Query["lang"].ToString();
+        string lang;
+        if (q is "ru" or "en")
+        {
+            lang = q;
+            http.Response.Cookies.Append(LangCookie, q, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), Path = "/" });
+        }
+        else lang = http.Request.Cookies[LangCookie] == "en" ? "en" : "ru";
+        var ctx = new DashContext(http, lang);
+        http.Items[typeof(DashContext)] = ctx;
+        return ctx;
+    }
+
+    public static async Task<DashContext> ForMerchantAsync(HttpContext http, string merchantId, CancellationToken ct)
+    {
+        var ctx = For(http);
+        ctx.Merchant = await http.RequestServices.GetRequiredService<MerchantCache>().GetAsync(merchantId, ct);
+        return ctx;
+    }
+
+    public Html NewHtml()
+    {
+        var tokens = Http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(Http);
+        return new Html(Http.RequestServices.GetRequiredService<HtmlEncoder>(), tokens.FormFieldName, tokens.RequestToken!);
+    }
+
+    /// <summary>A message shown once on the next page (after a redirect).</summary>
+    public void Flash(string message) =>
+        Http.Response.Cookies.Append(FlashCookie, Uri.EscapeDataString(message), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/dashboard" });
+
+    public string? TakeFlash()
+    {
+        var v = Http.Request.Cookies[FlashCookie];
+        if (v is null) return null;
+        Http.Response.Cookies.Delete(FlashCookie, new CookieOptions { Path = "/dashboard" });
+        return Uri.UnescapeDataString(v);
+    }
+
+    public IResult Page(string title, Action<Html> body, int status = StatusCodes.Status200OK)
+    {
+        var h = NewHtml();
+        Layout.Write(this, h, title, body);
+        Http.Response.Headers.CacheControl = "no-store";
+        return Results.Content(h.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    public IResult NotFound() => Page(L("Не найдено", "Not found"), h => h.El("h1", L("Не найдено", "Not found"))
+        .El("p", L("Такой записи нет или она принадлежит другому магазину.", "There is no such record, or it belongs to another merchant.")),
+        StatusCodes.Status404NotFound);
+
+    public IResult Forbidden() => Page(L("Нет доступа", "Access denied"), h => h.El("h1", L("Нет доступа", "Access denied"))
+        .El("p", L("Этот раздел доступен только владельцу.", "Only the owner can use this section.")), StatusCodes.Status403Forbidden);
+
+    public static IResult Redirect(string url) => Results.Redirect(url, permanent: false, preserveMethod: false);
+}

@@ -1,0 +1,165 @@
+using Paylink.Core.Common;
+using Paylink.Core.Crm;
+using Paylink.Core.Data;
+using Paylink.Core.Merchants;
+using Paylink.Core.Messaging;
+using Paylink.Core.Payments;
+using Paylink.Core.Webhooks;
+
+namespace Paylink.Server.Dashboard;
+
+/// <summary>/dashboard/settings (owner only): API keys, webhook endpoints, connections (masked settings, test buttons), reminder policy.</summary>
+public static class SettingsPages
+{
+    public static void Map(RouteGroupBuilder g)
+    {
+        g.MapGet("", async (HttpContext http, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
+            await PageAsync(DashContext.For(http), db, gateways, channels, crm, webhooks, policies, null, ct));
+
+        g.MapPost("/api-keys", async (HttpContext http, CreateApiKey create, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var r = await create.HandleAsync(c.MerchantId, DashForms.Opt(form, "name"), ct);
+            c.Flash(r.IsSuccess
+                ? c.L("Новый ключ (показан один раз, сохраните его): ", "New key (shown once, keep it safe): ") + r.Value.ClearText
+                : r.Error!.Message);
+            return DashContext.Redirect("/dashboard/settings");
+        });
+
+        g.MapPost("/api-keys/{id}/revoke", async (string id, HttpContext http, RevokeApiKey revoke, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var r = await revoke.HandleAsync(id, ct);
+            if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
+            c.Flash(r.IsSuccess ? c.L("Ключ отозван.", "Key revoked.") : r.Error!.Message);
+            return DashContext.Redirect("/dashboard/settings");
+        });
+
+        g.MapPost("/webhooks", async (HttpContext http, CreateWebhookEndpoint create, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var events = DashForms.Opt(form, "events")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var r = await create.HandleAsync(c.MerchantId, new CreateWebhookEndpointRequest(DashForms.Opt(form, "url"), events), ct);
+            c.Flash(r.IsSuccess
+                ? c.L("Адрес добавлен. Секрет подписи (показан один раз): ", "Endpoint added. Signing secret (shown once): ") + r.Value.Secret
+                : r.Error!.Message);
+            return DashContext.Redirect("/dashboard/settings");
+        });
+
+        g.MapPost("/webhooks/{id}/delete", async (string id, HttpContext http, ManageWebhookEndpoints manage, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var r = await manage.DeleteAsync(id, ct);
+            if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
+            c.Flash(r.IsSuccess ? c.L("Адрес удалён.", "Endpoint deleted.") : r.Error!.Message);
+            return DashContext.Redirect("/dashboard/settings");
+        });
+
+        g.MapPost("/test/{kind}/{id}", async (string kind, string id, HttpContext http, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            if (kind is not ("gateway" or "channel" or "crm")) return c.NotFound();
+            Result<string>? r = kind switch
+            {
+                "gateway" => await gateways.TestAsync(id, ct),
+                "channel" => await channels.TestAsync(id, ct),
+                _ => await crm.TestAsync(id, ct),
+            };
+            if (r is null || (!r.Value.IsSuccess && r.Value.Error!.Kind == ErrorKind.NotFound)) return c.NotFound();
+            c.Flash(r.Value.IsSuccess ? c.L("Проверка пройдена: ", "Test passed: ") + r.Value.Value : c.L("Проверка не прошла: ", "Test failed: ") + r.Value.Error!.Message);
+            return DashContext.Redirect("/dashboard/settings#connections");
+        });
+
+        g.MapPost("/reminders", async (HttpContext http, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var current = await policies.GetAsync(c.MerchantId, ct);
+            var updated = current with
+            {
+                LinkRemindersEnabled = form["linkReminders"] == "on",
+                VisitRemindersEnabled = form["visitReminders"] == "on",
+                QuietFrom = form["quietFrom"].ToString(),
+                QuietTo = form["quietTo"].ToString(),
+            };
+            var r = await policies.SaveAsync(c.MerchantId, updated, ct);
+            if (!r.IsSuccess) return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, r.Error!.Message, ct);
+            c.Flash(c.L("Правила напоминаний сохранены.", "Reminder policy saved."));
+            return DashContext.Redirect("/dashboard/settings#reminders");
+        });
+    }
+
+    private static async Task<IResult> PageAsync(DashContext c, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+        ManageWebhookEndpoints webhooks, ReminderPolicies policies, string? error, CancellationToken ct)
+    {
+        var keys = db.ApiKeys.Where(k => k.RevokedAt == null).OrderBy(k => k.Id).ToList();
+        var gw = (await gateways.ListAsync(ct)).Select(gateways.View).ToList();
+        var ch = (await channels.ListAsync(ct)).Select(channels.View).ToList();
+        var cr = (await crm.ListAsync(ct)).Select(crm.View).ToList();
+        var hooks = await webhooks.ListAsync(ct);
+        var policy = await policies.GetAsync(c.MerchantId, ct);
+        return c.Page(c.L("Настройки", "Settings"), h =>
+        {
+            h.El("h1", c.L("Настройки", "Settings")).Error(error);
+
+            h.Raw("<div class=\"card\" id=\"api-keys\">").El("h2", c.L("API-ключи", "API keys"));
+            h.Raw("<table><tbody>");
+            foreach (var k in keys)
+            {
+                h.Raw("<tr><td>").Text(k.Name).Raw("</td><td class=\"mono\">").Text(k.Hint).Raw("</td><td>").Text(DateFormat.DateTime(k.CreatedAt, c.Zone, c.Lang)).Raw("</td><td>");
+                h.ActionButton($"/dashboard/settings/api-keys/{k.Id}/revoke", c.L("Отозвать", "Revoke"), "revoke-" + k.Id, "btn danger");
+                h.Raw("</td></tr>\n");
+            }
+            h.Raw("</tbody></table>");
+            h.Form("/dashboard/settings/api-keys", id: "api-key-form", cls: "row").Field(c.L("Название ключа", "Key name"), "name", null)
+                .Button(c.L("Создать ключ", "Create key"), "create-key").EndForm().Raw("</div>\n");
+
+            h.Raw("<div class=\"card\" id=\"webhooks\">").El("h2", c.L("Вебхуки", "Webhook endpoints"));
+            h.Raw("<table><tbody>");
+            foreach (var w in hooks)
+            {
+                h.Raw("<tr><td class=\"mono\">").Text(w.Url).Raw("</td><td>");
+                h.ActionButton($"/dashboard/settings/webhooks/{w.Id}/delete", c.L("Удалить", "Delete"), "delete-" + w.Id, "btn danger");
+                h.Raw("</td></tr>\n");
+            }
+            h.Raw("</tbody></table>");
+            h.Form("/dashboard/settings/webhooks", id: "webhook-form").Field("URL (https://…)", "url", null, "url", required: true)
+                .Field(c.L("События через запятую (пусто — все)", "Events, comma-separated (empty: all)"), "events", null)
+                .Button(c.L("Добавить", "Add"), "add-webhook").EndForm().Raw("</div>\n");
+
+            h.Raw("<div class=\"card\" id=\"connections\">").El("h2", c.L("Подключения", "Connections"));
+            void Account(string kind, string id, string title, System.Text.Json.Nodes.JsonObject settings)
+            {
+                h.Raw("<div style=\"margin:.5rem 0\"><b>").Text(title).Raw("</b> <span class=\"muted mono\">").Text(settings.ToJsonString()).Raw("</span> ");
+                h.ActionButton($"/dashboard/settings/test/{kind}/{id}", c.L("Проверить", "Test"), $"test-{kind}-{id}");
+                h.Raw("</div>\n");
+            }
+            h.El("h3", c.L("Платёжные системы", "Payment gateways"));
+            foreach (var a in gw) Account("gateway", a.Id, $"{a.Name} ({a.Provider})", a.Settings);
+            h.El("h3", c.L("Каналы", "Channels"));
+            foreach (var a in ch) Account("channel", a.Id, $"{a.Name} ({a.Provider}){(a.Enabled ? "" : c.L(" — выключен", " — off"))}", a.Settings);
+            h.El("h3", "CRM");
+            foreach (var a in cr) Account("crm", a.Id, a.Provider, a.Settings);
+            if (cr.Count == 0) h.El("p", c.L("Внешняя CRM не подключена: работает встроенная.", "No external CRM: the built-in one is used."), "muted");
+            h.El("p", c.L("Подключить новую систему можно через API (/api/v1/gateway-accounts, /channel-accounts, /crm-accounts).",
+                "New connections are added through the API (/api/v1/gateway-accounts, /channel-accounts, /crm-accounts)."), "muted");
+            h.Raw("</div>\n");
+
+            h.Raw("<div class=\"card\" id=\"reminders\">").El("h2", c.L("Напоминания", "Reminders"));
+            h.Form("/dashboard/settings/reminders", id: "reminder-form")
+                .Checkbox(c.L("Напоминать о неоплаченных ссылках", "Remind about unpaid links"), "linkReminders", policy.LinkRemindersEnabled)
+                .Checkbox(c.L("Напоминать о визитах", "Remind about visits"), "visitReminders", policy.VisitRemindersEnabled)
+                .Raw("<div class=\"row\">")
+                .Field(c.L("Тихие часы с", "Quiet hours from"), "quietFrom", policy.QuietFrom, "time", required: true)
+                .Field(c.L("до", "to"), "quietTo", policy.QuietTo, "time", required: true).Raw("</div>")
+                .Raw("<p class=\"muted\">").Text(c.L("Шаги: ", "Steps: ") + string.Join(", ", policy.LinkSteps.Select(s => s.AfterMinutes is { } m ? $"+{m} мин" : $"{c.L("на след. день в", "next day at")} {s.NextDayAt}"))
+                    + c.L("; визит: за ", "; visit: ") + string.Join(", ", policy.VisitHoursBefore) + c.L(" ч", " h before")).Raw("</p>")
+                .Button(c.L("Сохранить", "Save"), "save-reminders").EndForm().Raw("</div>\n");
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+    }
+}
