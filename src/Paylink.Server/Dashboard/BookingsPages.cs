@@ -68,7 +68,7 @@ public static class BookingsPages
             var c = DashContext.For(http);
             var r = await change.HandleAsync(id, action, ct);
             if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
-            c.Flash(r.IsSuccess ? c.L("Запись обновлена: ", "Booking updated: ") + StatusText(c, r.Value.Status.ToWire()) : r.Error!.Message);
+            c.Flash(r.IsSuccess ? c.L("Запись обновлена: ", "Booking updated: ") + StatusText(c, r.Value.Status.ToWire()) : r.Error!.Message, !r.IsSuccess);
             var back = (await http.Request.ReadFormAsync(ct))["back"].ToString();
             return DashContext.Redirect(back.StartsWith("/dashboard/bookings", StringComparison.Ordinal) ? back : "/dashboard/bookings");
         });

@@ -65,16 +65,22 @@ public sealed class DashContext
     }
 
     /// <summary>A message shown once on the next page (after a redirect).</summary>
-    public void Flash(string message) =>
-        Http.Response.Cookies.Append(FlashCookie, Uri.EscapeDataString(message), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/dashboard" });
+    public void Flash(string message, bool error = false) =>
+        Http.Response.Cookies.Append(FlashCookie, (error ? "e:" : "o:") + Uri.EscapeDataString(message),
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/dashboard" });
 
-    public string? TakeFlash()
+    /// <summary>The message flashed by the previous request, if any (and whether it reports a failure).</summary>
+    public (string Text, bool Error)? TakeFlash()
     {
         var v = Http.Request.Cookies[FlashCookie];
-        if (v is null) return null;
+        if (v is not { Length: > 2 }) return null;
         Http.Response.Cookies.Delete(FlashCookie, new CookieOptions { Path = "/dashboard" });
-        return Uri.UnescapeDataString(v);
+        return (Uri.UnescapeDataString(v[2..]), v.StartsWith("e:", StringComparison.Ordinal));
     }
+
+    /// <summary>Flashes the outcome of an action: <paramref name="ok"/> on success, the error's message otherwise.</summary>
+    public void Flash<T>(Paylink.Core.Common.Result<T> result, string ok) =>
+        Flash(result.IsSuccess ? ok : result.Error!.Message, !result.IsSuccess);
 
     public IResult Page(string title, Action<Html> body, int status = StatusCodes.Status200OK)
     {

@@ -78,7 +78,11 @@ public static class Layout
             h.Form("/dashboard/signout", cls: "inline").Button(c.L("Выйти", "Sign out"), "signout", "btn secondary").EndForm();
         }
         h.Raw("</div></header>\n<main id=\"main\">\n");
-        h.Notice(c.TakeFlash());
+        if (c.TakeFlash() is { } flash)
+        {
+            if (flash.Error) h.Error(flash.Text);
+            else h.Notice(flash.Text);
+        }
         body(h);
         h.Raw("</main>\n</body>\n</html>\n");
     }

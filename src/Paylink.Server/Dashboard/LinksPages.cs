@@ -99,7 +99,7 @@ public static class LinksPages
             var c = DashContext.For(http);
             var r = await cancel.HandleAsync(id, ct);
             if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
-            c.Flash(r.IsSuccess ? c.L("Ссылка отменена.", "Link cancelled.") : r.Error!.Message);
+            c.Flash(r, c.L("Ссылка отменена.", "Link cancelled."));
             return DashContext.Redirect("/dashboard/links/" + id);
         });
 
@@ -124,7 +124,7 @@ public static class LinksPages
                     RefundStatus.Pending => c.L("Возврат отправлен, ждём ответа платёжной системы.", "Refund sent; waiting for the gateway."),
                     _ => c.L("Платёжная система отклонила возврат: ", "The gateway refused the refund: ") + sent.Value.FailureReason,
                 };
-            c.Flash(message);
+            c.Flash(message, refused is not null || !sent.IsSuccess || sent.Value.Status == RefundStatus.Failed);
             return DashContext.Redirect("/dashboard/links/" + id);
         });
 
@@ -137,7 +137,8 @@ public static class LinksPages
                 new SendLinkRequest(DashForms.Opt(form, "channelAccount"), DashForms.Opt(form, "to"), null),
                 DashForms.Canonical(form, af.GetTokens(http).FormFieldName), null, ct);
             if (answer.Status == StatusCodes.Status404NotFound) return c.NotFound();
-            c.Flash(answer.Status == StatusCodes.Status202Accepted ? c.L("Сообщение поставлено в очередь на отправку.", "Message queued for sending.") : DashForms.Message(answer));
+            var queued = answer.Status == StatusCodes.Status202Accepted;
+            c.Flash(queued ? c.L("Сообщение поставлено в очередь на отправку.", "Message queued for sending.") : DashForms.Message(answer), !queued);
             return DashContext.Redirect("/dashboard/links/" + id);
         });
     }

@@ -24,7 +24,7 @@ public static class SettingsPages
             var r = await create.HandleAsync(c.MerchantId, DashForms.Opt(form, "name"), ct);
             c.Flash(r.IsSuccess
                 ? c.L("Новый ключ (показан один раз, сохраните его): ", "New key (shown once, keep it safe): ") + r.Value.ClearText
-                : r.Error!.Message);
+                : r.Error!.Message, !r.IsSuccess);
             return DashContext.Redirect("/dashboard/settings");
         });
 
@@ -33,7 +33,7 @@ public static class SettingsPages
             var c = DashContext.For(http);
             var r = await revoke.HandleAsync(id, ct);
             if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
-            c.Flash(r.IsSuccess ? c.L("Ключ отозван.", "Key revoked.") : r.Error!.Message);
+            c.Flash(r, c.L("Ключ отозван.", "Key revoked."));
             return DashContext.Redirect("/dashboard/settings");
         });
 
@@ -45,7 +45,7 @@ public static class SettingsPages
             var r = await create.HandleAsync(c.MerchantId, new CreateWebhookEndpointRequest(DashForms.Opt(form, "url"), events), ct);
             c.Flash(r.IsSuccess
                 ? c.L("Адрес добавлен. Секрет подписи (показан один раз): ", "Endpoint added. Signing secret (shown once): ") + r.Value.Secret
-                : r.Error!.Message);
+                : r.Error!.Message, !r.IsSuccess);
             return DashContext.Redirect("/dashboard/settings");
         });
 
@@ -54,7 +54,7 @@ public static class SettingsPages
             var c = DashContext.For(http);
             var r = await manage.DeleteAsync(id, ct);
             if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
-            c.Flash(r.IsSuccess ? c.L("Адрес удалён.", "Endpoint deleted.") : r.Error!.Message);
+            c.Flash(r, c.L("Адрес удалён.", "Endpoint deleted."));
             return DashContext.Redirect("/dashboard/settings");
         });
 
@@ -70,7 +70,8 @@ public static class SettingsPages
                 _ => await crm.TestAsync(id, ct),
             };
             if (r is null || (!r.Value.IsSuccess && r.Value.Error!.Kind == ErrorKind.NotFound)) return c.NotFound();
-            c.Flash(r.Value.IsSuccess ? c.L("Проверка пройдена: ", "Test passed: ") + r.Value.Value : c.L("Проверка не прошла: ", "Test failed: ") + r.Value.Error!.Message);
+            c.Flash(r.Value.IsSuccess ? c.L("Проверка пройдена: ", "Test passed: ") + r.Value.Value : c.L("Проверка не прошла: ", "Test failed: ") + r.Value.Error!.Message,
+                !r.Value.IsSuccess);
             return DashContext.Redirect("/dashboard/settings#connections");
         });
 

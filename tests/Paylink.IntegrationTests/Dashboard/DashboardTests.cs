@@ -1,0 +1,394 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Paylink.Core.Dashboard;
+using Paylink.Core.Data;
+using Paylink.IntegrationTests.Gateways;
+using Paylink.IntegrationTests.Infrastructure;
+
+namespace Paylink.IntegrationTests.Dashboard;
+
+/// <summary>The dashboard over HTTP: sign-in, lockout, sessions, CSRF, tenancy, double submits, template errors, labels.</summary>
+public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<THost> where THost : PaylinkHost
+{
+    [Fact]
+    public async Task Anonymous_IsSentToSignIn_ThenBackAfterSignIn()
+    {
+        var c = host.Dash();
+        var r = await c.GetAsync("/dashboard/links");
+        Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        Assert.StartsWith("/dashboard/signin?returnUrl=%2Fdashboard%2Flinks", r.Headers.Location!.PathAndQuery);
+        var user = await host.NewUserAsync();
+        await c.PageAsync(r.Headers.Location!.PathAndQuery);
+        var signIn = await c.PostAsync("/dashboard/signin", ("email", user.Email.ToUpperInvariant()), ("password", user.Password), ("returnUrl", "/dashboard/links"));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/dashboard/links", signIn.Headers.Location!.ToString());
+        Assert.Contains("Ссылки на оплату", await c.PageAsync("/dashboard/links"));
+        // The API's Bearer keys and the dashboard cookie are separate: the cookie does not open the API.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await c.Http.GetAsync("/api/v1/links")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_ReturnUrlElsewhere_GoesToDashboardInstead()
+    {
+        var user = await host.NewUserAsync();
+        var c = host.Dash();
+        await c.PageAsync("/dashboard/signin");
+        var r = await c.PostAsync("/dashboard/signin", ("email", user.Email), ("password", user.Password), ("returnUrl", "//evil.example/x"));
+        Assert.Equal("/dashboard", r.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task SignIn_FiveWrongPasswords_LocksOut_EvenTheRightPasswordIsRefused()
+    {
+        var user = await host.NewUserAsync();
+        var c = host.Dash();
+        for (var i = 1; i <= 4; i++)
+        {
+            var r = await c.SignInAsync(user.Email, "wrong-password-" + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+            Assert.Contains("Неверный e-mail или пароль", c.LastHtml);
+        }
+        var fifth = await c.SignInAsync(user.Email, "wrong-password-5");
+        Assert.Equal((HttpStatusCode)423, fifth.StatusCode);
+        Assert.Contains("заблокирован", c.LastHtml);
+        var right = await c.SignInAsync(user.Email, user.Password);
+        Assert.Equal((HttpStatusCode)423, right.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await c.GetAsync("/dashboard")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignOut_EndsSession_AndExpiredSessionGoesBackToSignIn()
+    {
+        var user = await host.NewUserAsync();
+        var c = await host.SignedInAsync(user);
+        await c.PageAsync("/dashboard");
+        var r = await c.PostAsync("/dashboard/signout");
+        Assert.Equal("/dashboard/signin", r.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, (await c.GetAsync("/dashboard")).StatusCode);
+
+        var c2 = await host.SignedInAsync(user);
+        await c2.PageAsync("/dashboard/catalog");
+        host.Clock.Advance(TimeSpan.FromHours(9));   // past the 8-hour session
+        var expired = await c2.GetAsync("/dashboard/catalog");
+        Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode);
+        Assert.StartsWith("/dashboard/signin", expired.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Post_WithoutOrWithForeignCsrfToken_Is400_AndNothingIsCreated()
+    {
+        var user = await host.NewUserAsync();
+        var c = await host.SignedInAsync(user);
+        await c.PageAsync("/dashboard/links/new");
+        var fields = new[] { ("description", "Без токена"), ("amount", "1500"), ("nonce", "n1") };
+        var r = await c.PostAsync("/dashboard/links", fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)), withToken: false);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("защитный токен", c.LastHtml);
+
+        // Another user's token does not fit this session either.
+        var other = await host.SignedInAsync(await host.NewUserAsync());
+        await other.PageAsync("/dashboard/links/new");
+        var foreign = other.Token;
+        r = await c.Http.PostAsync("/dashboard/links", new FormUrlEncodedContent([new("description", "Чужой токен"), new("amount", "1500"), new("__csrf", foreign)]));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal(0, await LinkCountAsync(user.MerchantId));
+
+        // Sign-in itself is protected too.
+        var anon = host.Dash();
+        r = await anon.PostAsync("/dashboard/signin", [new("email", user.Email), new("password", user.Password)], withToken: false);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateLink_DoubleSubmit_CreatesOneLink_BothAnswersShowIt()
+    {
+        var user = await host.NewUserAsync();
+        var c = await host.SignedInAsync(user);
+        await c.PageAsync("/dashboard/links/new");
+        var nonce = c.Hidden("nonce");
+        (string, string)[] form = [("description", "Маникюр с покрытием"), ("amount", "2 500,50"), ("name", "Анна"), ("phone", "+7 916 123-45-67"), ("nonce", nonce)];
+        var first = await c.PostAsync("/dashboard/links", form);
+        var second = await c.PostAsync("/dashboard/links", form);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal(1, await LinkCountAsync(user.MerchantId));
+        var page = await c.PageAsync(first.Headers.Location!.ToString());
+        Assert.Contains("2\u00A0500,50\u00A0₽", page);
+        Assert.Contains("Ссылка создана", page);
+        Assert.Contains("<svg", page);   // QR
+
+        // The same nonce with other values is refused, not a second link.
+        var changed = await c.PostAsync("/dashboard/links", ("description", "Другое"), ("amount", "100"), ("nonce", nonce));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, changed.StatusCode);
+        Assert.Equal(1, await LinkCountAsync(user.MerchantId));
+    }
+
+    [Fact]
+    public async Task CreateLink_FromCatalog_AndBadInputNamesTheProblem()
+    {
+        var user = await host.NewUserAsync();
+        var c = await host.SignedInAsync(user);
+        await c.PageAsync("/dashboard/catalog");
+        var saved = await c.PostAsync("/dashboard/catalog", ("id", "massage"), ("name", "Массаж спины"), ("price", "3200"), ("duration", "60"), ("aliases", "массаж, спина"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var form = await c.PageAsync("/dashboard/links/new");
+        Assert.Contains("Массаж спины", form);
+        var created = await c.PostAsync("/dashboard/links", ("service", "massage"), ("description", ""), ("amount", ""), ("nonce", c.Hidden("nonce")));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var page = await c.PageAsync(created.Headers.Location!.ToString());
+        Assert.Contains("Массаж спины", page);
+        Assert.Contains("3\u00A0200,00\u00A0₽", page);
+
+        await c.PageAsync("/dashboard/links/new");
+        var bad = await c.PostAsync("/dashboard/links", ("description", ""), ("amount", "abc"), ("nonce", c.Hidden("nonce")));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.Contains("Сумма", c.LastHtml);
+        var noDescription = await c.PostAsync("/dashboard/links", ("description", ""), ("amount", "100"), ("nonce", c.Hidden("nonce")));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noDescription.StatusCode);
+        Assert.Contains("description", c.LastHtml);
+    }
+
+    [Fact]
+    public async Task OtherMerchantsIds_Are404_AndNothingChanges()
+    {
+        var a = await host.NewUserAsync();
+        var b = await host.NewUserAsync(DashboardRoles.Staff);
+        var linkOfA = await host.Client(a.ApiKey).CreateLinkAsync();
+        var id = linkOfA.GetProperty("id").GetString()!;
+        var c = await host.SignedInAsync(b);
+        await c.PageAsync("/dashboard/links/" + id, HttpStatusCode.NotFound);
+        Assert.Contains("Не найдено", c.LastHtml);
+        await c.PageAsync("/dashboard/links");
+        Assert.Equal(HttpStatusCode.NotFound, (await c.PostAsync($"/dashboard/links/{id}/cancel")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.PostAsync($"/dashboard/links/{id}/refund", ("amount", ""), ("nonce", "x1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.PostAsync($"/dashboard/links/{id}/send", ("to", "+79160000000"), ("nonce", "x2"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.PostAsync($"/dashboard/bookings/bkg_nope/no-show")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync("/dashboard/conversations/cnv_" + id)).StatusCode);
+        var got = await (await host.Client(a.ApiKey).GetAsync("/api/v1/links/" + id)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("open", got.GetProperty("status").GetString());
+        // B's list does not show A's link.
+        var list = await c.PageAsync("/dashboard/links?q=" + id);
+        Assert.DoesNotContain("/dashboard/links/" + id, list);
+        Assert.Contains("Ничего не найдено", list);
+    }
+
+    [Fact]
+    public async Task Staff_CannotOpenSettings_OwnerCan_AndApiKeyIsShownOnce()
+    {
+        var owner = await host.NewUserAsync();
+        var staff = host.Dash();
+        var staffUser = await host.NewUserAsync(DashboardRoles.Staff);
+        await staff.SignInAsync(staffUser.Email, staffUser.Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync("/dashboard/settings")).StatusCode);
+        Assert.DoesNotContain("/dashboard/settings\"", await staff.PageAsync("/dashboard"));
+        await staff.PageAsync("/dashboard");
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.PostAsync("/dashboard/settings/api-keys", ("name", "staff key"))).StatusCode);
+
+        var c = await host.SignedInAsync(owner);
+        await c.PageAsync("/dashboard/settings");
+        var r = await c.PostAsync("/dashboard/settings/api-keys", ("name", "Касса"));
+        Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        var page = await c.PageAsync("/dashboard/settings");
+        var key = Regex.Match(page, "pl_live_[A-Za-z0-9_-]+").Value;
+        Assert.NotEmpty(key);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client(key).GetAsync("/api/v1/links")).StatusCode);
+        Assert.DoesNotContain(key, await c.PageAsync("/dashboard/settings"));   // shown once
+    }
+
+    [Fact]
+    public async Task Template_UnknownPlaceholder_ClearMessage_NothingSaved_ValidOneSavesWithPreview()
+    {
+        var user = await host.NewUserAsync();
+        var c = await host.SignedInAsync(user);
+        await c.PageAsync("/dashboard/templates/invoice?tl=ru");
+        var bad = await c.PostAsync("/dashboard/templates/invoice?tl=ru", ("text", "Оплатите {{amout}} по ссылке {{link}}"), ("action", "save"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.Contains("{{amout}}", c.LastHtml);
+        Assert.Contains("aria-invalid=\"true\"", c.LastHtml);
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().MessageTemplates.IgnoreQueryFilters().CountAsync(t => t.MerchantId == user.MerchantId));
+
+        var preview = await c.PostAsync("/dashboard/templates/invoice?tl=ru", ("text", "Счёт {{amount}}: {{link}}"), ("action", "preview"));
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("SMS:", c.LastHtml);
+        Assert.Contains("сегм.", c.LastHtml);
+        var ok = await c.PostAsync("/dashboard/templates/invoice?tl=ru", ("text", "Счёт {{amount}}: {{link}}"), ("action", "save"));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        Assert.Contains("Шаблон сохранён", await c.PageAsync(ok.Headers.Location!.ToString()));
+        Assert.Contains("Счёт {{amount}}: {{link}}", await c.PageAsync("/dashboard/templates"));
+    }
+
+    [Fact]
+    public async Task Overview_ShowsPaidLinkInFunnel_EnglishByQueryThenCookie_CsvExport()
+    {
+        var user = await host.NewUserAsync();
+        var link = await host.Client(user.ApiKey).CreateLinkAsync(410000, "Окрашивание");
+        await PayAsync(link);
+        var c = await host.SignedInAsync(user);
+        var html = await c.PageAsync("/dashboard");
+        Assert.Contains("id=\"funnel-chart\"", html);
+        Assert.Contains("id=\"paid-by-day\"", html);
+        Assert.Matches("id=\"period-paid\">4\u00A0100\u00A0₽<", html);
+        Assert.Matches("id=\"period-payments\">1<", html);
+        Assert.DoesNotContain("<script", html);
+        var en = await c.PageAsync("/dashboard?lang=en");
+        Assert.Contains("Funnel", en);
+        Assert.Contains("Funnel", await c.PageAsync("/dashboard/"));   // the cookie remembers
+        var csv = await c.Http.GetAsync("/dashboard/metrics.csv");
+        Assert.Equal("text/csv; charset=utf-8", csv.Content.Headers.ContentType?.ToString());
+        Assert.Contains("total;", await csv.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await c.GetAsync("/dashboard?from=2026-13-01")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Refund_DoubleSubmit_RefundsOnce()
+    {
+        // The sandbox has no refunds; T-Bank's fake does.
+        await using var bank = await FakeTBank.StartAsync();
+        var user = await host.NewUserAsync();
+        var api = host.Client(user.ApiKey);
+        var settings = $$"""{"terminalKey":"{{FakeTBank.TerminalKey}}","password":"{{FakeTBank.Password}}","baseUrl":"{{bank.Url}}"}""";
+        var account = (await (await api.PostJsonAsync("/api/v1/gateway-accounts", $$$"""{"provider":"tbank","name":"Т-Банк","settings":{{{settings}}}}"""))
+            .ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        var link = await (await api.PostJsonAsync("/api/v1/links", $$"""{"amount":300000,"currency":"RUB","description":"Стрижка","gateway":"{{account}}"}"""))
+            .ReadJsonAsync(HttpStatusCode.Created);
+        var id = link.GetProperty("id").GetString()!;
+        var pay = await host.Client().PostAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        var paymentId = pay.Headers.Location!.Segments.Last();
+        var order = Assert.Single(bank.Calls("Init"))["OrderId"]!.GetValue<string>();
+        var notify = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/tbank/{account}") { Content = new ByteArrayContent(FakeTBank.Notification(order, paymentId, "CONFIRMED", 300000)) };
+        notify.Content.Headers.ContentType = new("application/json");
+        Assert.Equal("OK", await (await host.Client().SendAsync(notify)).Content.ReadAsStringAsync());
+
+        var c = await host.SignedInAsync(user);
+        await c.PageAsync("/dashboard/links/" + id);
+        var nonce = Regex.Match(c.LastHtml!, "id=\"refund-form\">\\s*<input type=\"hidden\" name=\"__csrf\" value=\"[^\"]+\" />\\s*<input type=\"hidden\" name=\"nonce\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        (string, string)[] form = [("amount", "1000"), ("reason", "Жалоба"), ("nonce", nonce)];
+        var first = await c.PostAsync($"/dashboard/links/{id}/refund", form);
+        var afterFirst = await c.PageAsync(first.Headers.Location!.ToString());
+        Assert.True(afterFirst.Contains("Возврат выполнен", StringComparison.Ordinal), Regex.Match(afterFirst, "<main.{0,600}", RegexOptions.Singleline).Value);
+        var second = await c.PostAsync($"/dashboard/links/{id}/refund", form);
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        Assert.Single(bank.Calls("Cancel"));
+        await using var scope = host.Services.CreateAsyncScope();
+        var refunds = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Refunds.IgnoreQueryFilters().Where(r => r.LinkId == id).ToListAsync();
+        Assert.Equal(100000, Assert.Single(refunds).AmountMinor);
+        Assert.Contains("частично возвращена", await c.PageAsync("/dashboard/links/" + id));
+    }
+
+    [Fact]
+    public async Task TwoFactor_Enable_ThenSignInAsksForTheCode()
+    {
+        var user = await host.NewUserAsync();
+        var c = await host.SignedInAsync(user);
+        var account = await c.PageAsync("/dashboard/account");
+        var uri = Regex.Match(account, "otpauth://totp/[^<\"]+").Value;
+        Assert.Contains("issuer=Paylink", uri);
+        var key = Regex.Match(uri, "secret=([A-Z2-7]+)").Groups[1].Value;
+        var wrong = await c.PostAsync("/dashboard/account/2fa", ("action", "enable"), ("code", "000000"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        await c.PageAsync("/dashboard/account");
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync("/dashboard/account/2fa", ("action", "enable"), ("code", Totp.Code(key)))).StatusCode);
+        Assert.Contains("twofactor-state", await c.PageAsync("/dashboard/account"));
+
+        var fresh = host.Dash();
+        var r = await fresh.SignInAsync(user.Email, user.Password);
+        Assert.StartsWith("/dashboard/signin/2fa", r.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync("/dashboard")).StatusCode);   // not signed in yet
+        await fresh.PageAsync(r.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fresh.PostAsync("/dashboard/signin/2fa", ("code", "123456"))).StatusCode);
+        var ok = await fresh.PostAsync("/dashboard/signin/2fa", ("code", Totp.Code(key)), ("returnUrl", "/dashboard"));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        await fresh.PageAsync("/dashboard");
+    }
+
+    [Fact]
+    public async Task BookingsConversationsCatalogSettings_Render_AndEveryInputHasALabel()
+    {
+        var owner = await host.NewUserAsync();
+        await host.Client(owner.ApiKey).CreateLinkAsync();
+        var c = await host.SignedInAsync(owner);
+        var link = Regex.Match(await c.PageAsync("/dashboard/links"), "/dashboard/links/(lnk_[A-Z0-9]+)").Groups[1].Value;
+        string[] pages = ["/dashboard", "/dashboard/links", "/dashboard/links/new", "/dashboard/links/" + link, "/dashboard/bookings",
+            "/dashboard/bookings?view=week", "/dashboard/conversations", "/dashboard/conversations?inbox=1", "/dashboard/catalog",
+            "/dashboard/templates", "/dashboard/templates/reminder?tl=en", "/dashboard/settings", "/dashboard/account"];
+        foreach (var p in pages) AssertLabelled(p, await c.PageAsync(p));
+        AssertLabelled("/dashboard/signin", await host.Dash().PageAsync("/dashboard/signin"));
+    }
+
+    /// <summary>Every visible input, select and textarea has an id and a &lt;label for&gt; with that id; focus styles exist.</summary>
+    internal static void AssertLabelled(string page, string html)
+    {
+        var labels = LabelFor().Matches(html).Select(m => m.Groups[1].Value).ToHashSet();
+        var controls = Control().Matches(html).Where(m => !m.Value.Contains("type=\"hidden\"", StringComparison.Ordinal)).ToList();
+        foreach (var m in controls)
+        {
+            var id = Regex.Match(m.Value, "id=\"([^\"]+)\"");
+            Assert.True(id.Success, $"{page}: control without id: {m.Value}");
+            Assert.True(labels.Contains(id.Groups[1].Value), $"{page}: no <label for=\"{id.Groups[1].Value}\">");
+        }
+        Assert.Contains(":focus-visible", html);
+        Assert.Contains("lang=\"", html);
+    }
+
+    private async Task PayAsync(JsonElement link)
+    {
+        var path = new Uri(link.GetProperty("url").GetString()!).PathAndQuery;
+        var start = await host.Client().PostAsync(path + "/pay", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.SeeOther, start.StatusCode);
+        var done = await host.Client().PostAsync(start.Headers.Location!.PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        Assert.Equal(HttpStatusCode.SeeOther, done.StatusCode);
+    }
+
+    private async Task<int> LinkCountAsync(string merchantId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().PaymentLinks.IgnoreQueryFilters().CountAsync(l => l.MerchantId == merchantId);
+    }
+
+    [GeneratedRegex("<label for=\"([^\"]+)\"")]
+    private static partial Regex LabelFor();
+
+    [GeneratedRegex("<(input|select|textarea)\\b[^>]*>")]
+    private static partial Regex Control();
+}
+
+public sealed class DashboardSqliteTests(SqliteHost host) : DashboardTests<SqliteHost>(host);
+public sealed class DashboardPostgresTests(PostgresHost host) : DashboardTests<PostgresHost>(host);
+
+/// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits) as authenticator apps compute it, for the tests.</summary>
+public static class Totp
+{
+    public static string Code(string base32Key)
+    {
+        var key = Base32(base32Key);
+        var step = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 30;
+        var counter = BitConverter.GetBytes(step);
+        if (BitConverter.IsLittleEndian) Array.Reverse(counter);
+#pragma warning disable CA5350 // RFC 6238 authenticator codes are HMAC-SHA-1 by definition (what the apps compute).
+        var hash = System.Security.Cryptography.HMACSHA1.HashData(key, counter);
+#pragma warning restore CA5350
+        var offset = hash[^1] & 0x0f;
+        var binary = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
+        return (binary % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static byte[] Base32(string s)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var bits = 0;
+        var value = 0;
+        var output = new List<byte>();
+        foreach (var ch in s.TrimEnd('='))
+        {
+            value = (value << 5) | alphabet.IndexOf(char.ToUpperInvariant(ch), StringComparison.Ordinal);
+            bits += 5;
+            if (bits >= 8) { output.Add((byte)(value >> (bits - 8))); bits -= 8; }
+        }
+        return output.ToArray();
+    }
+}
