@@ -65,6 +65,40 @@ public abstract class CliTests<TDb>(TDb fixture) : IClassFixture<TDb> where TDb 
     }
 
     [Fact]
+    public async Task Users_Create_PrintsGeneratedPasswordOnce_ResetGivesANewOne_BadInputIsUsageError()
+    {
+        var (merchant, _) = await NewMerchantAsync();
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(Settings, "users", "create", "--merchant", merchant, "--email", "Owner@Example.com", "--json");
+        Assert.True(exit == 0, stderr);
+        var created = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("owner@example.com", created.GetProperty("email").GetString());
+        Assert.Equal("owner", created.GetProperty("role").GetString());
+        var password = created.GetProperty("password").GetString()!;
+        Assert.Matches("^[2-9a-zA-Z]{5}(-[2-9a-zA-Z]{5}){3}$", password);
+
+        (exit, _, stderr) = await CliRunner.RunAsync(Settings, "users", "create", "--merchant", merchant, "--email", "owner@example.com");
+        Assert.Equal(1, exit);
+        Assert.Contains("already exists", stderr);
+        (exit, _, stderr) = await CliRunner.RunAsync(Settings, "users", "create", "--merchant", merchant, "--email", "x@example.com", "--role", "admin");
+        Assert.Equal(2, exit);
+        Assert.Contains("role", stderr);
+        (exit, _, stderr) = await CliRunner.RunAsync(Settings, "users", "create", "--merchant", "mer_nope", "--email", "y@example.com");
+        Assert.Equal(1, exit);
+
+        (exit, stdout, _) = await CliRunner.RunAsync(Settings, "users", "create", "--merchant", merchant, "--email", "staff@example.com", "--role", "staff");
+        Assert.Equal(0, exit);
+        Assert.Contains("Password (shown once", stdout);
+        (exit, stdout, _) = await CliRunner.RunAsync(Settings, "users", "list", "--merchant", merchant);
+        Assert.Contains("owner@example.com", stdout);
+        Assert.Contains("staff@example.com  " + merchant + "  staff", stdout);
+        Assert.DoesNotContain(password, stdout);
+
+        (exit, stdout, _) = await CliRunner.RunAsync(Settings, "users", "reset-password", "--email", "owner@example.com", "--json");
+        Assert.Equal(0, exit);
+        Assert.NotEqual(password, JsonDocument.Parse(stdout).RootElement.GetProperty("password").GetString());
+    }
+
+    [Fact]
     public async Task MerchantsCreate_MissingName_UsageError()
     {
         var (exit, _, stderr) = await CliRunner.RunAsync(Settings, "merchants", "create");
