@@ -36,7 +36,7 @@ public static class Charts
     public static void Funnel(Html h, string title, IReadOnlyList<(string Label, int Count)> steps, string id)
     {
         var first = steps.Count == 0 ? 0 : steps[0].Count;
-        const double rowH = 34, labelW = 190, barMax = 480;
+        const double rowH = 34, labelW = 200, barMax = 400;
         var height = steps.Count * rowH + 8;
         h.Raw("<svg class=\"chart\" role=\"img\"").Attr("id", id).Raw(" viewBox=\"0 0 720 ").Raw(N(height)).Raw("\" aria-labelledby=\"").Raw(id)
             .Raw("-t\"><title").Attr("id", id + "-t").Raw(">").Text(title).Raw("</title>\n");

@@ -44,7 +44,7 @@ public static class Layout
         .muted { color:var(--muted); } .mono { font-family:ui-monospace,Menlo,Consolas,monospace; word-break:break-all; }
         .badge { display:inline-block; padding:.05rem .45rem; border-radius:6px; background:#e8ebf1; font-size:.85rem; }
         .badge.paid { background:#e3f2e7; color:var(--ok); } .badge.cancelled, .badge.expired, .badge.no_show { background:#fbe4e2; color:var(--err); }
-        svg.chart { width:100%; height:auto; max-width:720px; } svg.chart text { font-size:11px; fill:#4b5060; }
+        svg.chart { width:100%; height:auto; max-width:720px; } svg.chart text { font-size:16px; fill:#4b5060; }
         .bubble { max-width:40rem; padding:.5rem .75rem; border-radius:10px; margin:.35rem 0; background:#fff; border:1px solid var(--line); }
         .bubble.out { margin-left:auto; background:#e9f0fd; }
         .skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:.5rem; background:#fff; padding:.25rem .5rem; }

@@ -27,6 +27,15 @@ public class PaylinkHost(Db kind) : IAsyncLifetime
     /// <summary>Extra settings a subclass wants (e.g. a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>
+    /// True: the server listens on a real loopback port (Kestrel) so a browser can reach it; the public base URL is
+    /// then the detected address and the sandbox acquirer notifies over real HTTP. False: the in-memory TestServer.
+    /// </summary>
+    protected virtual bool RealListener => false;
+
+    /// <summary>The address of the real listener (with <see cref="RealListener"/>).</summary>
+    public string BaseUrl { get; private set; } = "http://localhost";
+
     /// <summary>Extra test services a subclass wants (log capture, fault injection).</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
@@ -36,7 +45,7 @@ public class PaylinkHost(Db kind) : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             foreach (var (k, v) in Database.Settings) b.UseSetting(k, v);
-            b.UseSetting("PublicBaseUrl", "http://localhost");
+            if (!RealListener) b.UseSetting("PublicBaseUrl", "http://localhost");
             b.UseSetting("PayPage:RateLimitPerMinute", "100000");
             // Tests move the fake clock by minutes or hours; reconciliation runs only when a test calls it.
             b.UseSetting("Jobs:ReconcileInterval", "30.00:00:00");
@@ -45,11 +54,18 @@ public class PaylinkHost(Db kind) : IAsyncLifetime
             b.ConfigureTestServices(s =>
             {
                 s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
-                s.AddHttpClient(SandboxAcquirer.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Factory.Server.CreateHandler());
+                if (!RealListener) s.AddHttpClient(SandboxAcquirer.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Factory.Server.CreateHandler());
                 ConfigureServices(s);
             });
         });
-        _ = Factory.Server;   // start now, so migrations run before the first test
+        if (RealListener)
+        {
+            _factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+            _factory.StartServer();
+            BaseUrl = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        }
+        else _ = Factory.Server;   // start now, so migrations run before the first test
     }
 
     public HttpClient Client(string? apiKey = null)

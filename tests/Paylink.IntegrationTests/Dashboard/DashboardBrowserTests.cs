@@ -1,0 +1,136 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Paylink.Core.Catalog;
+using Paylink.Core.Dashboard;
+using Paylink.IntegrationTests.Infrastructure;
+
+namespace Paylink.IntegrationTests.Dashboard;
+
+/// <summary>
+/// A real Kestrel listener on 127.0.0.1 for a real browser. SQLite only: the browser flows exercise the pages and
+/// the HTTP plumbing, which the HTTP-level DashboardTests already cover on both databases.
+/// </summary>
+public sealed class BrowserHost() : PaylinkHost(Db.Sqlite)
+{
+    protected override bool RealListener => true;
+}
+
+/// <summary>
+/// The owner's path in Chromium (system /usr/bin/chromium, driven by Playwright): sign in, create a link, pay it in the
+/// sandbox checkout, see the payment in the overview, edit a template. Screenshots go to TestResults/screenshots.
+/// </summary>
+public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<BrowserHost>, IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private IPlaywright _pw = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), "Chromium is missing: apt-get install -y chromium (scripts/test.sh installs it).");
+        _pw = await Playwright.CreateAsync();
+        _browser = await _pw.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _pw.Dispose();
+    }
+
+    [Fact]
+    public async Task Owner_SignsIn_CreatesLink_PaysInSandbox_SeesPaymentInOverview_EditsTemplate()
+    {
+        var user = await host.NewUserAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<ImportCatalog>().HandleAsync(user.MerchantId,
+                [new CatalogEntry("haircut", "Стрижка женская", 220000, "RUB", DurationMinutes: 60)], CancellationToken.None)).IsSuccess);
+        // A phone-sized screen: the dashboard is used from the salon's phone.
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, BaseURL = host.BaseUrl, Locale = "ru-RU" });
+        page.SetDefaultTimeout(10_000);
+
+        await page.GotoAsync("/dashboard");
+        Assert.EndsWith("/dashboard/signin?returnUrl=%2Fdashboard", page.Url);
+        await page.GetByLabel("E-mail").FillAsync(user.Email);
+        await page.GetByLabel("Пароль").FillAsync(user.Password);
+        await Shot(page, "01-signin");
+        await Task.WhenAll(page.WaitForURLAsync("**/dashboard"), page.ClickAsync("#signin"));
+        Assert.Equal("Обзор", await page.TextContentAsync("h1"));
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Ссылки" }).ClickAsync();
+        await page.ClickAsync("#new-link");
+        await page.GetByLabel("Услуга из каталога").SelectOptionAsync("haircut");
+        await page.GetByLabel("Имя клиента").FillAsync("Анна");
+        await Shot(page, "02-new-link");
+        await Task.WhenAll(page.WaitForURLAsync(new Regex("/dashboard/links/lnk_")), page.ClickAsync("#create-link"));
+        Assert.Equal("2\u00A0200,00\u00A0₽", await page.TextContentAsync("#link-amount"));
+        Assert.Equal("ожидает оплаты", await page.TextContentAsync("#link-status"));
+        await Shot(page, "03-link");
+
+        var payUrl = (await page.TextContentAsync("#link-url"))!;
+        Assert.StartsWith(host.BaseUrl + "/p/", payUrl);
+        var linkPage = page.Url;
+        await page.GotoAsync(payUrl);
+        await Task.WhenAll(page.WaitForURLAsync(new Regex("/sandbox/checkout/")), page.ClickAsync("#pay"));
+        await Shot(page, "04-sandbox-checkout");
+        await Task.WhenAll(page.WaitForURLAsync(payUrl), page.GetByRole(AriaRole.Button, new() { Name = "Оплатить", Exact = false }).First.ClickAsync());
+        Assert.Contains("Оплачено", await page.TextContentAsync("#status"));
+        await Shot(page, "05-paid");
+
+        await page.GotoAsync(linkPage);
+        Assert.Equal("оплачена", await page.TextContentAsync("#link-status"));
+        Assert.Contains("оплачена", await page.TextContentAsync("#timeline"));
+        await page.GotoAsync("/dashboard");
+        Assert.Equal("1", await page.TextContentAsync("#period-payments"));
+        Assert.Equal("2\u00A0200\u00A0₽", await page.TextContentAsync("#period-paid"));
+        Assert.Equal("1", await page.TextContentAsync("#today-payments"));
+        await Shot(page, "06-overview", fullPage: true);
+
+        await page.GotoAsync("/dashboard/templates/invoice?tl=ru");
+        await page.GetByLabel("Текст").FillAsync("Здравствуйте, {{client.name}}! Счёт {{amount}}: {{link}}");
+        await page.ClickAsync("#template-preview");
+        // Expect(...) retries until the page after the form's POST shows it.
+        await Assertions.Expect(page.Locator("#template-rendered")).ToContainTextAsync("Здравствуйте,");
+        await Assertions.Expect(page.Locator("#sms-count")).ToContainTextAsync("сегм.");
+        await page.ClickAsync("#template-save");
+        await Assertions.Expect(page.Locator("#notice")).ToHaveTextAsync("Шаблон сохранён.");
+        await page.GetByLabel("Текст").FillAsync("Счёт {{sum}}");
+        await page.ClickAsync("#template-save");
+        await Assertions.Expect(page.Locator(".field-err")).ToContainTextAsync("{{sum}}");
+        await Shot(page, "07-template-error");
+    }
+
+    [Fact]
+    public async Task SignIn_ByKeyboardOnly_FocusIsVisible_EnglishSwitch()
+    {
+        var user = await host.NewUserAsync(DashboardRoles.Staff);
+        var page = await _browser.NewPageAsync(new() { BaseURL = host.BaseUrl });
+        page.SetDefaultTimeout(10_000);
+        await page.GotoAsync("/dashboard/signin");
+        await page.FocusAsync("#f-email");
+        await page.Keyboard.TypeAsync(user.Email);
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("f-password", await page.EvaluateAsync<string>("document.activeElement.id"));
+        // The focused control is outlined (the :focus-visible style), so keyboard users see where they are.
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle"));
+        await page.Keyboard.TypeAsync(user.Password);
+        await Task.WhenAll(page.WaitForURLAsync("**/dashboard"), page.Keyboard.PressAsync("Enter"));
+        await Task.WhenAll(page.WaitForURLAsync("**/dashboard?lang=en"), page.ClickAsync("#lang-switch"));
+        Assert.Equal("Overview", await page.TextContentAsync("h1"));
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        await Shot(page, "08-overview-en", fullPage: true);
+        await Task.WhenAll(page.WaitForURLAsync("**/dashboard/signin"), page.ClickAsync("#signout"));
+    }
+
+    private static Task Shot(IPage page, string name, bool fullPage = false) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir.Value, name + ".png"), FullPage = fullPage });
+
+    /// <summary>TestResults/screenshots at the repository root (where scripts/test.sh puts the results).</summary>
+    private static readonly Lazy<string> ScreenshotDir = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Paylink.slnx"))) dir = dir.Parent;
+        return Directory.CreateDirectory(Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "TestResults", "screenshots")).FullName;
+    });
+}
