@@ -53,6 +53,12 @@ public static class TemplatesPages
                 return DashContext.Redirect($"/dashboard/templates/{@event}?tl={lang.Value}");
             }
             var valid = MessageTemplates.Validate(text);
+            if (http.Request.Headers["X-Preview"] == "1")   // the editor's live preview (script below), same checks as the form
+            {
+                if (!valid.IsSuccess) return Results.Json(new { error = valid.Error!.Message }, statusCode: StatusCodes.Status422UnprocessableEntity);
+                var (rendered, sms) = MessageTemplates.Preview(c.Merchant!, text, lang.Value);
+                return Results.Json(new { text = rendered, sms = SmsText(c, sms) });
+            }
             if (!valid.IsSuccess) return Editor(c, @event, lang.Value, text, true, valid.Error!.Message, null, StatusCodes.Status422UnprocessableEntity);
             if (action == "preview") return Editor(c, @event, lang.Value, text, true, null, null);
             var saved = await templates.SaveAsync(c.MerchantId, @event, lang.Value, text, ct);
@@ -73,16 +79,43 @@ public static class TemplatesPages
                 .Button(c.L("Предпросмотр", "Preview"), "template-preview", "btn secondary", "action", "preview");
             if (custom) h.Button(c.L("Вернуть стандартный", "Reset to built-in"), "template-reset", "btn danger", "action", "reset");
             h.Raw("</div>").EndForm();
-            if (error is null)
-            {
-                var (rendered, sms) = MessageTemplates.Preview(c.Merchant!, text, lang);
-                h.Raw("<div class=\"card\" aria-live=\"polite\">").El("h2", c.L("Так увидит клиент (пример)", "What the client sees (sample)"))
-                    .El("p", rendered, "bubble", "template-rendered")
-                    .El("p", c.L($"SMS: {sms.Characters} симв., {sms.Segments} сегм. ({(sms.Encoding == SmsEncoding.Gsm7 ? "латиница GSM-7" : "кириллица UCS-2")}, до {sms.PerSegment} в сегменте)",
-                        $"SMS: {sms.Characters} chars, {sms.Segments} segment(s) ({(sms.Encoding == SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2")}, {sms.PerSegment} per segment)"), "muted", "sms-count")
-                    .Raw("</div>\n");
-            }
+            // The preview is rendered by the server on "Preview" (works without script) and refreshed while typing by the
+            // inline script, which posts the same form with X-Preview: 1.
+            var preview = error is null ? MessageTemplates.Preview(c.Merchant!, text, lang) : ((string, SmsCount)?)null;
+            h.Raw("<div class=\"card\" aria-live=\"polite\">").El("h2", c.L("Так увидит клиент (пример)", "What the client sees (sample)"))
+                .El("p", "", "field-err", "live-error")
+                .El("p", preview?.Item1 ?? "", "bubble", "template-rendered")
+                .El("p", preview is { } p ? SmsText(c, p.Item2) : "", "muted", "sms-count")
+                .Raw("</div>\n").Raw(LiveScript);
         }, status);
+
+    private static string SmsText(DashContext c, SmsCount sms) =>
+        c.L($"SMS: {sms.Characters} симв., {sms.Segments} сегм. ({(sms.Encoding == SmsEncoding.Gsm7 ? "латиница GSM-7" : "кириллица UCS-2")}, до {sms.PerSegment} в сегменте)",
+            $"SMS: {sms.Characters} chars, {sms.Segments} segment(s) ({(sms.Encoding == SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2")}, {sms.PerSegment} per segment)");
+
+    private const string LiveScript = """
+        <script>
+        (() => {
+          const form = document.getElementById('template-form'), text = document.getElementById('f-text');
+          const out = document.getElementById('template-rendered'), sms = document.getElementById('sms-count'), err = document.getElementById('live-error');
+          let timer;
+          text.addEventListener('input', () => {
+            clearTimeout(timer);
+            timer = setTimeout(async () => {
+              const data = new FormData(form);
+              data.set('action', 'preview');
+              const r = await fetch(form.getAttribute('action'), { method: 'POST', body: data, headers: { 'X-Preview': '1' } });
+              if (!r.ok && r.status !== 422) return;
+              const j = await r.json();
+              err.textContent = j.error || '';
+              out.textContent = j.text || '';
+              sms.textContent = j.sms || '';
+            }, 250);
+          });
+        })();
+        </script>
+
+        """;
 
     private static string EventName(DashContext c, string evt) => evt switch
     {

@@ -83,8 +83,12 @@ public static class ServerSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // Cookie sign-in exists only for the dashboard: the API (Bearer keys) and the pay page (hot path) skip it.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/dashboard"), dash =>
+        {
+            dash.UseAuthentication();
+            dash.UseAuthorization();
+        });
 
         // Liveness: the process answers (no dependencies, so a database outage does not restart every
         // instance). Readiness: the database answers and the job backlog is not stuck.

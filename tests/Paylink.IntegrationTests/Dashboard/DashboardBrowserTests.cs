@@ -88,16 +88,18 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         await Shot(page, "06-overview", fullPage: true);
 
         await page.GotoAsync("/dashboard/templates/invoice?tl=ru");
+        // The preview follows the typing (Expect(...) retries until it does), and names an unknown placeholder at once.
+        await page.GetByLabel("Текст").FillAsync("Счёт {{amout}}");
+        await Assertions.Expect(page.Locator("#live-error")).ToContainTextAsync("{{amout}}");
         await page.GetByLabel("Текст").FillAsync("Здравствуйте, {{client.name}}! Счёт {{amount}}: {{link}}");
-        await page.ClickAsync("#template-preview");
-        // Expect(...) retries until the page after the form's POST shows it.
         await Assertions.Expect(page.Locator("#template-rendered")).ToContainTextAsync("Здравствуйте,");
+        await Assertions.Expect(page.Locator("#live-error")).ToHaveTextAsync("");
         await Assertions.Expect(page.Locator("#sms-count")).ToContainTextAsync("сегм.");
         await page.ClickAsync("#template-save");
         await Assertions.Expect(page.Locator("#notice")).ToHaveTextAsync("Шаблон сохранён.");
         await page.GetByLabel("Текст").FillAsync("Счёт {{sum}}");
         await page.ClickAsync("#template-save");
-        await Assertions.Expect(page.Locator(".field-err")).ToContainTextAsync("{{sum}}");
+        await Assertions.Expect(page.Locator("#f-text-err")).ToContainTextAsync("{{sum}}");
         await Shot(page, "07-template-error");
     }
 
