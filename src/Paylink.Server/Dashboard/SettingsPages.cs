@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Paylink.Core.Common;
+using Paylink.Core.Providers;
 using Paylink.Core.Crm;
 using Paylink.Core.Data;
 using Paylink.Core.Merchants;
@@ -75,18 +77,57 @@ public static class SettingsPages
             return DashContext.Redirect("/dashboard/settings#connections");
         });
 
+        g.MapPost("/connections", async (HttpContext http, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var (kind, provider) = form["provider"].ToString().Split(':', 2) is [var k, var p] ? (k, p) : ("", "");
+            JsonObject? settings;
+            try { settings = JsonNode.Parse(DashForms.Opt(form, "settings") ?? "{}") as JsonObject; }
+            catch (System.Text.Json.JsonException) { settings = null; }
+            Error? error = settings is null ? Error.Validation("settings", c.L("Настройки: нужен JSON-объект, например {\"token\":\"…\"}.", "Settings: a JSON object is needed, e.g. {\"token\":\"…\"}.")) : null;
+            var name = DashForms.Opt(form, "name");
+            if (error is null)
+            {
+                // The same use cases as POST /api/v1/{gateway,channel,crm}-accounts: the provider validates its settings, they are stored encrypted.
+                error = kind switch
+                {
+                    "gateway" => (await gateways.CreateAsync(c.MerchantId, provider, name, settings, ct)).Error,
+                    "channel" => (await channels.CreateAsync(c.MerchantId, provider, name, settings, ct)).Error,
+                    "crm" => (await crm.CreateAsync(c.MerchantId, provider, settings, ct)).Error,
+                    _ => Error.Validation("provider", c.L("Выберите систему.", "Choose a system.")),
+                };
+                if (error is null && kind != "crm") await db.SaveChangesAsync(ct);
+            }
+            if (error is not null) return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, error.Message, ct);
+            c.Flash(c.L("Подключено. Нажмите «Проверить», чтобы убедиться, что настройки верны.", "Connected. Press Test to check the settings."));
+            return DashContext.Redirect("/dashboard/settings#connections");
+        });
+
         g.MapPost("/reminders", async (HttpContext http, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
             ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
             var form = await http.Request.ReadFormAsync(ct);
             var current = await policies.GetAsync(c.MerchantId, ct);
+            var visitHours = new List<int>();
+            foreach (var part in List(form["visitHours"]))
+            {
+                if (!int.TryParse(part, out var hours))
+                    return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, c.L("Напоминания о визите: часы через запятую, например 24, 2.", "Visit reminders: hours, comma-separated, e.g. 24, 2."), ct);
+                visitHours.Add(hours);
+            }
+            // "30" = 30 minutes after sending, "11:00" = the next day at 11:00 local; ReminderPolicies validates the rest.
             var updated = current with
             {
                 LinkRemindersEnabled = form["linkReminders"] == "on",
+                LinkSteps = List(form["linkSteps"]).Select(x => int.TryParse(x, out var m) ? new ReminderStep(AfterMinutes: m) : new ReminderStep(NextDayAt: x)).ToList(),
                 VisitRemindersEnabled = form["visitReminders"] == "on",
+                VisitHoursBefore = visitHours,
                 QuietFrom = form["quietFrom"].ToString(),
                 QuietTo = form["quietTo"].ToString(),
+                Escalation = List(form["escalation"]),
             };
             var r = await policies.SaveAsync(c.MerchantId, updated, ct);
             if (!r.IsSuccess) return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, r.Error!.Message, ct);
@@ -94,6 +135,8 @@ public static class SettingsPages
             return DashContext.Redirect("/dashboard/settings#reminders");
         });
     }
+
+    private static List<string> List(string? s) => (s ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     private static async Task<IResult> PageAsync(DashContext c, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
         ManageWebhookEndpoints webhooks, ReminderPolicies policies, string? error, CancellationToken ct)
@@ -104,6 +147,10 @@ public static class SettingsPages
         var cr = (await crm.ListAsync(ct)).Select(crm.View).ToList();
         var hooks = await webhooks.ListAsync(ct);
         var policy = await policies.GetAsync(c.MerchantId, ct);
+        var sp = c.Http.RequestServices;
+        var gatewayIds = sp.GetRequiredService<ProviderRegistry<IPaymentGateway>>().Ids.Order().ToList();
+        var channelIds = sp.GetRequiredService<ProviderRegistry<IMessageChannel>>().Ids.Order().ToList();
+        var crmIds = sp.GetRequiredService<ProviderRegistry<ICrmConnector>>().Ids.Order().ToList();
         return c.Page(c.L("Настройки", "Settings"), h =>
         {
             h.El("h1", c.L("Настройки", "Settings")).Error(error);
@@ -147,19 +194,32 @@ public static class SettingsPages
             h.El("h3", "CRM");
             foreach (var a in cr) Account("crm", a.Id, a.Provider, a.Settings);
             if (cr.Count == 0) h.El("p", c.L("Внешняя CRM не подключена: работает встроенная.", "No external CRM: the built-in one is used."), "muted");
-            h.El("p", c.L("Подключить новую систему можно через API (/api/v1/gateway-accounts, /channel-accounts, /crm-accounts).",
-                "New connections are added through the API (/api/v1/gateway-accounts, /channel-accounts, /crm-accounts)."), "muted");
+            h.El("h3", c.L("Подключить", "Connect"));
+            h.Form("/dashboard/settings/connections", id: "connect-form")
+                .Select(c.L("Система", "System"), "provider",
+                    gatewayIds.Select(p => ("gateway:" + p, c.L("Платёжная система: ", "Gateway: ") + p))
+                        .Concat(channelIds.Select(p => ("channel:" + p, c.L("Канал: ", "Channel: ") + p)))
+                        .Concat(crmIds.Select(p => ("crm:" + p, "CRM: " + p))), null)
+                .Field(c.L("Название", "Name"), "name", null)
+                .TextArea(c.L("Настройки (JSON)", "Settings (JSON)"), "settings", null, 4,
+                    hint: c.L("Поля зависят от системы (docs/providers, docs/channels.md, docs/crm.md); секреты хранятся зашифрованными и показываются замаскированными.",
+                        "Fields depend on the system (docs/providers, docs/channels.md, docs/crm.md); secrets are stored encrypted and shown masked."))
+                .Button(c.L("Подключить", "Connect"), "connect").EndForm();
             h.Raw("</div>\n");
 
             h.Raw("<div class=\"card\" id=\"reminders\">").El("h2", c.L("Напоминания", "Reminders"));
             h.Form("/dashboard/settings/reminders", id: "reminder-form")
                 .Checkbox(c.L("Напоминать о неоплаченных ссылках", "Remind about unpaid links"), "linkReminders", policy.LinkRemindersEnabled)
+                .Field(c.L("Шаги: минуты после отправки или время следующего дня, через запятую", "Steps: minutes after sending or a next-day time, comma-separated"),
+                    "linkSteps", string.Join(", ", policy.LinkSteps.Select(st => st.AfterMinutes is { } m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : st.NextDayAt)))
+                .Field(c.L("Канал шага (same — тот же; manager — задача менеджеру), через запятую", "Channel per step (same, a provider id, or manager), comma-separated"),
+                    "escalation", string.Join(", ", policy.Escalation))
                 .Checkbox(c.L("Напоминать о визитах", "Remind about visits"), "visitReminders", policy.VisitRemindersEnabled)
+                .Field(c.L("За сколько часов до визита, через запятую", "Hours before the visit, comma-separated"), "visitHours",
+                    string.Join(", ", policy.VisitHoursBefore))
                 .Raw("<div class=\"row\">")
                 .Field(c.L("Тихие часы с", "Quiet hours from"), "quietFrom", policy.QuietFrom, "time", required: true)
                 .Field(c.L("до", "to"), "quietTo", policy.QuietTo, "time", required: true).Raw("</div>")
-                .Raw("<p class=\"muted\">").Text(c.L("Шаги: ", "Steps: ") + string.Join(", ", policy.LinkSteps.Select(s => s.AfterMinutes is { } m ? $"+{m} мин" : $"{c.L("на след. день в", "next day at")} {s.NextDayAt}"))
-                    + c.L("; визит: за ", "; visit: ") + string.Join(", ", policy.VisitHoursBefore) + c.L(" ч", " h before")).Raw("</p>")
                 .Button(c.L("Сохранить", "Save"), "save-reminders").EndForm().Raw("</div>\n");
         }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }

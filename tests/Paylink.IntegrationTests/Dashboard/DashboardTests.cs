@@ -199,6 +199,42 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Settings_ConnectTestAndReminderPolicy_BadInputNamesTheProblem()
+    {
+        var owner = await host.NewUserAsync();
+        var c = await host.SignedInAsync(owner);
+        var page = await c.PageAsync("/dashboard/settings");
+        var sandbox = Regex.Match(page, "/dashboard/settings/test/gateway/(gwa_[A-Z0-9]+)").Groups[1].Value;
+        var tested = await c.PostAsync($"/dashboard/settings/test/gateway/{sandbox}");
+        Assert.Equal(HttpStatusCode.Redirect, tested.StatusCode);
+        Assert.Contains("Проверка пройдена", await c.PageAsync("/dashboard/settings"));
+
+        var bad = await c.PostAsync("/dashboard/settings/connections", ("provider", "channel:webchat"), ("name", "Сайт"), ("settings", "{slug"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.Contains("JSON", c.LastHtml);
+        var slug = "s" + Guid.NewGuid().ToString("N")[..10];
+        var ok = await c.PostAsync("/dashboard/settings/connections", ("provider", "channel:webchat"), ("name", "Сайт"), ("settings", $$"""{"slug":"{{slug}}","title":"Салон"}"""));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        Assert.Contains("Сайт (webchat)", await c.PageAsync("/dashboard/settings"));
+
+        var steps = await c.PostAsync("/dashboard/settings/reminders", ("linkReminders", "on"), ("linkSteps", "15, 10:00"), ("escalation", "same, manager"),
+            ("visitHours", "3"), ("quietFrom", "22:00"), ("quietTo", "08:00"));
+        Assert.Equal(HttpStatusCode.Redirect, steps.StatusCode);
+        var saved = await (await host.Client(owner.ApiKey).GetAsync("/api/v1/reminder-policy")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(15, saved.GetProperty("linkSteps")[0].GetProperty("afterMinutes").GetInt32());
+        Assert.Equal("10:00", saved.GetProperty("linkSteps")[1].GetProperty("nextDayAt").GetString());
+        Assert.False(saved.GetProperty("visitRemindersEnabled").GetBoolean());
+        Assert.Equal("22:00", saved.GetProperty("quietFrom").GetString());
+        await c.PageAsync("/dashboard/settings");
+        var wrong = await c.PostAsync("/dashboard/settings/reminders", ("linkSteps", "15"), ("visitHours", "soon"), ("quietFrom", "22:00"), ("quietTo", "08:00"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        Assert.Contains("24, 2", c.LastHtml);
+        var wrongTime = await c.PostAsync("/dashboard/settings/reminders", ("linkSteps", "15"), ("visitHours", "2"), ("quietFrom", "25:00"), ("quietTo", "08:00"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongTime.StatusCode);
+        Assert.Contains("quietFrom", c.LastHtml);
+    }
+
+    [Fact]
     public async Task Template_UnknownPlaceholder_ClearMessage_NothingSaved_ValidOneSavesWithPreview()
     {
         var user = await host.NewUserAsync();
