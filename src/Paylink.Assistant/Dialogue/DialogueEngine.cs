@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Paylink.Core.Assistance;
 using Paylink.Core.Catalog;
 using Paylink.Core.Common;
 

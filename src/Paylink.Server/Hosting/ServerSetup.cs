@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Paylink.Assistant.Conversations;
 using Paylink.Core;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
@@ -29,6 +30,7 @@ public static class ServerSetup
         var services = builder.Services;
         services.AddPaylinkCore(builder.Configuration);
         services.AddPaylinkProviders();
+        services.AddPaylinkAssistant(builder.Configuration);
         services.AddOptions<PayPageOptions>().Bind(builder.Configuration.GetSection(PayPageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddScoped<ApiKeyAuth>();
@@ -102,6 +104,7 @@ public static class ServerSetup
         api.MapMetricsApi();
         api.MapChannelAccountsApi();
         api.MapMessagingApi();
+        api.MapAssistantApi();
         app.MapPayPages();
         Chat.WebChatEndpoints.MapWebChat(app);
         app.MapGatewayWebhooks();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Paylink.Assistant;
 using Paylink.Assistant.Dialogue;
+using Paylink.Core.Assistance;
 using Paylink.Core.Common;
 
 namespace Paylink.Tests.Assistant;
