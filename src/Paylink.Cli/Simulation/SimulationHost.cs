@@ -49,23 +49,22 @@ public sealed class SimulationHost : IAsyncDisposable
     public static async Task<SimulationHost> StartAsync(string dbFile, DateTimeOffset start, CancellationToken ct)
     {
         var clock = new SimulatedClock(start);
-        // The environment's PAYLINK_ settings (a production database, a public URL) must not reach the simulation.
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("PAYLINK_", StringComparison.Ordinal)).ToList())
-            Environment.SetEnvironmentVariable(name, null);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--urls", "http://127.0.0.1:0"], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // These win over PAYLINK_ environment settings: a simulation never touches a real database.
+        var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "sqlite",
             ["Database:ConnectionString"] = $"Data Source={dbFile};Pooling=true;Default Timeout=30",
-            ["DataDir"] = Path.GetDirectoryName(Path.GetFullPath(dbFile)),
+            ["DATA_DIR"] = Path.GetDirectoryName(Path.GetFullPath(dbFile)),
             ["Jobs:Enabled"] = "false",
             ["Demo:Seed"] = "false",
             ["PayPage:RateLimitPerMinute"] = "0",
             ["Assistant:Llm:Enabled"] = "false",
-        });
+            ["PublicBaseUrl"] = null,
+        };
         builder.Logging.ClearProviders();
-        builder.AddPaylinkServer();
+        builder.AddPaylinkServer(settings);
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
         var app = builder.Build();
         app.UsePaylinkServer();

@@ -12,7 +12,7 @@ namespace Paylink.Core.Merchants;
 /// the owner only), since a key is otherwise shown only once.
 /// </summary>
 public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, ImportCatalog importCatalog,
-    IOptions<PaylinkOptions> options, Messaging.ChannelAccounts channels)
+    IOptions<PaylinkOptions> options, Messaging.ChannelAccounts channels, Assistance.AssistantSettingsStore assistant)
 {
     public const string KeyFileName = "demo-api-key.txt";
     public const string DemoChatSlug = "demo";
@@ -40,6 +40,8 @@ public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, I
         var chat = await channels.CreateAsync(created.Value.Merchant.Id, Messaging.ChannelAccounts.WebChat, "Чат на сайте",
             new System.Text.Json.Nodes.JsonObject { ["slug"] = DemoChatSlug, ["title"] = "Салон «Лаванда»" }, ct);
         if (chat.IsSuccess) await db.SaveChangesAsync(ct);
+        // The assistant asks a 30 % prepayment, so the demo shows the whole loop: booking, chat invoice, payment.
+        await assistant.SaveAsync(created.Value.Merchant.Id, Assistance.AssistantSettings.Default with { Prepayment = new("percent", 30) }, ct);
         var path = Path.Combine(options.Value.DataDir, KeyFileName);
         Directory.CreateDirectory(options.Value.DataDir);
         await File.WriteAllTextAsync(path, created.Value.ApiKey + "\n", ct);

@@ -24,9 +24,11 @@ public static class ServerSetup
 {
     public const string ReadyTag = "ready";
 
-    public static WebApplicationBuilder AddPaylinkServer(this WebApplicationBuilder builder)
+    /// <param name="overrides">Settings that win over the environment (the simulator's own database and clockwork).</param>
+    public static WebApplicationBuilder AddPaylinkServer(this WebApplicationBuilder builder, IDictionary<string, string?>? overrides = null)
     {
         builder.Configuration.AddEnvironmentVariables("PAYLINK_");
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         var services = builder.Services;
         services.AddPaylinkCore(builder.Configuration);
         services.AddPaylinkProviders();
@@ -163,7 +165,7 @@ public static class ServerSetup
               Demo API key (also in {{Path.Combine(dataDir, DemoSeeder.KeyFileName)}}): {{apiKey}}
               Try:        curl -s -X POST {{urls.Base}}/api/v1/links -H "Authorization: Bearer {{apiKey}}" -H "Content-Type: application/json" -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
               Then open the "url" it returns and pay in the sandbox.
-              Web chat:   {{urls.Base}}/chat/demo   (write as a client; reply and send invoices via the API, see README)
+              Web chat:   {{urls.Base}}/chat/demo   (write as a client, e.g. «хочу на маникюр завтра в 15:00»: the assistant books and sends the invoice)
 
             """);
     }
