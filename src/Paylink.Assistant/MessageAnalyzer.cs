@@ -71,10 +71,9 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
     {
         if (text.Length > maxLength) text = text[..maxLength];
         var m = new MessageText(text);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
         var email = ContactExtractor.ExtractEmail(m);
         var phone = ContactExtractor.ExtractPhone(m);
-        var mention = DateTimeExtractor.Extract(m, today);
+        var mention = DateTimeExtractor.Extract(m, TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
         var amount = AmountExtractor.Extract(m);
         var match = catalog.Matcher.Match(m);
         return (m, mention, amount, phone, email, match);

@@ -255,6 +255,8 @@ public sealed class DialogueEngineTests
     {
         var r = await Say("здравствуйте");
         Assert.StartsWith("Здравствуйте! Это Салон «Ромашка».", r.Texts[0]);
+        Assert.StartsWith("Пожалуйста!", (await Say("спасибо большое")).Texts[0]);
+        Assert.Equal("other", (await Say("фывапролд жэ")).Decision.Intent.ToString().ToLowerInvariant());
     }
 
     [Fact]
