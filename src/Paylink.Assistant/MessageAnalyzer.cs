@@ -43,7 +43,11 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
         var (m, mention, amount, phone, email, match) = Extract(text ?? "", catalog, now, timeZone);
         if (string.IsNullOrWhiteSpace(m.Text) || !m.Text.Any(char.IsLetterOrDigit))
             return new MessageAnalysis(Intent.Other, 1, true, null, [], null, null, TimeRelation.At, PartOfDay.None, null, null, null);
-        var (intent, confidence) = model.Predict(m.ToModelText());
+        var modelText = m.ToModelText();
+        var (intent, confidence) = model.Predict(modelText);
+        // The model leans to "greeting" for short text it has no words for ("фывапролд", "zzzz"): a greeting
+        // without any greeting or thanks word is gibberish or off-topic, and the dialogue treats it as such.
+        if (intent == Intent.Greeting && !IntentCues.HasGreetingCue(modelText)) intent = Intent.Other;
         return new MessageAnalysis(
             intent, Math.Round(confidence, 4), confidence >= _options.ConfidenceThreshold,
             match.ServiceId, match.Candidates,
@@ -67,10 +71,9 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
     {
         if (text.Length > maxLength) text = text[..maxLength];
         var m = new MessageText(text);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
         var email = ContactExtractor.ExtractEmail(m);
         var phone = ContactExtractor.ExtractPhone(m);
-        var mention = DateTimeExtractor.Extract(m, today);
+        var mention = DateTimeExtractor.Extract(m, TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
         var amount = AmountExtractor.Extract(m);
         var match = catalog.Matcher.Match(m);
         return (m, mention, amount, phone, email, match);

@@ -90,6 +90,9 @@ public static class PaylinkCore
         services.AddSingleton<Bookings.BookingHooks>();
         services.AddScoped<Bookings.CreateBooking>();
         services.AddScoped<Bookings.ChangeBookingStatus>();
+        services.AddScoped<Bookings.RescheduleBooking>();
+        services.AddScoped<Assistance.AssistantSettingsStore>();
+        services.AddScoped<Assistance.AssistantConversations>();
         services.AddScoped<Bookings.ListBookings>();
         services.AddScoped<Crm.CrmQueries>();
         services.AddScoped<Crm.MergeContacts>();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Paylink.Core.Assistance;
 using Paylink.Core.Catalog;
 using Paylink.Core.Common;
 
@@ -68,6 +69,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             if (!a.IsConfident || a.Intent == Intent.Other) return await MissAsync();
             return a.Intent switch
             {
+                Intent.Greeting when ThanksRegex().IsMatch(text) => Say(t.YouAreWelcome, s with { Pending = Pending.None }, "greeting: thanks"),
                 Intent.Greeting => Say(t.Greeting(ctx.MerchantName), s with { Pending = Pending.None }, "greeting"),
                 Intent.Book => await BookAsync(),
                 Intent.Price => Price(),
@@ -287,6 +289,9 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             return await HandOverAsync("refund requested", t.RefundToManager);
         }
     }
+
+    [GeneratedRegex(@"спасиб|благодар|thank", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ThanksRegex();
 
     [GeneratedRegex(@"(оплатил[аи]?\s*\?|оплата\s+прошла|прошла\s+ли\s+оплата|оплачено\s*\?|did\s+i\s+pay|have\s+i\s+paid|payment\s+(go\s+through|went\s+through))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DidIPayRegex();

@@ -98,7 +98,7 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
     public string ConfirmReschedule(string service, DateTimeOffset start) =>
         En ? $"Moving {service} to {When(start)}. Shall I confirm?" : $"Переношу {service} на {When(start)}. Подтверждаете?";
 
-    public string Rescheduled(string service, DateTimeOffset start) => En ? $"Done: {service} is now on {When(start)}." : $"Готово: {service} перенесена на {When(start)}.";
+    public string Rescheduled(string service, DateTimeOffset start) => En ? $"Done: {service} is now on {When(start)}." : $"Готово: запись «{service}» перенесена на {When(start)}.";
 
     public string ConfirmCancel(OpenBooking b, long refund, int hours)
     {
@@ -116,6 +116,7 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
 
     public string KeepBooking => En ? "All right, your booking stays as it is." : "Хорошо, оставляю запись как есть.";
 
+    public string YouAreWelcome => En ? "You are welcome! Write any time if you need something." : "Пожалуйста! Если что-то понадобится — пишите.";
     public string NothingPending => En ? "Good! How can I help?" : "Хорошо! Чем могу помочь?";
 
     public string Bye => En ? "All right. Write any time if you need something." : "Хорошо. Если что-то понадобится — пишите.";

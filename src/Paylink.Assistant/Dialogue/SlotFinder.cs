@@ -1,3 +1,5 @@
+using Paylink.Core.Assistance;
+
 namespace Paylink.Assistant.Dialogue;
 
 /// <summary>A booked interval (UTC) that a new booking must not overlap.</summary>

@@ -34,6 +34,29 @@ public static partial class DateTimeExtractor
     private const string PodAlt = "(?<pod>утра|дня|вечера|ночи|am|pm|a\\.m\\.|p\\.m\\.)";
     private const string PreAlt = "(?<pre>в|во|к|с|со|до|после|около|часов в|часа в|at|by|after|before|from|around|на)";
 
+    /// <summary>As <see cref="Extract(MessageText, DateOnly)"/>, and also "через час", "через 30 минут", "через полтора часа"
+    /// from the local time now (rounded up to 5 minutes).</summary>
+    public static DateTimeMention Extract(MessageText m, DateTime localNow)
+    {
+        if (InTimeRegex().Match(m.Text) is { Success: true } x && m.IsFree(x.Index, x.Length) && InMinutes(x) is { } minutes and > 0 and <= 12 * 60)
+        {
+            m.Claim(x.Index, x.Length, "zdate");
+            var at = localNow.AddMinutes(minutes);
+            var rounded = at.AddMinutes((5 - at.Minute % 5) % 5).AddSeconds(-at.Second);
+            return new DateTimeMention(DateOnly.FromDateTime(rounded), new TimeOnly(rounded.Hour, rounded.Minute), TimeRelation.At, PartOfDay.None);
+        }
+        return Extract(m, DateOnly.FromDateTime(localNow));
+    }
+
+    private static int? InMinutes(Match x)
+    {
+        var unit = x.Groups["u"].Value;
+        if (unit.StartsWith("полчас", StringComparison.Ordinal) || unit == "half an hour") return 30;
+        if (unit.StartsWith("полтора", StringComparison.Ordinal)) return 90;
+        var n = x.Groups["n"].Success ? CountWord(x.Groups["n"].Value) : 1;
+        return unit.StartsWith("мин", StringComparison.Ordinal) || unit.StartsWith("min", StringComparison.Ordinal) ? n : n * 60;
+    }
+
     public static DateTimeMention Extract(MessageText m, DateOnly today)
     {
         var date = ExtractDate(m, today);
@@ -46,6 +69,34 @@ public static partial class DateTimeExtractor
 
     private static DateOnly? ExtractDate(MessageText m, DateOnly today)
     {
+        // "перенесите с четверга на пятницу", "с 20.11 на 22.11": the first date is the old one, the client wants the second.
+        if (FromToRegex().IsMatch(m.Text))
+        {
+            var skipped = new List<Match>();
+            if (ExtractDate(m, today, skipped) is { } wanted)
+            {
+                foreach (var x in skipped) if (m.IsFree(x.Index, x.Length)) m.Claim(x.Index, x.Length, "zdate");
+                return wanted;
+            }
+        }
+        return ExtractDate(m, today, null);
+    }
+
+    /// <summary>Whether a date match is the "from" side of a move: right after "с/со/from" (inside or before the match).</summary>
+    private static bool IsFromSide(string t, Match x, List<Match>? skipped)
+    {
+        if (skipped is null) return false;
+        var before = t.AsSpan(0, x.Index).TrimEnd();
+        var from = x.Value.StartsWith("с ", StringComparison.Ordinal) || x.Value.StartsWith("со ", StringComparison.Ordinal) || x.Value.StartsWith("from ", StringComparison.Ordinal)
+            || before.EndsWith(" с", StringComparison.Ordinal) || before.EndsWith(" со", StringComparison.Ordinal) || before.EndsWith(" from", StringComparison.Ordinal)
+            || before is "с" or "со" or "from";
+        if (from) skipped.Add(x);
+        return from;
+    }
+
+    /// <param name="skipped">Not null: skip dates on the "from" side of a move and collect them.</param>
+    private static DateOnly? ExtractDate(MessageText m, DateOnly today, List<Match>? skipped)
+    {
         var t = m.Text;
         // Cheap hints gate the costly patterns: most messages have no digits, month names or weekdays.
         var hasDigit = HasDigit(t);
@@ -54,7 +105,7 @@ public static partial class DateTimeExtractor
 
         foreach (Match x in hasDigit ? NumericDateRegex().Matches(t) : NoMatches)
         {
-            if (!m.IsFree(x.Index, x.Length)) continue;
+            if (!m.IsFree(x.Index, x.Length) || IsFromSide(t, x, skipped)) continue;
             var d = int.Parse(x.Groups["d"].ValueSpan);
             var mo = int.Parse(x.Groups["m"].ValueSpan);
             var hasYear = x.Groups["y"].Success;
@@ -66,7 +117,7 @@ public static partial class DateTimeExtractor
 
         foreach (Match x in MonthHintRegex().IsMatch(t) ? DayMonthRegex().Matches(t) : NoMatches)
         {
-            if (!m.IsFree(x.Index, x.Length)) continue;
+            if (!m.IsFree(x.Index, x.Length) || IsFromSide(t, x, skipped)) continue;
             var mo = MonthNumber(x.Groups["mon"].Value);
             if (mo == 0) continue;
             var d = x.Groups["d"].Success ? int.Parse(x.Groups["d"].ValueSpan) : OrdinalDay(x.Groups["dw"].Value);
@@ -74,8 +125,9 @@ public static partial class DateTimeExtractor
             if (Resolve(today, d, mo, year) is { } date) { Claim(m, x, nextWeek, thisWeek); return date; }
         }
 
-        if (RelativeDayRegex().Match(t) is { Success: true } rel && m.IsFree(rel.Index, rel.Length))
+        foreach (Match rel in RelativeDayRegex().Matches(t))
         {
+            if (!m.IsFree(rel.Index, rel.Length) || IsFromSide(t, rel, skipped)) continue;
             var w = rel.Value;
             var offset = w.StartsWith("послезавтра", StringComparison.Ordinal) || w.StartsWith("day after", StringComparison.Ordinal) ? 2
                 : w.StartsWith("завтра", StringComparison.Ordinal) || w.StartsWith("tomorrow", StringComparison.Ordinal) || w.StartsWith("tmrw", StringComparison.Ordinal) ? 1
@@ -94,7 +146,7 @@ public static partial class DateTimeExtractor
 
         foreach (Match x in WeekdayHintRegex().IsMatch(t) ? WeekdayRegex().Matches(t) : NoMatches)
         {
-            if (!m.IsFree(x.Index, x.Length)) continue;
+            if (!m.IsFree(x.Index, x.Length) || IsFromSide(t, x, skipped)) continue;
             var wdText = x.Groups["wd"].Value;
             // Two- and three-letter abbreviations ("пт", "fri") only after a preposition, so "вс" or "sat" in prose are not dates.
             if (wdText.Length <= 3 && !x.Groups["p"].Success) continue;
@@ -370,6 +422,12 @@ public static partial class DateTimeExtractor
 
     [GeneratedRegex(@"\b(?:послезавтра|завтра|сегодня|day after tomorrow|tomorrow|tmrw|today|tonight)\b", RegexOptions.CultureInvariant)]
     private static partial Regex RelativeDayRegex();
+
+    [GeneratedRegex(@"\b(?:через|in)\s+(?:(?<u>полчаса|полтора\s+часа|half an hour)|(?:(?<n>\d{1,3}|пару|два|две|три|четыре|пять|десять|пятнадцать|двадцать|тридцать|сорок|a|an|one|two|three|ten|fifteen|twenty|thirty|forty)\s+)?(?<u>минут[уы]?|мин|час[аов]*|minutes?|mins?|hours?))\b", RegexOptions.CultureInvariant)]
+    private static partial Regex InTimeRegex();
+
+    [GeneratedRegex(@"(?:^|\s)(?:с|со|from)\s+\S.*\s(?:на|to)\s+\S", RegexOptions.CultureInvariant)]
+    private static partial Regex FromToRegex();
 
     [GeneratedRegex(@"\b(?:через|in)\s+(?:(?<n>\d{1,3}|пару|два|две|три|четыре|пять|шесть|семь|десять|a|an|one|two|three|four|five)\s+)?(?<u>дн[яейи]\w*|день|недел[юиь]\w*|days?|weeks?)\b", RegexOptions.CultureInvariant)]
     private static partial Regex InDaysRegex();

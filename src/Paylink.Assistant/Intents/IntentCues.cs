@@ -44,6 +44,18 @@ public static partial class IntentCues
         (Info(), "qinfo"),
     ];
 
+    /// <summary>Greeting and parting words, matched with one typo ("дброе", "здрсте", "хоршоего").</summary>
+    private static readonly string[] GreetingStems = ["привет", "здравств", "здрасте", "здрасьте", "доброе", "добрый", "доброго", "хорошего", "спасиб", "благодар"];
+
+    /// <summary>Whether a model text (see <see cref="Append"/>) carries a hello or thanks cue, or a greeting word with a typo.</summary>
+    public static bool HasGreetingCue(string modelText)
+    {
+        if (modelText.Contains(" qhello", StringComparison.Ordinal) || modelText.Contains(" qthanks", StringComparison.Ordinal)) return true;
+        foreach (Match w in WordRegex().Matches(modelText))
+            if (GreetingStems.Any(stem => StemMatches(w.Value, stem))) return true;
+        return false;
+    }
+
     /// <summary>Appends the cue tokens found in a normalised message to <paramref name="sb"/>.</summary>
     public static void Append(string normalized, StringBuilder sb)
     {

@@ -83,6 +83,16 @@ public sealed class Booking : IMerchantOwned
         Version++;
     }
 
+    /// <summary>A new time for a pending or confirmed visit (the caller checked the slot).</summary>
+    public Result<bool> Move(DateTimeOffset start, DateTimeOffset end)
+    {
+        if (IsFinal) return Error.Conflict("invalid_transition", $"A {Status.ToWire()} booking cannot be moved.");
+        StartAt = start.ToUniversalTime();
+        EndAt = end.ToUniversalTime();
+        Version++;
+        return true;
+    }
+
     /// <summary>The customer moved in the customer reassignment of a contact merge.</summary>
     public void MoveToCustomer(string customerId)
     {

@@ -13,6 +13,14 @@ public sealed class BookingHooks(IJobQueue jobs)
     public void Created(AppDbContext db, Booking booking) =>
         jobs.Enqueue(db, Crm.CrmSync.JobType, Crm.CrmSync.Payload.ForBooking(booking, "created"));
 
+    /// <summary>The visit moved: the CRM hears of it; a confirmed visit's reminders are planned for the new time.</summary>
+    public void Moved(AppDbContext db, Booking booking)
+    {
+        jobs.Enqueue(db, Crm.CrmSync.JobType, Crm.CrmSync.Payload.ForBooking(booking, "rescheduled"));
+        if (booking.Status is BookingStatus.Confirmed)
+            jobs.Enqueue(db, BookingVisitReminders.JobType, new BookingVisitReminders.Payload(booking.Id));
+    }
+
     public void StatusChanged(AppDbContext db, Booking booking)
     {
         if (booking.Status == BookingStatus.VisitDone && booking.LinkId is not null)

@@ -72,19 +72,7 @@ public sealed class CreateBooking(AppDbContext db, MerchantCache merchants, Crea
         var end = start.AddMinutes(minutes);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // SQLite runs one write transaction at a time (the write gate); on PostgreSQL a lock per staff
-        // member makes the overlap check and the insert one step for concurrent requests.
-        if (!db.IsSqlite)
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({merchantId + "|" + (staff ?? "")}))", ct);
-        var clash = await db.Bookings.IgnoreQueryFilters().AsNoTracking()
-            .Where(b => b.MerchantId == merchantId && b.Staff == staff && b.Status != BookingStatus.Cancelled && b.StartAt < end && b.EndAt > start)
-            .OrderBy(b => b.StartAt).FirstOrDefaultAsync(ct);
-        if (clash is not null)
-        {
-            var zone = merchant.Zone;
-            return Error.Conflict("slot_taken",
-                $"The slot overlaps booking '{clash.Id}' ({clash.ServiceName}, {DateFormat.DateTime(clash.StartAt, zone, "en")}–{DateFormat.ToLocal(clash.EndAt, zone):HH:mm}{(staff is null ? "" : ", " + staff)}).");
-        }
+        if (await BookingSlots.ClashAsync(db, merchantId, staff, start, end, null, merchant.Zone, ct) is { } clash) return clash;
 
         Customer customer;
         if (r.CustomerId is not null)
@@ -110,7 +98,7 @@ public sealed class CreateBooking(AppDbContext db, MerchantCache merchants, Crea
                 Customer: new CustomerInput(customer.Name, customer.Phone, customer.Email),
                 Items: [new LinkItemInput(service.Name, 1, amount, service.Id)],
                 ExpiresAt: p.ExpiresAt, OrderId: booking.Id, Gateway: p.Gateway,
-                Metadata: new Dictionary<string, string> { ["bookingId"] = booking.Id }), ct);
+                Metadata: new Dictionary<string, string> { ["bookingId"] = booking.Id }), ct, customer.Id);
             if (!link.IsSuccess) return Prefixed(link.Error!);
             booking.AttachLink(link.Value.Id);
         }

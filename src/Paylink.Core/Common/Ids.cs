@@ -11,15 +11,45 @@ public static class Ids
     private const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private const string CodeAlphabet = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
 
+    private static readonly Lock Gate = new();
+    private static long _lastMs = -1;
+    private static readonly byte[] LastRandom = new byte[16];
+
+    /// <summary>
+    /// A new id. Within one millisecond of the same clock the random part counts up (monotonic ULID), so ids
+    /// made one after another in a process sort in the order they were made: a reply and its invoice card
+    /// queued in the same millisecond are shown in that order.
+    /// </summary>
     public static string New(string prefix, TimeProvider clock)
     {
         Span<char> body = stackalloc char[26];
         var ms = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        for (var i = 9; i >= 0; i--) { body[i] = Crockford[(int)(ms & 31)]; ms >>= 5; }
         Span<byte> rnd = stackalloc byte[16];
-        RandomNumberGenerator.Fill(rnd);
-        for (var i = 10; i < 26; i++) body[i] = Crockford[rnd[i - 10] & 31];
+        lock (Gate)
+        {
+            if (ms != _lastMs || !Increment(LastRandom))
+            {
+                RandomNumberGenerator.Fill(LastRandom);
+                for (var i = 0; i < 16; i++) LastRandom[i] &= 31;
+                LastRandom[0] &= 15;   // headroom: the count can go up by 2^75 before it overflows
+                _lastMs = ms;
+            }
+            LastRandom.CopyTo(rnd);
+        }
+        for (var i = 9; i >= 0; i--) { body[i] = Crockford[(int)(ms & 31)]; ms >>= 5; }
+        for (var i = 10; i < 26; i++) body[i] = Crockford[rnd[i - 10]];
         return string.Concat(prefix, "_", body);
+    }
+
+    /// <summary>Adds one to a number of 16 base-32 digits; false on overflow.</summary>
+    private static bool Increment(byte[] digits)
+    {
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            if (digits[i] < 31) { digits[i]++; return true; }
+            digits[i] = 0;
+        }
+        return false;
     }
 
     /// <summary>A short public code for URLs (/p/{code}): 10 characters from an unambiguous alphabet (~58 bits).</summary>

@@ -141,6 +141,7 @@ public sealed class CrmSync(AppDbContext db, IJobQueue jobs, PublicUrls urls, Ti
             case "booking.created":
                 return (null, $"Запись: {booking!.ServiceName}, {DateFormat.DateTime(booking.StartAt, zone)}{(booking.Staff is null ? "" : ", " + booking.Staff)}");
             case "booking.confirmed": return (null, "Запись подтверждена");
+            case "booking.rescheduled": return (null, $"Запись перенесена на {DateFormat.DateTime(booking!.StartAt, zone)}");
             case "booking.visit_done": return (DealStage.VisitDone, "Визит состоялся");
             case "booking.no_show": return (DealStage.NoShow, "Клиент не пришёл");
             case "booking.cancelled": return (DealStage.Cancelled, "Запись отменена");

@@ -61,6 +61,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<MessageTemplate> MessageTemplates => Set<MessageTemplate>();
     public DbSet<ReminderPolicyRecord> ReminderPolicies => Set<ReminderPolicyRecord>();
+    public DbSet<Assistance.MerchantSetting> MerchantSettings => Set<Assistance.MerchantSetting>();
+    public DbSet<Assistance.AssistantDecision> AssistantDecisions => Set<Assistance.AssistantDecision>();
     /// <summary>ASP.NET Data Protection keys, shared by all instances when the provider is PostgreSQL.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -407,6 +409,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.CustomerId).HasMaxLength(40);
             e.Property(x => x.DisplayName).HasMaxLength(Conversation.MaxDisplayName);
             e.Property(x => x.Language).HasMaxLength(5);
+            e.Property(x => x.AssistantState).HasMaxLength(Conversation.MaxAssistantState);
+            e.Property(x => x.AssistantCursor).HasMaxLength(40);
             // One conversation per account and client address: inbound and outbound meet in it.
             e.HasIndex(x => new { x.AccountId, x.Address }).IsUnique();
             e.HasIndex(x => new { x.MerchantId, x.LastMessageAt });
@@ -463,6 +467,31 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Language).HasMaxLength(5);
             e.Property(x => x.Text).HasMaxLength(MessageTemplate.MaxText);
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<Assistance.MerchantSetting>(e =>
+        {
+            e.HasKey(x => new { x.MerchantId, x.Kind });
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Kind).HasMaxLength(40);
+            e.Property(x => x.Json).HasMaxLength(Assistance.MerchantSetting.MaxJson);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<Assistance.AssistantDecision>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.ConversationId).HasMaxLength(40);
+            e.Property(x => x.MessageId).HasMaxLength(40);
+            e.Property(x => x.Intent).HasMaxLength(20);
+            e.Property(x => x.Source).HasMaxLength(20);
+            e.Property(x => x.Action).HasMaxLength(Assistance.AssistantDecision.MaxAction);
+            e.Property(x => x.ServiceId).HasMaxLength(100);
+            e.Property(x => x.BookingId).HasMaxLength(40);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.HasIndex(x => new { x.ConversationId, x.Id });
+            e.HasIndex(x => new { x.MerchantId, x.Id });
+            e.HasOne<Conversation>().WithMany().HasForeignKey(x => x.ConversationId);
         });
         b.Entity<ReminderPolicyRecord>(e =>
         {
@@ -586,6 +615,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         b.Entity<Reminder>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<MessageTemplate>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<ReminderPolicyRecord>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Assistance.MerchantSetting>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Assistance.AssistantDecision>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
     internal static LinkStatus ParseStatus(string s) =>

@@ -13,7 +13,8 @@ namespace Paylink.Core.Merchants;
 /// (printed once in the startup banner) lets the newcomer sign in to /dashboard.
 /// </summary>
 public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, ImportCatalog importCatalog,
-    IOptions<PaylinkOptions> options, Messaging.ChannelAccounts channels, Dashboard.CreateDashboardUser createUser)
+    IOptions<PaylinkOptions> options, Messaging.ChannelAccounts channels, Assistance.AssistantSettingsStore assistant,
+    Dashboard.CreateDashboardUser createUser)
 {
     public const string OwnerEmail = "owner@demo.paylink";
 
@@ -46,6 +47,8 @@ public sealed class DemoSeeder(AppDbContext db, CreateMerchant createMerchant, I
         var chat = await channels.CreateAsync(created.Value.Merchant.Id, Messaging.ChannelAccounts.WebChat, "Чат на сайте",
             new System.Text.Json.Nodes.JsonObject { ["slug"] = DemoChatSlug, ["title"] = "Салон «Лаванда»" }, ct);
         if (chat.IsSuccess) await db.SaveChangesAsync(ct);
+        // The assistant asks a 30 % prepayment, so the demo shows the whole loop: booking, chat invoice, payment.
+        await assistant.SaveAsync(created.Value.Merchant.Id, Assistance.AssistantSettings.Default with { Prepayment = new("percent", 30) }, ct);
         var owner = await createUser.HandleAsync(new Dashboard.CreateDashboardUserRequest(created.Value.Merchant.Id, OwnerEmail, Dashboard.DashboardRoles.Owner), ct);
         if (!owner.IsSuccess) throw new InvalidOperationException("Demo owner could not be created: " + owner.Error!.Message);
         var path = Path.Combine(options.Value.DataDir, KeyFileName);

@@ -31,6 +31,16 @@ public sealed class Conversation : IMerchantOwned
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset LastMessageAt { get; private set; }
 
+    /// <summary>The assistant's memory of this conversation (JSON of the dialogue state); null = fresh.</summary>
+    public string? AssistantState { get; private set; }
+    /// <summary>The last inbound message the assistant has answered (messages are answered in order).</summary>
+    public string? AssistantCursor { get; private set; }
+    /// <summary>Until when one assistant run holds the conversation (so two runs never answer the same messages).</summary>
+    public DateTimeOffset? AssistantLeaseUntil { get; private set; }
+    /// <summary>A person has taken over: the assistant stays quiet until a manager hands the conversation back.</summary>
+    public bool AssistantPaused { get; private set; }
+    public const int MaxAssistantState = 4000;
+
     public static Conversation Create(string merchantId, string accountId, string channel, string address, string? customerId,
         string? displayName, string? language, TimeProvider clock) => new()
         {
@@ -44,6 +54,22 @@ public sealed class Conversation : IMerchantOwned
     }
 
     public void LinkCustomer(string? customerId) => CustomerId ??= customerId;
+
+    /// <summary>Records what the assistant remembers after answering <paramref name="messageId"/>.</summary>
+    public void Answered(string messageId, string? state, bool paused)
+    {
+        AssistantCursor = messageId;
+        AssistantState = state;
+        AssistantPaused = paused;
+        if (paused) NeedsReply = true;
+    }
+
+    /// <summary>A manager stops (<paramref name="paused"/>) or resumes the assistant; resuming starts from a fresh state.</summary>
+    public void SetAssistantPaused(bool paused)
+    {
+        AssistantPaused = paused;
+        if (!paused) AssistantState = null;
+    }
     public void Named(string? displayName) => DisplayName ??= Trim(displayName);
     public void MarkNeedsReply() => NeedsReply = true;
     public void MarkReplied() => NeedsReply = false;

@@ -20,6 +20,8 @@ public sealed class ReplyToConversation(AppDbContext db, MessageOutbox outbox)
         if (account is null || !account.CanSend) return Error.Conflict("channel_disabled", "The conversation's channel account is disabled or deleted.");
         var m = outbox.Queue(db, c, text, author: "manager");
         c.MarkReplied();
+        // A person is answering: the assistant steps back until handed the conversation again.
+        c.SetAssistantPaused(true);
         await db.SaveChangesAsync(ct);
         return m;
     }
@@ -36,10 +38,10 @@ public sealed record MessageView(string Id, string ConversationId, string Accoun
 }
 
 public sealed record ConversationView(string Id, string AccountId, string Channel, string Address, string? CustomerId, string? DisplayName,
-    string Language, bool NeedsReply, bool OptedOut, DateTimeOffset CreatedAt, DateTimeOffset LastMessageAt, IReadOnlyList<MessageView>? Messages)
+    string Language, bool NeedsReply, bool OptedOut, bool AssistantActive, DateTimeOffset CreatedAt, DateTimeOffset LastMessageAt, IReadOnlyList<MessageView>? Messages)
 {
     public static ConversationView From(Conversation c, IReadOnlyList<MessageView>? messages = null) => new(c.Id, c.AccountId, c.Channel, c.Address,
-        c.CustomerId, c.DisplayName, c.Language, c.NeedsReply, c.OptedOut, c.CreatedAt, c.LastMessageAt, messages);
+        c.CustomerId, c.DisplayName, c.Language, c.NeedsReply, c.OptedOut, !c.AssistantPaused, c.CreatedAt, c.LastMessageAt, messages);
 }
 
 public sealed record ReminderView(string Id, string Kind, string? LinkId, string? ConversationId, int Step, string Channel, DateTimeOffset DueAt,

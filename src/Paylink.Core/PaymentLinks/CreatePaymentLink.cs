@@ -40,7 +40,9 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
     public const int MaxDescription = 500;
     public const int MaxItems = 100;
 
-    public async Task<Result<PaymentLink>> HandleAsync(string merchantId, CreatePaymentLinkRequest r, CancellationToken ct)
+    /// <param name="knownCustomerId">A customer already chosen by the caller (a booking's, a conversation's): the link belongs to
+    /// them instead of one found or created from <c>customer</c>, which then only supplies the receipt's contacts.</param>
+    public async Task<Result<PaymentLink>> HandleAsync(string merchantId, CreatePaymentLinkRequest r, CancellationToken ct, string? knownCustomerId = null)
     {
         var now = clock.GetUtcNow();
         var limits = options.Value;
@@ -97,7 +99,7 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
                 ? Error.Validation("gateway", "The merchant has no gateway account; connect one first.")
                 : Error.Validation("gateway", $"Gateway account '{r.Gateway}' was not found.");
 
-        var customerId = await FindOrCreateCustomerAsync(merchantId, customer, ct);
+        var customerId = knownCustomerId ?? await FindOrCreateCustomerAsync(merchantId, customer, ct);
         var order = await FindOrCreateOrderAsync(merchantId, r.OrderId, customerId, ct);
         if (!order.IsSuccess) return order.Error!;
 

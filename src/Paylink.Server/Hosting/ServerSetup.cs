@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Paylink.Assistant.Conversations;
 using Paylink.Core;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
@@ -24,12 +25,15 @@ public static class ServerSetup
 {
     public const string ReadyTag = "ready";
 
-    public static WebApplicationBuilder AddPaylinkServer(this WebApplicationBuilder builder)
+    /// <param name="overrides">Settings that win over the environment (the simulator's own database and clockwork).</param>
+    public static WebApplicationBuilder AddPaylinkServer(this WebApplicationBuilder builder, IDictionary<string, string?>? overrides = null)
     {
         builder.Configuration.AddEnvironmentVariables("PAYLINK_");
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         var services = builder.Services;
         services.AddPaylinkCore(builder.Configuration);
         services.AddPaylinkProviders();
+        services.AddPaylinkAssistant(builder.Configuration);
         services.AddOptions<PayPageOptions>().Bind(builder.Configuration.GetSection(PayPageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddScoped<ApiKeyAuth>();
@@ -110,6 +114,7 @@ public static class ServerSetup
         api.MapMetricsApi();
         api.MapChannelAccountsApi();
         api.MapMessagingApi();
+        api.MapAssistantApi();
         app.MapPayPages();
         app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);
@@ -172,7 +177,7 @@ public static class ServerSetup
               Then open the "url" it returns and pay in the sandbox.
               Dashboard:  {{urls.Base}}/dashboard   sign in as {{demo.OwnerEmail}} with password {{demo.OwnerPassword}}
                           (shown once; a new one: paylink users reset-password --email {{demo.OwnerEmail}})
-              Web chat:   {{urls.Base}}/chat/demo   (write as a client; reply and send invoices via the API, see README)
+              Web chat:   {{urls.Base}}/chat/demo   (write as a client, e.g. «хочу на маникюр завтра в 15:00»: the assistant books and sends the invoice)
 
             """);
     }

@@ -272,6 +272,7 @@ public abstract class ChannelsTests<THost>(THost host) : IClassFixture<THost>, I
     public async Task Inbound_ForgedDisabledDuplicateHugeBinary_StoredOnceAndManagerReplies()
     {
         var (api, account, secret) = await TelegramAsync();
+        await api.AssistantOffAsync();
         var chat = NewChat();
         var update = TextUpdate(chat, "Здравствуйте, можно на маникюр завтра?");
         await (await UpdateAsync(account, null, update)).AssertProblemAsync(HttpStatusCode.Unauthorized);
@@ -420,6 +421,7 @@ public abstract class ChannelsTests<THost>(THost host) : IClassFixture<THost>, I
     {
         var m = await host.NewMerchantAsync();
         var api = host.Client(m.ApiKey);
+        await api.AssistantOffAsync();
         var slug = "salon-" + Guid.NewGuid().ToString("N")[..8];
         var created = await (await api.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}""")).ReadJsonAsync(HttpStatusCode.Created);
         Assert.Contains($"data-chat=\"{slug}\"", created.GetProperty("settings").GetProperty("widget").GetString());

@@ -36,6 +36,11 @@ public static class HttpAssert
     }
 
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient c, string url, string json) => c.PostAsync(url, Json(json));
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient c, string url, string json) => c.PutAsync(url, Json(json));
+
+    /// <summary>Switches the merchant's chat assistant off: client messages wait for the manager.</summary>
+    public static async Task AssistantOffAsync(this HttpClient c) =>
+        await (await c.PutJsonAsync("/api/v1/assistant/settings", """{"enabled":false}""")).ReadJsonAsync(HttpStatusCode.OK);
 
     public static async Task<JsonElement> CreateLinkAsync(this HttpClient c, long amount = 250000, string description = "Маникюр")
     {

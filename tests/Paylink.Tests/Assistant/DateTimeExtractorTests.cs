@@ -13,6 +13,35 @@ public sealed class DateTimeExtractorTests
         DateTimeExtractor.Extract(new MessageText(text), today ?? Wednesday);
 
     [Theory]
+    [InlineData("перенесите с четверга на пятницу", "2026-11-20")]
+    [InlineData("можно перенести с 20.11 на 22.11?", "2026-11-22")]
+    [InlineData("с завтра на послезавтра", "2026-11-20")]
+    [InlineData("move me from thursday to friday", "2026-11-20")]
+    [InlineData("с мужем на пятницу", "2026-11-20")]
+    [InlineData("работаете с понедельника по пятницу?", "2026-11-23")]
+    public void Extract_FromTo_TakesTheWantedDate(string text, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Extract(text).Date);
+
+    [Theory]
+    [InlineData("можно через час?", "2026-11-18", "11:25")]
+    [InlineData("через 30 минут подойду", "2026-11-18", "10:55")]
+    [InlineData("через полчаса", "2026-11-18", "10:55")]
+    [InlineData("через полтора часа", "2026-11-18", "11:55")]
+    [InlineData("через 3 часа", "2026-11-18", "13:25")]
+    [InlineData("in two hours", "2026-11-18", "12:25")]
+    public void Extract_InMinutesOrHours_FromNow(string text, string date, string time)
+    {
+        var m = DateTimeExtractor.Extract(new MessageText(text), new DateTime(2026, 11, 18, 10, 23, 40));
+        Assert.Equal(DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), m.Date);
+        Assert.Equal(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture), m.Time);
+        Assert.Equal(TimeRelation.At, m.Relation);
+    }
+
+    [Fact]
+    public void Extract_InDays_StillDaysWithTheClock() =>
+        Assert.Equal(new DateOnly(2026, 11, 20), DateTimeExtractor.Extract(new MessageText("через 2 дня в 15:00"), new DateTime(2026, 11, 18, 10, 0, 0)).Date);
+
+    [Theory]
     [InlineData("завтра", "2026-11-19")]
     [InlineData("послезавтра", "2026-11-20")]
     [InlineData("сегодня", "2026-11-18")]

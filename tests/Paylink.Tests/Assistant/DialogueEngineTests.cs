@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Paylink.Assistant;
 using Paylink.Assistant.Dialogue;
+using Paylink.Core.Assistance;
 using Paylink.Core.Common;
 
 namespace Paylink.Tests.Assistant;
@@ -254,6 +255,8 @@ public sealed class DialogueEngineTests
     {
         var r = await Say("здравствуйте");
         Assert.StartsWith("Здравствуйте! Это Салон «Ромашка».", r.Texts[0]);
+        Assert.StartsWith("Пожалуйста!", (await Say("спасибо большое")).Texts[0]);
+        Assert.Equal("other", (await Say("фывапролд жэ")).Decision.Intent.ToString().ToLowerInvariant());
     }
 
     [Fact]

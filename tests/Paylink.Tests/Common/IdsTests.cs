@@ -16,10 +16,12 @@ public sealed class IdsTests
     }
 
     [Fact]
-    public void New_SameMillisecond_Unique()
+    public void New_SameMillisecond_UniqueAndInOrderOfCreation()
     {
         var clock = new FakeTimeProvider();
-        Assert.Equal(1000, Enumerable.Range(0, 1000).Select(_ => Ids.New("x", clock)).Distinct().Count());
+        var ids = Enumerable.Range(0, 1000).Select(_ => Ids.New("x", clock)).ToList();
+        Assert.Equal(1000, ids.Distinct().Count());
+        Assert.Equal(ids, ids.OrderBy(x => x, StringComparer.Ordinal));
     }
 
     [Fact]

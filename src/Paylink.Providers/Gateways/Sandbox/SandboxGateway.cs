@@ -9,9 +9,10 @@ namespace Paylink.Providers.Gateways.Sandbox;
 /// <summary>
 /// Adapter for the sandbox acquirer (<see cref="SandboxAcquirer"/>). Speaks to it as to a real bank:
 /// creates a checkout, and accepts only notifications whose HMAC signature and timestamp verify.
-/// Settings: <c>secret</c> (signing secret, generated when absent).
+/// Settings: <c>secret</c> (signing secret, generated when absent). Refunds of a paid checkout succeed at once
+/// (the acquirer checks the checkout was paid and the amount fits what it took).
 /// </summary>
-public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clock) : IPaymentGateway
+public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clock) : IPaymentGateway, IGatewayRefunds
 {
     public string Id => "sandbox";
 
@@ -40,6 +41,22 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
         var checkout = await acquirer.CreateCheckoutAsync(context.Account.Id, request.Amount, request.Description,
             request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct);
         return new CheckoutSession(checkout.Id, acquirer.CheckoutUrl(checkout.Id));
+    }
+
+    /// <summary>The sandbox refunds at once; the external id is derived from our refund id, so a repeat is the same refund.</summary>
+    public bool RefundRetrySafe => true;
+
+    public async Task<Result<GatewayRefund>> RefundAsync(GatewayContext context, RefundRequest request, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var checkout = await scope.ServiceProvider.GetRequiredService<SandboxAcquirer>().FindAsync(request.ExternalPaymentId, ct);
+        if (checkout is null || checkout.AccountId != context.Account.Id)
+            return Error.NotFound($"Sandbox checkout '{request.ExternalPaymentId}'");
+        if (checkout.Status != Core.Payments.SandboxCheckoutStatus.Succeeded)
+            return Error.Conflict("not_paid", "The sandbox checkout was not paid; there is nothing to refund.");
+        if (request.Amount.Currency != checkout.Currency || request.Amount.Minor <= 0 || request.AlreadyRefunded + request.Amount.Minor > checkout.AmountMinor)
+            return Error.Validation("amount", $"The sandbox took {checkout.AmountMinor} {checkout.Currency}; {request.AlreadyRefunded} is refunded already.");
+        return new GatewayRefund("sbr_" + request.RefundId, GatewayRefundStatus.Succeeded);
     }
 
     public Task<Result<GatewayNotification>> VerifyNotificationAsync(GatewayContext context, InboundHttpRequest request, CancellationToken ct)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Paylink.Core.Common;
 
-namespace Paylink.Assistant.Dialogue;
+namespace Paylink.Core.Assistance;
 
 public enum PrepaymentKind { None, Fixed, Percent, Full }
 

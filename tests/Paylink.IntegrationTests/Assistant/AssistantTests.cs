@@ -1,0 +1,222 @@
+using System.Net;
+using System.Text.Json;
+using Paylink.IntegrationTests.Bookings;
+using Paylink.IntegrationTests.Infrastructure;
+
+namespace Paylink.IntegrationTests.Assistant;
+
+/// <summary>
+/// The chat assistant wired into the server: a web-chat visitor writes, the <c>assistant.reply</c> job answers
+/// through the dialogue over the real use cases (bookings, links, sandbox payments, refunds, CRM tasks), on both
+/// databases. The clock starts on Wednesday 2026-11-18 10:00 Moscow time.
+/// </summary>
+public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> where THost : BookingsHost
+{
+    private sealed record Chat(HttpClient Api, string Slug, string AccountId, string Visitor);
+
+    private async Task<Chat> ChatAsync(string? settings = null)
+    {
+        var (_, api) = await host.MerchantWithCatalogAsync();
+        if (settings is not null) await (await api.PutJsonAsync("/api/v1/assistant/settings", settings)).ReadJsonAsync(HttpStatusCode.OK);
+        var slug = "a-" + Guid.NewGuid().ToString("N")[..10];
+        var account = await (await api.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}"""))
+            .ReadJsonAsync(HttpStatusCode.Created);
+        var page = await host.Client().GetAsync("/chat/" + slug);
+        var cookie = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("pl_wv=", StringComparison.Ordinal));
+        return new Chat(api, slug, account.GetProperty("id").GetString()!, cookie[6..cookie.IndexOf(';')]);
+    }
+
+    private async Task SayAsync(Chat chat, string text, bool drain = true)
+    {
+        var post = new HttpRequestMessage(HttpMethod.Post, $"/chat/{chat.Slug}/messages") { Content = HttpAssert.Json(JsonSerializer.Serialize(new { text })) };
+        post.Headers.Add("X-Chat-Visitor", chat.Visitor);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Client().SendAsync(post)).StatusCode);
+        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        if (drain) await host.DrainAsync();
+    }
+
+    /// <summary>What the visitor sees: the assistant's messages (text and button URLs) in order.</summary>
+    private async Task<List<(string Text, string? Button)>> RepliesAsync(Chat chat)
+    {
+        var poll = new HttpRequestMessage(HttpMethod.Get, $"/chat/{chat.Slug}/messages");
+        poll.Headers.Add("X-Chat-Visitor", chat.Visitor);
+        var items = (await (await host.Client().SendAsync(poll)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray();
+        return items.Where(i => !i.GetProperty("mine").GetBoolean())
+            .Select(i => (i.GetProperty("text").GetString()!,
+                i.TryGetProperty("buttons", out var b) && b.ValueKind == JsonValueKind.Array && b.GetArrayLength() > 0 ? b[0].GetProperty("url").GetString() : null))
+            .ToList();
+    }
+
+    private static async Task<JsonElement> ConversationAsync(Chat chat)
+    {
+        var list = await (await chat.Api.GetAsync("/api/v1/conversations")).ReadJsonAsync(HttpStatusCode.OK);
+        var id = list.GetProperty("items").EnumerateArray().Single(c => c.GetProperty("address").GetString() == chat.Visitor).GetProperty("id").GetString();
+        return await (await chat.Api.GetAsync("/api/v1/conversations/" + id)).ReadJsonAsync(HttpStatusCode.OK);
+    }
+
+    private static async Task<List<JsonElement>> BookingsAsync(Chat chat) =>
+        (await (await chat.Api.GetAsync("/api/v1/bookings?from=2026-11-18T00:00:00%2B03:00&to=2026-12-31T00:00:00%2B03:00")).ReadJsonAsync(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().ToList();
+
+    private static async Task<List<JsonElement>> DecisionsAsync(Chat chat, string conversationId) =>
+        (await (await chat.Api.GetAsync("/api/v1/assistant/decisions?conversation=" + conversationId)).ReadJsonAsync(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().ToList();
+
+    private async Task PayAsync(string payUrl)
+    {
+        var pay = await host.Client().PostAsync(new Uri(payUrl).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.SeeOther, pay.StatusCode);
+        await host.Client().PostAsync(pay.Headers.Location!.PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        await host.DrainAsync();
+    }
+
+    [Fact]
+    public async Task Book_ConfirmWithYes_PrepaymentInvoiceInChat_PaidConfirmsBooking()
+    {
+        var chat = await ChatAsync("""{"prepayment":{"kind":"percent","value":50}}""");
+        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        var proposal = Assert.Single(await RepliesAsync(chat));
+        Assert.Contains("15:00", proposal.Text);
+        Assert.Contains("1 250", proposal.Text.Replace('\u00A0', ' '));   // half of 2 500 ₽
+        Assert.Empty(await BookingsAsync(chat));                          // nothing is booked before "да"
+
+        await SayAsync(chat, "да");
+        var booking = Assert.Single(await BookingsAsync(chat));
+        Assert.Equal("pending", booking.GetProperty("status").GetString());
+        Assert.Equal("2026-11-19T15:00:00+03:00", booking.GetProperty("localStart").GetString());
+        var replies = await RepliesAsync(chat);
+        var invoice = replies.Last();
+        Assert.True(invoice.Button is not null, string.Join("\n", replies.Select(r => r.Text + " | " + r.Button)));
+        var link = await (await chat.Api.GetAsync("/api/v1/links/" + booking.GetProperty("linkId").GetString())).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(125000, link.GetProperty("amount").GetInt64());
+        Assert.Equal(link.GetProperty("url").GetString(), invoice.Button);
+
+        var conversation = await ConversationAsync(chat);
+        Assert.Equal(booking.GetProperty("customerId").GetString(), conversation.GetProperty("customerId").GetString());
+        Assert.False(conversation.GetProperty("needsReply").GetBoolean());
+        var decisions = await DecisionsAsync(chat, conversation.GetProperty("id").GetString()!);
+        Assert.Equal("book", decisions[1].GetProperty("intent").GetString());
+        Assert.Equal("propose: booking", decisions[1].GetProperty("action").GetString());
+        Assert.Equal("book", decisions[0].GetProperty("action").GetString());
+        Assert.Equal(booking.GetProperty("id").GetString(), decisions[0].GetProperty("bookingId").GetString());
+        Assert.All(decisions, d => Assert.InRange(d.GetProperty("confidence").GetDouble(), 0.01, 1.0));
+
+        await PayAsync(invoice.Button!);
+        Assert.Equal("confirmed", Assert.Single(await BookingsAsync(chat)).GetProperty("status").GetString());
+
+        // "Did I pay?" answers from the link.
+        await SayAsync(chat, "я оплатила?");
+        Assert.Contains("прошла", (await RepliesAsync(chat)).Last().Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Cancel_MoreThanADayBefore_RefundsThePrepaymentThroughTheGateway()
+    {
+        var chat = await ChatAsync("""{"prepayment":{"kind":"full"},"cancellation":{"fullRefundHoursBefore":24,"keepDepositWhenLate":true}}""");
+        await SayAsync(chat, "запишите на массаж в пятницу в 12:00");
+        await SayAsync(chat, "да");
+        var booking = Assert.Single(await BookingsAsync(chat));
+        await PayAsync((await RepliesAsync(chat)).Last().Button!);
+
+        await SayAsync(chat, "хочу отменить запись");
+        Assert.Contains("4 000", (await RepliesAsync(chat)).Last().Text.Replace('\u00A0', ' '));
+        Assert.Equal("confirmed", Assert.Single(await BookingsAsync(chat)).GetProperty("status").GetString());
+        await SayAsync(chat, "да");
+        Assert.Equal("cancelled", Assert.Single(await BookingsAsync(chat)).GetProperty("status").GetString());
+        var link = await (await chat.Api.GetAsync("/api/v1/links/" + booking.GetProperty("linkId").GetString())).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("refunded", link.GetProperty("status").GetString());
+        var refunds = (await (await chat.Api.GetAsync($"/api/v1/links/{link.GetProperty("id").GetString()}/refunds")).ReadJsonAsync(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(400000, Assert.Single(refunds).GetProperty("amount").GetInt64());
+    }
+
+    [Fact]
+    public async Task Reschedule_MovesTheBooking_AfterConfirmation()
+    {
+        var chat = await ChatAsync();
+        await SayAsync(chat, "маникюр завтра в 11:00");
+        await SayAsync(chat, "да");
+        Assert.Equal("2026-11-19T11:00:00+03:00", Assert.Single(await BookingsAsync(chat)).GetProperty("localStart").GetString());
+        await SayAsync(chat, "можно перенести запись на послезавтра в 16:00?");
+        Assert.Contains("16:00", (await RepliesAsync(chat)).Last().Text);
+        await SayAsync(chat, "да");
+        var moved = Assert.Single(await BookingsAsync(chat));
+        Assert.Equal("2026-11-20T16:00:00+03:00", moved.GetProperty("localStart").GetString());
+        Assert.Equal("2026-11-20T17:00:00+03:00", moved.GetProperty("localEnd").GetString());
+    }
+
+    [Fact]
+    public async Task NotUnderstoodTwice_HandsOverWithTask_QuietUntilHandedBack()
+    {
+        var chat = await ChatAsync();
+        await SayAsync(chat, "фывапролд жэ");
+        await SayAsync(chat, "ывапр олдж");
+        var conversation = await ConversationAsync(chat);
+        Assert.True(conversation.GetProperty("needsReply").GetBoolean(), string.Join("\n", (await DecisionsAsync(chat, conversation.GetProperty("id").GetString()!)).Select(d => d.GetRawText())));
+        Assert.False(conversation.GetProperty("assistantActive").GetBoolean());
+        var tasks = (await (await chat.Api.GetAsync("/api/v1/crm/tasks")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(conversation.GetProperty("id").GetString()!, Assert.Single(tasks).GetProperty("text").GetString());
+        var before = (await RepliesAsync(chat)).Count;
+
+        await SayAsync(chat, "хочу на маникюр завтра в 15:00");
+        Assert.Equal(before, (await RepliesAsync(chat)).Count);   // a person has it now
+
+        var id = conversation.GetProperty("id").GetString()!;
+        await (await chat.Api.PostJsonAsync($"/api/v1/conversations/{id}/assistant", "{}")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "active");
+        await (await chat.Api.PostJsonAsync("/api/v1/conversations/cnv_nope/assistant", """{"active":true}""")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var back = await (await chat.Api.PostJsonAsync($"/api/v1/conversations/{id}/assistant", """{"active":true}""")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.True(back.GetProperty("assistantActive").GetBoolean());
+        await SayAsync(chat, "сколько стоит массаж?");
+        Assert.Contains("4 000", (await RepliesAsync(chat)).Last().Text.Replace('\u00A0', ' '));
+
+        // A manager's reply takes the conversation over again.
+        await (await chat.Api.PostJsonAsync($"/api/v1/conversations/{id}/messages", """{"text":"Здравствуйте! Это Анна, администратор."}""")).ReadJsonAsync(HttpStatusCode.Accepted);
+        Assert.False((await ConversationAsync(chat)).GetProperty("assistantActive").GetBoolean());
+    }
+
+    [Fact]
+    public async Task MessagesArrivingTogether_AnsweredOnceEach_InOrder()
+    {
+        var chat = await ChatAsync();
+        await SayAsync(chat, "здравствуйте", drain: false);
+        await SayAsync(chat, "сколько стоит маникюр", drain: false);
+        await Task.WhenAll(host.DrainAsync(), host.DrainAsync());
+        await host.DrainAsync();
+        var replies = await RepliesAsync(chat);
+        Assert.Equal(2, replies.Count);
+        Assert.Contains("2 500", replies[1].Text.Replace('\u00A0', ' '));
+        var conversation = await ConversationAsync(chat);
+        Assert.Equal(2, (await DecisionsAsync(chat, conversation.GetProperty("id").GetString()!)).Count);
+    }
+
+    [Fact]
+    public async Task Settings_ValidatedPerField_AndSwitchedOffPerChannel()
+    {
+        var chat = await ChatAsync();
+        var api = chat.Api;
+        var defaults = await (await api.GetAsync("/api/v1/assistant/settings")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.True(defaults.GetProperty("enabled").GetBoolean());
+        Assert.Equal("none", defaults.GetProperty("prepayment").GetProperty("kind").GetString());
+        await (await api.PutJsonAsync("/api/v1/assistant/settings", """{"hours":"mon-fri 25:00-20:00"}""")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "hours");
+        await (await api.PutJsonAsync("/api/v1/assistant/settings", """{"prepayment":{"kind":"half"}}""")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "prepayment.kind");
+        await (await api.PutJsonAsync("/api/v1/assistant/settings", """{"prepayment":{"kind":"percent","value":150}}""")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "prepayment.value");
+        await (await api.PutJsonAsync("/api/v1/assistant/settings", """{"disabledChannelAccounts":["cha_nope"]}""")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "disabledChannelAccounts[0]");
+        await (await api.PutJsonAsync("/api/v1/assistant/settings", """{"slotStepMinutes":"x"}""")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        // Nothing of the refused requests was stored.
+        Assert.Equal(defaults.GetRawText(), (await (await api.GetAsync("/api/v1/assistant/settings")).ReadJsonAsync(HttpStatusCode.OK)).GetRawText());
+
+        var saved = await (await api.PutJsonAsync("/api/v1/assistant/settings", $$"""{"disabledChannelAccounts":["{{chat.AccountId}}"],"hours":"mon-fri 10:00-20:00; sat 11:00-16:00"}"""))
+            .ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(chat.AccountId, saved.GetProperty("disabledChannelAccounts")[0].GetString());
+        await SayAsync(chat, "хочу на маникюр завтра в 15:00");
+        Assert.Empty(await RepliesAsync(chat));
+        Assert.True((await ConversationAsync(chat)).GetProperty("needsReply").GetBoolean());
+
+        var other = host.Client((await host.NewMerchantAsync("Другой")).ApiKey);
+        await (await other.PutJsonAsync("/api/v1/assistant/settings", $$"""{"disabledChannelAccounts":["{{chat.AccountId}}"]}"""))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "disabledChannelAccounts[0]");   // another merchant's account is unknown
+    }
+}
+
+public sealed class AssistantSqliteTests(BookingsSqliteHost host) : AssistantTests<BookingsSqliteHost>(host);
+public sealed class AssistantPostgresTests(BookingsPostgresHost host) : AssistantTests<BookingsPostgresHost>(host);
