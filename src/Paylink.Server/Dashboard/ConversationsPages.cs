@@ -1,3 +1,4 @@
+using Paylink.Core.Assistance;
 using Paylink.Core.Common;
 using Paylink.Core.Messaging;
 
@@ -31,6 +32,16 @@ public static class ConversationsPages
         g.MapGet("/conversations/{id}", async (string id, HttpContext http, ConversationQueries q, CancellationToken ct) =>
             await TranscriptAsync(DashContext.For(http), id, q, null, ct));
 
+        g.MapPost("/conversations/{id}/assistant", async (string id, HttpContext http, AssistantConversations assistant, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var active = (await http.Request.ReadFormAsync(ct))["active"] == "true";
+            var r = await assistant.SetActiveAsync(id, active, ct);
+            if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
+            c.Flash(r, active ? c.L("Диалог возвращён ассистенту.", "Handed back to the assistant.") : c.L("Вы ведёте диалог: ассистент молчит.", "You took over: the assistant stays quiet."));
+            return DashContext.Redirect("/dashboard/conversations/" + id);
+        });
+
         g.MapPost("/conversations/{id}/reply", async (string id, HttpContext http, ReplyToConversation reply, ConversationQueries q, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
@@ -51,6 +62,10 @@ public static class ConversationsPages
         return c.Page(v.DisplayName ?? v.Address, h =>
         {
             h.El("h1", v.DisplayName ?? v.Address).El("p", $"{v.Channel} · {v.Address}", "muted");
+            h.Raw("<p id=\"assistant-state\">").Text(v.AssistantActive ? c.L("Отвечает ассистент. ", "The assistant answers. ") : c.L("Ведёт менеджер, ассистент молчит. ", "A manager leads; the assistant is quiet. "));
+            h.ActionButton($"/dashboard/conversations/{v.Id}/assistant", v.AssistantActive ? c.L("Взять диалог на себя", "Take over") : c.L("Вернуть ассистенту", "Hand back"),
+                "assistant-toggle", "btn secondary", ("active", v.AssistantActive ? "false" : "true"));
+            h.Raw("</p>\n");
             h.Raw("<div class=\"card\" id=\"transcript\">");
             foreach (var m in v.Messages ?? [])
             {

@@ -71,6 +71,7 @@ public static class DashboardSetup
         TemplatesPages.Map(g);
         var owner = g.MapGroup("/settings").AddEndpointFilter(OwnerOnly);
         SettingsPages.Map(owner);
+        AssistantPage.Map(owner);
     }
 
     /// <summary>Every POST must carry the form token; otherwise 400 and nothing is done.</summary>

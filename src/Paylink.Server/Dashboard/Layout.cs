@@ -37,6 +37,7 @@ public static class Layout
         .row { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:flex-end; }
         .row .field { margin:0; }
         a { color:var(--accent); }
+        fieldset { border:1px solid var(--line); border-radius:8px; margin:0 0 .75rem; max-width:520px; } legend { font-weight:600; }
         a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible
           { outline:3px solid #0b2d6b; outline-offset:2px; }
         .alert { padding:.6rem .8rem; border-radius:8px; font-weight:600; }

@@ -154,6 +154,7 @@ public static class SettingsPages
         return c.Page(c.L("Настройки", "Settings"), h =>
         {
             h.El("h1", c.L("Настройки", "Settings")).Error(error);
+            h.Raw("<p>").Link("/dashboard/settings/assistant", c.L("Ассистент в чатах: часы, предоплата, отмена, каналы →", "Chat assistant: hours, prepayment, cancellation, channels →"), id: "assistant-link").Raw("</p>\n");
 
             h.Raw("<div class=\"card\" id=\"api-keys\">").El("h2", c.L("API-ключи", "API keys"));
             h.Raw("<table><tbody>");

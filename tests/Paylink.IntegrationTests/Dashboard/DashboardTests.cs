@@ -235,6 +235,63 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task AssistantRules_And_HandOverInbox_ManagerReply_TakeOver()
+    {
+        var owner = await host.NewUserAsync();
+        var api = host.Client(owner.ApiKey);
+        var c = await host.SignedInAsync(owner);
+        var slug = "chat-" + Guid.NewGuid().ToString("N")[..10];
+        await c.PageAsync("/dashboard/settings");
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync("/dashboard/settings/connections", ("provider", "channel:webchat"), ("name", "Сайт"),
+            ("settings", $$"""{"slug":"{{slug}}"}"""))).StatusCode);
+        var chatId = Regex.Match(await c.PageAsync("/dashboard/settings/assistant"), "name=\"channel-(cha_[A-Z0-9]+)\"").Groups[1].Value;
+        Assert.NotEmpty(chatId);
+
+        (string, string)[] rules = [("hours", "mon-fri 10:00-20:00; sat 11:00-18:00"), ("prepaymentKind", "percent"), ("prepaymentValue", "30"),
+            ("fullRefundHours", "12"), ("keepDeposit", "on"), ("slotStep", "30"), ("defaultDuration", "60"), ("minLead", "60"), ("maxPayment", "50000")];
+        var bad = await c.PostAsync("/dashboard/settings/assistant", [.. rules.Select(r => r.Item1 == "hours" ? ("hours", "когда-нибудь") : r).Select(r => new KeyValuePair<string, string>(r.Item1, r.Item2))]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.Contains("hours", c.LastHtml);
+        // The assistant is off (box unticked) and so the client's message waits for a person.
+        var saved = await c.PostAsync("/dashboard/settings/assistant", rules);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var settings = await (await api.GetAsync("/api/v1/assistant/settings")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.False(settings.GetProperty("enabled").GetBoolean());
+        Assert.Equal("percent", settings.GetProperty("prepayment").GetProperty("kind").GetString());
+        Assert.Equal(30, settings.GetProperty("prepayment").GetProperty("value").GetInt64());
+        Assert.Equal(12, settings.GetProperty("cancellation").GetProperty("fullRefundHoursBefore").GetInt32());
+        Assert.Equal(5_000_000, settings.GetProperty("maxPaymentMinor").GetInt64());
+        Assert.Equal(chatId, settings.GetProperty("disabledChannelAccounts")[0].GetString());
+
+        var visitor = host.Client();
+        var chat = await visitor.GetAsync("/chat/" + slug);
+        var cookie = chat.Headers.GetValues("Set-Cookie").Single(x => x.StartsWith("pl_wv=", StringComparison.Ordinal));
+        var post = new HttpRequestMessage(HttpMethod.Post, $"/chat/{slug}/messages") { Content = HttpAssert.Json("""{"text":"Можно на стрижку в субботу?"}""") };
+        post.Headers.Add("X-Chat-Visitor", cookie[6..cookie.IndexOf(';')]);
+        Assert.Equal(HttpStatusCode.Accepted, (await visitor.SendAsync(post)).StatusCode);
+
+        var inbox = await c.PageAsync("/dashboard/conversations?inbox=1");
+        var conv = Regex.Match(inbox, "/dashboard/conversations/(cnv_[A-Z0-9]+)").Groups[1].Value;
+        Assert.NotEmpty(conv);
+        Assert.Contains("Можно на стрижку в субботу?", await c.PageAsync("/dashboard/conversations/" + conv));
+        var empty = await c.PostAsync($"/dashboard/conversations/{conv}/reply", ("text", "  "));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        var reply = await c.PostAsync($"/dashboard/conversations/{conv}/reply", ("text", "Да, в 12:00 свободно"));
+        Assert.Equal(HttpStatusCode.Redirect, reply.StatusCode);
+        var transcript = await c.PageAsync("/dashboard/conversations/" + conv);
+        Assert.Contains("Да, в 12:00 свободно", transcript);
+        Assert.Contains("менеджер", transcript);
+        Assert.DoesNotContain("/dashboard/conversations/" + conv, await c.PageAsync("/dashboard/conversations?inbox=1"));
+
+        // A manager's reply takes the conversation over; the button hands it back to the assistant and takes it again.
+        Assert.Contains("Ведёт менеджер", transcript);
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync($"/dashboard/conversations/{conv}/assistant", ("active", "true"))).StatusCode);
+        Assert.Contains("Отвечает ассистент", await c.PageAsync("/dashboard/conversations/" + conv));
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync($"/dashboard/conversations/{conv}/assistant", ("active", "false"))).StatusCode);
+        Assert.Contains("Ведёт менеджер", await c.PageAsync("/dashboard/conversations/" + conv));
+    }
+
+    [Fact]
     public async Task Template_UnknownPlaceholder_ClearMessage_NothingSaved_ValidOneSavesWithPreview()
     {
         var user = await host.NewUserAsync();
@@ -351,7 +408,7 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var link = Regex.Match(await c.PageAsync("/dashboard/links"), "/dashboard/links/(lnk_[A-Z0-9]+)").Groups[1].Value;
         string[] pages = ["/dashboard", "/dashboard/links", "/dashboard/links/new", "/dashboard/links/" + link, "/dashboard/bookings",
             "/dashboard/bookings?view=week", "/dashboard/conversations", "/dashboard/conversations?inbox=1", "/dashboard/catalog",
-            "/dashboard/templates", "/dashboard/templates/reminder?tl=en", "/dashboard/settings", "/dashboard/account"];
+            "/dashboard/templates", "/dashboard/templates/reminder?tl=en", "/dashboard/settings", "/dashboard/settings/assistant", "/dashboard/account"];
         foreach (var p in pages) AssertLabelled(p, await c.PageAsync(p));
         AssertLabelled("/dashboard/signin", await host.Dash().PageAsync("/dashboard/signin"));
     }
