@@ -34,7 +34,7 @@ public static class BookingsPages
                     var dayDate = start.AddDays(i);
                     var key = dayDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                     var items = r.Value.Where(b => b.LocalStart.StartsWith(key, StringComparison.Ordinal)).ToList();
-                    h.Raw("<div class=\"card\">").El("h2", dayDate.ToString("dd.MM.yyyy, dddd", c.En ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo("ru-RU")));
+                    h.Raw("<div class=\"card\">").El("h2", $"{DateFormat.Date(new DateTimeOffset(dayDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), c.Lang)}, {Weekday(c, dayDate.DayOfWeek)}");
                     if (items.Count == 0) { h.El("p", c.L("Записей нет.", "No bookings."), "muted").Raw("</div>\n"); continue; }
                     h.Raw("<table class=\"bookings\"><tbody>");
                     foreach (var b in items)
@@ -72,6 +72,11 @@ public static class BookingsPages
             var back = (await http.Request.ReadFormAsync(ct))["back"].ToString();
             return DashContext.Redirect(back.StartsWith("/dashboard/bookings", StringComparison.Ordinal) ? back : "/dashboard/bookings");
         });
+
+    // Written out rather than taken from CultureInfo: dates are formatted without ICU (see DateFormat).
+    private static string Weekday(DashContext c, DayOfWeek d) => c.En
+        ? d.ToString()
+        : new[] { "воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота" }[(int)d];
 
     private static string StatusText(DashContext c, string s) => s switch
     {

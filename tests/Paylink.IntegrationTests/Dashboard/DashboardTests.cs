@@ -292,6 +292,38 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Bookings_DayAndWeek_MarkNoShow_FeedsTheOverview()
+    {
+        var owner = await host.NewUserAsync(DashboardRoles.Staff);
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<Paylink.Core.Catalog.ImportCatalog>().HandleAsync(owner.MerchantId,
+                [new Paylink.Core.Catalog.CatalogEntry("manicure", "Маникюр с покрытием", 250000, "RUB", DurationMinutes: 60)], CancellationToken.None)).IsSuccess);
+        var booking = await (await host.Client(owner.ApiKey).PostJsonAsync("/api/v1/bookings",
+            """{"customer":{"name":"Анна","phone":"+79161234567"},"serviceId":"manicure","start":"2026-12-02T15:00:00+03:00","staff":"Ольга"}"""))
+            .ReadJsonAsync(HttpStatusCode.Created);
+        var id = booking.GetProperty("id").GetString()!;
+        var c = await host.SignedInAsync(owner);
+        var day = await c.PageAsync("/dashboard/bookings?day=2026-12-02");
+        Assert.Contains("15:00–16:00", day);
+        Assert.Contains("2 декабря 2026, среда", day);
+        Assert.Contains("Маникюр с покрытием · Ольга", day);
+        Assert.Contains("id=\"booking-" + id, await c.PageAsync("/dashboard/bookings?day=2026-12-04&view=week"));
+        Assert.DoesNotContain("booking-" + id, await c.PageAsync("/dashboard/bookings?day=2026-12-03"));
+
+        await c.PageAsync("/dashboard/bookings?day=2026-12-02");
+        var r = await c.PostAsync($"/dashboard/bookings/{id}/no-show", ("back", "/dashboard/bookings?day=2026-12-02&view=day"));
+        Assert.Equal("/dashboard/bookings?day=2026-12-02&view=day", r.Headers.Location!.ToString());
+        var after = await c.PageAsync(r.Headers.Location!.ToString());
+        Assert.Contains("Запись обновлена: не пришёл", after);
+        Assert.DoesNotContain($"/dashboard/bookings/{id}/complete", after);
+        // A finished visit cannot be marked again: a clear message, nothing changes.
+        var again = await c.PostAsync($"/dashboard/bookings/{id}/complete", ("back", "/dashboard/bookings"));
+        Assert.Contains("cannot become", await c.PageAsync(again.Headers.Location!.ToString()));
+        var overview = await c.PageAsync("/dashboard?from=2026-12-01&to=2026-12-03");
+        Assert.Matches("id=\"no-show-rate\">100%<", overview);
+    }
+
+    [Fact]
     public async Task Template_UnknownPlaceholder_ClearMessage_NothingSaved_ValidOneSavesWithPreview()
     {
         var user = await host.NewUserAsync();
