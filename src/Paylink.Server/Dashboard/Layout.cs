@@ -48,6 +48,7 @@ public static class Layout
         svg.chart { width:100%; height:auto; max-width:720px; } svg.chart text { font-size:16px; fill:#4b5060; }
         .bubble { max-width:40rem; padding:.5rem .75rem; border-radius:10px; margin:.35rem 0; background:#fff; border:1px solid var(--line); }
         .bubble.out { margin-left:auto; background:#e9f0fd; }
+        #account-link { display:inline-block; max-width:14rem; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; vertical-align:middle; }
         .skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:.5rem; background:#fff; padding:.25rem .5rem; }
         @media (max-width:600px) { main { padding:.75rem; } th, td { padding:.35rem .3rem; } }
         """;

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Paylink.Core.Common;
 using Paylink.Core.Providers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Crm;
+using Paylink.Core.Dashboard;
 using Paylink.Core.Data;
 using Paylink.Core.Merchants;
 using Paylink.Core.Messaging;
@@ -37,6 +40,33 @@ public static class SettingsPages
             if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
             c.Flash(r, c.L("Ключ отозван.", "Key revoked."));
             return DashContext.Redirect("/dashboard/settings");
+        });
+
+        g.MapPost("/users", async (HttpContext http, CreateDashboardUser create, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var r = await create.HandleAsync(new CreateDashboardUserRequest(c.MerchantId, form["email"].ToString(), DashForms.Opt(form, "role")), ct);
+            c.Flash(r.IsSuccess
+                ? c.L($"Пользователь {r.Value.User.Email} добавлен. Пароль (показан один раз, передайте его лично): ", $"User {r.Value.User.Email} added. Password (shown once, hand it over in person): ") + r.Value.Password
+                : r.Error!.Message, !r.IsSuccess);
+            return DashContext.Redirect("/dashboard/settings#users");
+        });
+
+        g.MapPost("/users/{id}/delete", async (string id, HttpContext http, UserManager<DashboardUser> users) =>
+        {
+            var c = DashContext.For(http);
+            var user = await users.FindByIdAsync(id);
+            // Another merchant's user is not found; the owner cannot remove themselves (and lock the merchant out).
+            if (user is null || user.MerchantId != c.MerchantId) return c.NotFound();
+            if (user.Id == users.GetUserId(http.User))
+            {
+                c.Flash(c.L("Себя удалить нельзя.", "You cannot remove yourself."), error: true);
+                return DashContext.Redirect("/dashboard/settings#users");
+            }
+            var r = await users.DeleteAsync(user);
+            c.Flash(r.Succeeded ? c.L("Пользователь удалён.", "User removed.") : string.Join(" ", r.Errors.Select(e => e.Description)), !r.Succeeded);
+            return DashContext.Redirect("/dashboard/settings#users");
         });
 
         g.MapPost("/webhooks", async (HttpContext http, CreateWebhookEndpoint create, CancellationToken ct) =>
@@ -141,11 +171,12 @@ public static class SettingsPages
     private static async Task<IResult> PageAsync(DashContext c, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
         ManageWebhookEndpoints webhooks, ReminderPolicies policies, string? error, CancellationToken ct)
     {
-        var keys = db.ApiKeys.Where(k => k.RevokedAt == null).OrderBy(k => k.Id).ToList();
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).OrderBy(k => k.Id).ToListAsync(ct);
         var gw = (await gateways.ListAsync(ct)).Select(gateways.View).ToList();
         var ch = (await channels.ListAsync(ct)).Select(channels.View).ToList();
         var cr = (await crm.ListAsync(ct)).Select(crm.View).ToList();
         var hooks = await webhooks.ListAsync(ct);
+        var people = await db.Users.AsNoTracking().Where(u => u.MerchantId == c.MerchantId).OrderBy(u => u.Email).ToListAsync(ct);
         var policy = await policies.GetAsync(c.MerchantId, ct);
         var sp = c.Http.RequestServices;
         var gatewayIds = sp.GetRequiredService<ProviderRegistry<IPaymentGateway>>().Ids.Order().ToList();
@@ -167,6 +198,20 @@ public static class SettingsPages
             h.Raw("</tbody></table>");
             h.Form("/dashboard/settings/api-keys", id: "api-key-form", cls: "row").Field(c.L("Название ключа", "Key name"), "name", null)
                 .Button(c.L("Создать ключ", "Create key"), "create-key").EndForm().Raw("</div>\n");
+
+            h.Raw("<div class=\"card\" id=\"users\">").El("h2", c.L("Пользователи кабинета", "Dashboard users"));
+            h.Raw("<table><tbody>");
+            foreach (var u in people)
+            {
+                h.Raw("<tr><td>").Text(u.Email).Raw("</td><td>").Text(u.Role == DashboardRoles.Owner ? c.L("владелец", "owner") : c.L("сотрудник", "staff"))
+                    .Raw("</td><td>").Text(u.TwoFactorEnabled ? c.L("вход с кодом", "2FA on") : "").Raw("</td><td>");
+                if (u.Id != c.Http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value) h.ActionButton($"/dashboard/settings/users/{u.Id}/delete", c.L("Удалить", "Remove"), "remove-user-" + u.Id, "btn danger");
+                h.Raw("</td></tr>\n");
+            }
+            h.Raw("</tbody></table>");
+            h.Form("/dashboard/settings/users", id: "user-form", cls: "row").Field("E-mail", "email", null, "email", required: true, idPrefix: "user")
+                .Select(c.L("Роль", "Role"), "role", [(DashboardRoles.Staff, c.L("сотрудник", "staff")), (DashboardRoles.Owner, c.L("владелец", "owner"))], DashboardRoles.Staff, idPrefix: "user")
+                .Button(c.L("Добавить", "Add"), "add-user").EndForm().Raw("</div>\n");
 
             h.Raw("<div class=\"card\" id=\"webhooks\">").El("h2", c.L("Вебхуки", "Webhook endpoints"));
             h.Raw("<table><tbody>");

@@ -324,6 +324,44 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Owner_AddsStaffWithGeneratedPassword_RemovesThem_NotSelfNorOtherMerchants()
+    {
+        var owner = await host.NewUserAsync();
+        var stranger = await host.NewUserAsync(DashboardRoles.Staff);
+        var c = await host.SignedInAsync(owner);
+        await c.PageAsync("/dashboard/settings");
+        var email = $"anna-{Guid.NewGuid():N}@example.com";
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync("/dashboard/settings/users", ("email", email), ("role", "staff"))).StatusCode);
+        var page = await c.PageAsync("/dashboard/settings");
+        var password = Regex.Match(page, "Пароль \\(показан один раз, передайте его лично\\): ([2-9a-zA-Z-]+)").Groups[1].Value;
+        Assert.NotEmpty(password);
+        Assert.Contains(email, page);
+        var staff = host.Dash();
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.SignInAsync(email, password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync("/dashboard/settings")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync("/dashboard/settings/users", ("email", "not-an-email"), ("role", "staff"))).StatusCode);
+        Assert.Matches("role=\"alert\" id=\"error\">[^<]*email must be an e-mail address", await c.PageAsync("/dashboard/settings"));
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<AppDbContext>().Users;
+        var strangerId = (await users.SingleAsync(u => u.Email == stranger.Email)).Id;
+        var ownerId = (await users.SingleAsync(u => u.Email == owner.Email)).Id;
+        var staffId = (await users.SingleAsync(u => u.Email == email)).Id;
+        Assert.Equal(HttpStatusCode.NotFound, (await c.PostAsync($"/dashboard/settings/users/{strangerId}/delete")).StatusCode);
+        await c.PageAsync("/dashboard/settings");
+        Assert.DoesNotContain($"remove-user-{ownerId}", c.LastHtml);
+        await c.PostAsync($"/dashboard/settings/users/{ownerId}/delete");
+        Assert.Contains("Себя удалить нельзя", await c.PageAsync("/dashboard/settings"));
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync($"/dashboard/settings/users/{staffId}/delete")).StatusCode);
+        Assert.DoesNotContain(email, await c.PageAsync("/dashboard/settings"));
+        Assert.True(await users.AnyAsync(u => u.Id == strangerId));
+        // The removed user's session ends with the account (the stamp is checked on every request; the fake clock must move).
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.GetAsync("/dashboard")).StatusCode);
+    }
+
+    [Fact]
     public async Task Template_UnknownPlaceholder_ClearMessage_NothingSaved_ValidOneSavesWithPreview()
     {
         var user = await host.NewUserAsync();
