@@ -59,6 +59,25 @@ public static class AuthPages
         g.MapGet("/account", async (HttpContext http, UserManager<DashboardUser> users) =>
             await AccountAsync(DashContext.For(http), users, null));
 
+        g.MapPost("/account/password", async (HttpContext http, UserManager<DashboardUser> users, SignInManager<DashboardUser> signIn, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var user = (await users.GetUserAsync(http.User))!;
+            var form = await http.Request.ReadFormAsync(ct);
+            var next = form["newPassword"].ToString();
+            if (next != form["confirmPassword"].ToString())
+                return await AccountAsync(c, users, null, StatusCodes.Status422UnprocessableEntity, c.L("Новый пароль и повтор не совпадают.", "The new password and its repetition differ."));
+            var r = await users.ChangePasswordAsync(user, form["currentPassword"].ToString(), next);
+            if (!r.Succeeded)
+                return await AccountAsync(c, users, null, StatusCodes.Status422UnprocessableEntity, r.Errors.Any(e => e.Code == "PasswordMismatch")
+                    ? c.L("Текущий пароль неверен.", "The current password is wrong.")
+                    : c.L($"Новый пароль не подходит: нужно не меньше {users.Options.Password.RequiredLength} символов.", $"The new password does not fit: at least {users.Options.Password.RequiredLength} characters."));
+            // The stamp changed: other sessions end; this one gets a fresh cookie.
+            await signIn.RefreshSignInAsync(user);
+            c.Flash(c.L("Пароль изменён.", "Password changed."));
+            return DashContext.Redirect("/dashboard/account");
+        });
+
         g.MapPost("/account/2fa", async (HttpContext http, UserManager<DashboardUser> users, SignInManager<DashboardUser> signIn, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
@@ -103,7 +122,8 @@ public static class AuthPages
             h.Button(c.L("Подтвердить", "Verify"), "verify").EndForm().Raw("</div>");
         }, status);
 
-    private static async Task<IResult> AccountAsync(DashContext c, UserManager<DashboardUser> users, string? error, int status = StatusCodes.Status200OK)
+    private static async Task<IResult> AccountAsync(DashContext c, UserManager<DashboardUser> users, string? error, int status = StatusCodes.Status200OK,
+        string? passwordError = null)
     {
         var user = (await users.GetUserAsync(c.Http.User))!;
         string? key = null, uri = null, qr = null;
@@ -122,6 +142,14 @@ public static class AuthPages
         {
             h.El("h1", c.L("Профиль", "Account"));
             h.Raw("<div class=\"card\"><p>").Text(user.Email).Raw(" · ").Text(user.Role == DashboardRoles.Owner ? c.L("владелец", "owner") : c.L("сотрудник", "staff")).Raw("</p></div>");
+            h.Raw("<div class=\"card\">").El("h2", c.L("Пароль", "Password")).Error(passwordError);
+            h.Form("/dashboard/account/password", id: "password-form")
+                .Field(c.L("Текущий пароль", "Current password"), "currentPassword", null, "password", required: true, extra: "autocomplete=\"current-password\"")
+                .Field(c.L("Новый пароль", "New password"), "newPassword", null, "password", required: true,
+                    hint: c.L($"Не меньше {users.Options.Password.RequiredLength} символов.", $"At least {users.Options.Password.RequiredLength} characters."),
+                    extra: $"autocomplete=\"new-password\" minlength=\"{users.Options.Password.RequiredLength}\"")
+                .Field(c.L("Новый пароль ещё раз", "New password again"), "confirmPassword", null, "password", required: true, extra: "autocomplete=\"new-password\"")
+                .Button(c.L("Сменить пароль", "Change password"), "change-password").EndForm().Raw("</div>");
             h.Raw("<div class=\"card\">").El("h2", c.L("Вход по коду из приложения (TOTP)", "Two-factor sign-in (TOTP)"));
             h.Error(error);
             if (user.TwoFactorEnabled)

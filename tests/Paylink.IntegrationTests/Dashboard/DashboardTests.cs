@@ -362,6 +362,30 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task ChangePassword_WrongCurrentOrShortOrMismatch_Refused_ThenOldPasswordNoLongerWorks()
+    {
+        var user = await host.NewUserAsync();
+        var c = await host.SignedInAsync(user);
+        var other = await host.SignedInAsync(user);   // a second session, e.g. another device
+        await c.PageAsync("/dashboard/account");
+        var wrong = await c.PostAsync("/dashboard/account/password", ("currentPassword", "nope"), ("newPassword", "a-new-long-password"), ("confirmPassword", "a-new-long-password"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        Assert.Contains("Текущий пароль неверен", c.LastHtml);
+        var mismatch = await c.PostAsync("/dashboard/account/password", ("currentPassword", user.Password), ("newPassword", "a-new-long-password"), ("confirmPassword", "other"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, mismatch.StatusCode);
+        var shortOne = await c.PostAsync("/dashboard/account/password", ("currentPassword", user.Password), ("newPassword", "short"), ("confirmPassword", "short"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, shortOne.StatusCode);
+        Assert.Contains("не меньше 12", c.LastHtml);
+        var ok = await c.PostAsync("/dashboard/account/password", ("currentPassword", user.Password), ("newPassword", "a-new-long-password"), ("confirmPassword", "a-new-long-password"));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Contains("Пароль изменён", await c.PageAsync("/dashboard/account"));   // this session goes on
+        Assert.Equal(HttpStatusCode.Redirect, (await other.GetAsync("/dashboard")).StatusCode);   // the other one ended
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Dash().SignInAsync(user.Email, user.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await host.Dash().SignInAsync(user.Email, "a-new-long-password")).StatusCode);
+    }
+
+    [Fact]
     public async Task Template_UnknownPlaceholder_ClearMessage_NothingSaved_ValidOneSavesWithPreview()
     {
         var user = await host.NewUserAsync();
