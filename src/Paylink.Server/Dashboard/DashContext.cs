@@ -87,6 +87,11 @@ public sealed class DashContext
         var h = NewHtml();
         Layout.Write(this, h, title, body);
         Http.Response.Headers.CacheControl = "no-store";
+        // No framing (clickjacking of the action buttons), no foreign scripts, forms post only here.
+        Http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+            $"script-src '{LivePreview.Hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        Http.Response.Headers.XFrameOptions = "DENY";
+        Http.Response.Headers["Referrer-Policy"] = "same-origin";
         return Results.Content(h.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 

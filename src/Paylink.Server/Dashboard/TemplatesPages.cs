@@ -86,36 +86,13 @@ public static class TemplatesPages
                 .El("p", "", "field-err", "live-error")
                 .El("p", preview?.Item1 ?? "", "bubble", "template-rendered")
                 .El("p", preview is { } p ? SmsText(c, p.Item2) : "", "muted", "sms-count")
-                .Raw("</div>\n").Raw(LiveScript);
+                .Raw("</div>\n").Raw("<script>").Raw(LivePreview.Script).Raw("</script>\n");
         }, status);
 
     private static string SmsText(DashContext c, SmsCount sms) =>
         c.L($"SMS: {sms.Characters} симв., {sms.Segments} сегм. ({(sms.Encoding == SmsEncoding.Gsm7 ? "латиница GSM-7" : "кириллица UCS-2")}, до {sms.PerSegment} в сегменте)",
             $"SMS: {sms.Characters} chars, {sms.Segments} segment(s) ({(sms.Encoding == SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2")}, {sms.PerSegment} per segment)");
 
-    private const string LiveScript = """
-        <script>
-        (() => {
-          const form = document.getElementById('template-form'), text = document.getElementById('f-text');
-          const out = document.getElementById('template-rendered'), sms = document.getElementById('sms-count'), err = document.getElementById('live-error');
-          let timer;
-          text.addEventListener('input', () => {
-            clearTimeout(timer);
-            timer = setTimeout(async () => {
-              const data = new FormData(form);
-              data.set('action', 'preview');
-              const r = await fetch(form.getAttribute('action'), { method: 'POST', body: data, headers: { 'X-Preview': '1' } });
-              if (!r.ok && r.status !== 422) return;
-              const j = await r.json();
-              err.textContent = j.error || '';
-              out.textContent = j.text || '';
-              sms.textContent = j.sms || '';
-            }, 250);
-          });
-        })();
-        </script>
-
-        """;
 
     private static string EventName(DashContext c, string evt) => evt switch
     {

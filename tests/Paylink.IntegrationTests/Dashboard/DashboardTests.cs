@@ -21,7 +21,11 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
         Assert.StartsWith("/dashboard/signin?returnUrl=%2Fdashboard%2Flinks", r.Headers.Location!.PathAndQuery);
         var user = await host.NewUserAsync();
-        await c.PageAsync(r.Headers.Location!.PathAndQuery);
+        var signInPage = await c.GetAsync(r.Headers.Location!.PathAndQuery);
+        var csp = string.Join(";", signInPage.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("script-src 'sha256-", csp);
+        Assert.Equal("DENY", signInPage.Headers.GetValues("X-Frame-Options").Single());
         var signIn = await c.PostAsync("/dashboard/signin", ("email", user.Email.ToUpperInvariant()), ("password", user.Password), ("returnUrl", "/dashboard/links"));
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Equal("/dashboard/links", signIn.Headers.Location!.ToString());
