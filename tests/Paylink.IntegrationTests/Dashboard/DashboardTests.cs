@@ -200,6 +200,26 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         Assert.NotEmpty(key);
         Assert.Equal(HttpStatusCode.OK, (await host.Client(key).GetAsync("/api/v1/links")).StatusCode);
         Assert.DoesNotContain(key, await c.PageAsync("/dashboard/settings"));   // shown once
+
+        // Revoking it closes the API to it; another merchant's key id is not found.
+        var keyId = Regex.Matches(c.LastHtml!, "/dashboard/settings/api-keys/(key_[A-Z0-9]+)/revoke").Select(m => m.Groups[1].Value).Last();
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync($"/dashboard/settings/api-keys/{keyId}/revoke")).StatusCode);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));   // past the key cache
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client(key).GetAsync("/api/v1/links")).StatusCode);
+        await c.PageAsync("/dashboard/settings");
+        var foreignKey = (await host.NewUserAsync()).ApiKey;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var foreignId = (await scope.ServiceProvider.GetRequiredService<AppDbContext>().ApiKeys.IgnoreQueryFilters()
+                .Where(k => k.MerchantId != owner.MerchantId).OrderByDescending(k => k.Id).FirstAsync()).Id;
+            Assert.Equal(HttpStatusCode.NotFound, (await c.PostAsync($"/dashboard/settings/api-keys/{foreignId}/revoke")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await host.Client(foreignKey).GetAsync("/api/v1/links")).StatusCode);
+
+        // A webhook endpoint that is not a URL: a clear message, nothing stored.
+        await c.PageAsync("/dashboard/settings");
+        await c.PostAsync("/dashboard/settings/webhooks", ("url", "not a url"), ("events", ""));
+        Assert.Matches("role=\"alert\" id=\"error\">[^<]*url", await c.PageAsync("/dashboard/settings"));
     }
 
     [Fact]
