@@ -27,7 +27,7 @@ public static class AuthPages
                 return SignInForm(c, returnUrl, email, c.L("Слишком много неудачных попыток: вход заблокирован на 15 минут.",
                     "Too many failed attempts: sign-in is locked for 15 minutes."), StatusCodes.Status423Locked);
             return SignInForm(c, returnUrl, email, c.L("Неверный e-mail или пароль.", "Wrong e-mail or password."), StatusCodes.Status401Unauthorized);
-        });
+        }).RequireRateLimiting(DashboardSetup.SignInRateLimit);
 
         g.MapGet("/signin/2fa", (HttpContext http, string? returnUrl) => TwoFactorForm(DashContext.For(http), returnUrl, null));
 
@@ -45,7 +45,7 @@ public static class AuthPages
                     StatusCodes.Status423Locked);
             return TwoFactorForm(c, returnUrl, c.L("Код не подошёл. Введите 6 цифр из приложения.", "The code did not match. Enter the 6 digits from the app."),
                 StatusCodes.Status401Unauthorized);
-        });
+        }).RequireRateLimiting(DashboardSetup.SignInRateLimit);
     }
 
     public static void MapSignedIn(RouteGroupBuilder g)

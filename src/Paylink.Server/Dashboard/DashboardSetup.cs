@@ -17,8 +17,18 @@ public static class DashboardSetup
     public const string Policy = "dashboard";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
 
-    public static IServiceCollection AddPaylinkDashboard(this IServiceCollection services)
+    public const string SignInRateLimit = "dashboard-signin";
+
+    public static IServiceCollection AddPaylinkDashboard(this IServiceCollection services, IConfiguration config)
     {
+        services.AddOptions<DashboardOptions>().Bind(config.GetSection(DashboardOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o => o.AddPolicy(SignInRateLimit, http =>
+        {
+            var limit = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.SignInRateLimitPerMinute;
+            if (limit == 0) return System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("off");
+            return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+        }));
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;

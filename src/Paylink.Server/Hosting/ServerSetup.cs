@@ -41,7 +41,7 @@ public static class ServerSetup
         // Leave Cyrillic readable in HTML (and smaller) instead of &#x…; entities.
         services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         services.AddRazorComponents();
-        services.AddPaylinkDashboard();
+        services.AddPaylinkDashboard(builder.Configuration);
         services.AddProblemDetails();
         // The OpenAPI document describes bodies with these options; keep them as strict as JsonBody reads.
         services.ConfigureHttpJsonOptions(o =>

@@ -47,6 +47,7 @@ public class PaylinkHost(Db kind) : IAsyncLifetime
             foreach (var (k, v) in Database.Settings) b.UseSetting(k, v);
             if (!RealListener) b.UseSetting("PublicBaseUrl", "http://localhost");
             b.UseSetting("PayPage:RateLimitPerMinute", "100000");
+            b.UseSetting("Dashboard:SignInRateLimitPerMinute", "100000");
             // Tests move the fake clock by minutes or hours; reconciliation runs only when a test calls it.
             b.UseSetting("Jobs:ReconcileInterval", "30.00:00:00");
             b.UseSetting("Jobs:ReconciliationReportInterval", "30.00:00:00");
