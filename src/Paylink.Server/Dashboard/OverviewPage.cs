@@ -96,6 +96,14 @@ public static class OverviewPage
             r.ByDay.Select(d => (DayLabel(d.Key), (double)d.PaidMinor, Money(c, d.PaidMinor, r.Currency))).ToList(), "paid-by-day");
         h.Raw("</div>\n");
 
+        h.Raw("<div class=\"card\">").El("h2", c.L("Ссылки и оплаты по дням", "Links and payments by day"));
+        Charts.Lines(h, c.L("Создано ссылок и оплачено по дням", "Links created and paid by day"), r.ByDay.Select(d => DayLabel(d.Key)).ToList(),
+        [
+            (c.L("создано", "created"), "#6b7080", r.ByDay.Select(d => d.Links).ToList()),
+            (c.L("оплачено", "paid"), "#1a56c4", r.ByDay.Select(d => d.Paid).ToList()),
+        ], "links-by-day");
+        h.Raw("</div>\n");
+
         Table(c, h, c.L("По дням", "By day"), "by-day", r.ByDay.Reverse().ToList(), r.Currency);
         Table(c, h, c.L("По каналам", "By channel"), "by-channel", r.ByChannel, r.Currency);
         Table(c, h, c.L("По услугам", "By service"), "by-service", r.ByService, r.Currency);
@@ -116,9 +124,10 @@ public static class OverviewPage
                      c.L("Оплачено", "Paid"), c.L("Сумма", "Amount"), c.L("Конверсия", "Conversion"), c.L("Медиана", "Median") })
             h.Raw("<th scope=\"col\">").Text(col).Raw("</th>");
         h.Raw("</tr></thead><tbody>\n");
-        foreach (var m in rows)
+        var shown = rows.Where(m => id != "by-day" || m.Links > 0 || m.Requests > 0).ToList();
+        if (shown.Count == 0) h.Raw("<tr><td colspan=\"9\" class=\"muted\">").Text(c.L("Нет данных за период.", "No data for the period.")).Raw("</td></tr>\n");
+        foreach (var m in shown)
         {
-            if (m.Links == 0 && m.Requests == 0 && id == "by-day") continue;
             h.Raw("<tr><th scope=\"row\">").Text(id == "by-day" ? DayLabel(m.Key) : KeyLabel(c, m.Key)).Raw("</th>");
             foreach (var v in new[] { m.Links, m.Sent, m.Opened, m.CheckoutStarted, m.Paid })
                 h.Raw("<td class=\"num\">").Text(v.ToString(CultureInfo.InvariantCulture)).Raw("</td>");

@@ -442,6 +442,8 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var html = await c.PageAsync("/dashboard");
         Assert.Contains("id=\"funnel-chart\"", html);
         Assert.Contains("id=\"paid-by-day\"", html);
+        Assert.Contains("id=\"links-by-day\"", html);
+        Assert.Contains("<polyline", html);
         Assert.Matches("id=\"period-paid\">4\u00A0100\u00A0₽<", html);
         Assert.Matches("id=\"period-payments\">1<", html);
         Assert.DoesNotContain("<script", html);
