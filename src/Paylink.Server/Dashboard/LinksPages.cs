@@ -184,7 +184,7 @@ public static class LinksPages
                 else
                     h.Form($"/dashboard/links/{link.Id}/send", id: "send-form").Hidden(DashForms.NonceField, DashForms.NewNonce())
                         .Select(c.L("Канал", "Channel"), "channelAccount", accounts.Select(a => (a.Id, $"{a.Name} ({a.Provider})")), null)
-                        .Field(c.L("Кому (телефон, e-mail или чат; пусто — клиент ссылки)", "To (phone, e-mail or chat; empty: the link's client)"), "to", null)
+                        .Field(c.L("Кому: телефон, e-mail или id чата — как требует канал", "To: phone, e-mail or chat id, as the channel needs"), "to", null, required: true)
                         .Button(c.L("Отправить", "Send"), "send-link").EndForm();
                 h.ActionButton($"/dashboard/links/{link.Id}/cancel", c.L("Отменить ссылку", "Cancel link"), "cancel-link", "btn danger");
                 h.Raw("</div>\n");

@@ -410,6 +410,41 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task SendLink_DoubleSubmit_QueuesOneMessage_BadRecipientNamed_CancelThenNoSendForm()
+    {
+        var owner = await host.NewUserAsync();
+        var c = await host.SignedInAsync(owner);
+        await c.PageAsync("/dashboard/settings");
+        var slug = "send-" + Guid.NewGuid().ToString("N")[..10];
+        await c.PostAsync("/dashboard/settings/connections", ("provider", "channel:webchat"), ("name", "Сайт"), ("settings", $$"""{"slug":"{{slug}}"}"""));
+        var link = await host.Client(owner.ApiKey).CreateLinkAsync(180000, "Брови");
+        var id = link.GetProperty("id").GetString()!;
+        var page = await c.PageAsync("/dashboard/links/" + id);
+        var account = Regex.Match(page, "<option value=\"(cha_[A-Z0-9]+)\"").Groups[1].Value;
+        var nonce = Regex.Match(page, "id=\"send-form\">\\s*<input type=\"hidden\" name=\"__csrf\" value=\"[^\"]+\" />\\s*<input type=\"hidden\" name=\"nonce\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(account);
+        Assert.NotEmpty(nonce);
+
+        await c.PostAsync($"/dashboard/links/{id}/send", ("channelAccount", account), ("to", "+79160000000"), ("nonce", "other-nonce"));
+        Assert.Contains("wv_", await c.PageAsync("/dashboard/links/" + id));   // the channel says what it needs
+
+        var visitor = "wv_" + Guid.NewGuid().ToString("N");
+        (string, string)[] form = [("channelAccount", account), ("to", visitor), ("nonce", nonce)];
+        var first = await c.PostAsync($"/dashboard/links/{id}/send", form);
+        var second = await c.PostAsync($"/dashboard/links/{id}/send", form);
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        Assert.Contains("поставлено в очередь", await c.PageAsync(first.Headers.Location!.ToString()));
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().ChannelMessages.IgnoreQueryFilters().CountAsync(m => m.LinkId == id));
+
+        await c.PostAsync($"/dashboard/links/{id}/cancel");
+        var cancelled = await c.PageAsync("/dashboard/links/" + id);
+        Assert.Contains("Ссылка отменена", cancelled);
+        Assert.DoesNotContain("id=\"send-form\"", cancelled);
+        Assert.Contains("отменена", await c.PageAsync("/dashboard/links?status=cancelled"));
+    }
+
+    [Fact]
     public async Task Template_UnknownPlaceholder_ClearMessage_NothingSaved_ValidOneSavesWithPreview()
     {
         var user = await host.NewUserAsync();
