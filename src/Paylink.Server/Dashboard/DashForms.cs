@@ -23,8 +23,8 @@ public static class DashForms
     }
 
     /// <summary>The submitted fields (without the antiforgery token) as bytes, so a replay with other values is a conflict.</summary>
-    public static byte[] Canonical(IFormCollection form, string antiforgeryField) =>
-        Encoding.UTF8.GetBytes(string.Join('&', form.Where(f => f.Key != antiforgeryField).OrderBy(f => f.Key, StringComparer.Ordinal)
+    public static byte[] Canonical(IFormCollection form) =>
+        Encoding.UTF8.GetBytes(string.Join('&', form.Where(f => f.Key != DashboardSetup.CsrfField).OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value.ToString()))));
 
     /// <summary>The message of a problem answer (detail), with per-field messages.</summary>

@@ -18,6 +18,7 @@ public static class DashboardSetup
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
 
     public const string SignInRateLimit = "dashboard-signin";
+    public const string CsrfField = "__csrf";
 
     public static IServiceCollection AddPaylinkDashboard(this IServiceCollection services, IConfiguration config)
     {
@@ -61,7 +62,7 @@ public static class DashboardSetup
         {
             o.Cookie.Name = "paylink.csrf";
             o.Cookie.Path = "/dashboard";
-            o.FormFieldName = "__csrf";
+            o.FormFieldName = CsrfField;
         });
         return services;
     }

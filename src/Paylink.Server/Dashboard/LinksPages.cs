@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
@@ -53,7 +52,7 @@ public static class LinksPages
             await NewFormAsync(DashContext.For(http), db, null, null, ct));
 
         g.MapPost("/links", async (HttpContext http, AppDbContext db, CreatePaymentLink create, Idempotency idempotency, PublicUrls urls,
-            TimeProvider clock, IAntiforgery af, CancellationToken ct) =>
+            TimeProvider clock, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
             var form = await http.Request.ReadFormAsync(ct);
@@ -79,7 +78,7 @@ public static class LinksPages
             var request = new CreatePaymentLinkRequest(items is null ? amount : null, currency, description,
                 phone is null && email is null && name is null ? null : new CustomerInput(name, phone, email), items);
             var answer = await PaymentLinksApi.CreateOnceAsync(idempotency, create, urls, clock, c.MerchantId, DashForms.KeyOf(form), request,
-                DashForms.Canonical(form, af.GetTokens(http).FormFieldName), null, ct);
+                DashForms.Canonical(form), null, ct);
             if (answer.Status != StatusCodes.Status201Created) return await NewFormAsync(c, db, form, DashForms.Message(answer), ct);
             var id = JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString()!;
             c.Flash(c.L("Ссылка создана.", "Link created."));
@@ -104,7 +103,7 @@ public static class LinksPages
         });
 
         g.MapPost("/links/{id}/refund", async (string id, HttpContext http, GetPaymentLink get, RefundPayment refunds, Idempotency idempotency,
-            AppDbContext db, ChannelAccounts channels, IAntiforgery af, CancellationToken ct) =>
+            AppDbContext db, ChannelAccounts channels, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
             var link = await get.HandleAsync(id, ct);
@@ -115,7 +114,7 @@ public static class LinksPages
             if (amountText is not null && amount is null)
                 return await LinkPageAsync(c, link.Value, db, channels, c.L("Сумма возврата: введите число.", "Refund amount: enter a number."), StatusCodes.Status422UnprocessableEntity, ct);
             var (refused, sent) = await MoneyApi.RefundOnceAsync(idempotency, refunds, c.MerchantId, DashForms.KeyOf(form), id,
-                new RefundLinkRequest(amount, DashForms.Opt(form, "reason")), DashForms.Canonical(form, af.GetTokens(http).FormFieldName), ct);
+                new RefundLinkRequest(amount, DashForms.Opt(form, "reason")), DashForms.Canonical(form), ct);
             var message = refused is not null ? DashForms.Message(refused)
                 : !sent.IsSuccess ? sent.Error!.Message
                 : sent.Value.Status switch
@@ -129,13 +128,13 @@ public static class LinksPages
         });
 
         g.MapPost("/links/{id}/send", async (string id, HttpContext http, SendLinkMessage send, Idempotency idempotency, AppDbContext db,
-            IAntiforgery af, CancellationToken ct) =>
+            CancellationToken ct) =>
         {
             var c = DashContext.For(http);
             var form = await http.Request.ReadFormAsync(ct);
             var answer = await MessagingApi.SendOnceAsync(idempotency, send, db, c.MerchantId, DashForms.KeyOf(form), id,
                 new SendLinkRequest(DashForms.Opt(form, "channelAccount"), DashForms.Opt(form, "to"), null),
-                DashForms.Canonical(form, af.GetTokens(http).FormFieldName), null, ct);
+                DashForms.Canonical(form), null, ct);
             if (answer.Status == StatusCodes.Status404NotFound) return c.NotFound();
             var queued = answer.Status == StatusCodes.Status202Accepted;
             c.Flash(queued ? c.L("Сообщение поставлено в очередь на отправку.", "Message queued for sending.") : DashForms.Message(answer), !queued);
