@@ -235,6 +235,10 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 return await InvoiceAsync(booking.Id, due.Minor, booking.ServiceName);
             }
             if (Service(a.ServiceId) is { } service) return await InvoiceAsync(null, service.PriceMinor, service.Name);
+            // An invoice the manager (or the CRM) sent and the client has not paid yet: show it again.
+            if (await backend.LastPaymentAsync(ct) is { Status: "open", PayUrl: { } openUrl } open)
+                return Say(t.InvoiceFor(open.Description ?? "", open.Amount), DialogueState.New, "invoice: open link",
+                    new Invoice(open.LinkId ?? "", openUrl, open.Amount, open.Description ?? ""));
             return Say(t.PayWhat, s with { Pending = Pending.PayWhat }, "ask: pay for what");
         }
 

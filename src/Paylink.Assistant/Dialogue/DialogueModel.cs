@@ -35,8 +35,8 @@ public sealed record OpenBooking(string Id, string ServiceId, string ServiceName
 /// <summary>A link the backend created and the reply shows as a chat invoice.</summary>
 public sealed record Invoice(string LinkId, string Url, Money Amount, string Description);
 
-/// <summary>The status of the client's latest payment link ("did I pay?").</summary>
-public sealed record LastPayment(string Status, Money Amount, DateTimeOffset? PaidAt);
+/// <summary>The status of the client's latest payment link ("did I pay?"); an open one can be sent again.</summary>
+public sealed record LastPayment(string Status, Money Amount, DateTimeOffset? PaidAt, string? LinkId = null, string? PayUrl = null, string? Description = null);
 
 /// <summary>
 /// What the dialogue needs from the rest of Paylink for one client of one merchant: bookings, payment links,

@@ -175,6 +175,25 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
     }
 
     [Fact]
+    public async Task PayQuestion_AboutTheManagersInvoice_ShowsItAgainWithoutANewLink()
+    {
+        var chat = await ChatAsync();
+        await SayAsync(chat, "здравствуйте");
+        var link = await chat.Api.CreateLinkAsync(300000, "Курс массажа");
+        var id = link.GetProperty("id").GetString()!;
+        (await chat.Api.PostJsonAsync($"/api/v1/links/{id}/send", $$"""{"channelAccount":"{{chat.AccountId}}","to":"{{chat.Visitor}}"}""")).EnsureSuccessStatusCode();
+        await host.DrainAsync();
+        var before = (await (await chat.Api.GetAsync("/api/v1/links")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
+
+        await SayAsync(chat, "а как оплатить?");
+        var last = (await RepliesAsync(chat)).Last();
+        Assert.Equal(link.GetProperty("url").GetString(), last.Button);
+        Assert.Equal(before, (await (await chat.Api.GetAsync("/api/v1/links")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+        var reminders = (await (await chat.Api.GetAsync($"/api/v1/links/{id}/reminders")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
+        Assert.Equal(2, reminders);   // planned once, by the manager's send, not again
+    }
+
+    [Fact]
     public async Task MessagesArrivingTogether_AnsweredOnceEach_InOrder()
     {
         var chat = await ChatAsync();

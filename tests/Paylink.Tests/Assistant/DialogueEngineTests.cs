@@ -191,6 +191,17 @@ public sealed class DialogueEngineTests
     }
 
     [Fact]
+    public async Task Pay_OpenLinkFromTheManager_ShownAgain()
+    {
+        _backend.Last = new LastPayment("open", new Money(300000, "RUB"), null, "lnk_1", "https://pay.example/p/abc", "Курс массажа");
+        var r = await Say("как оплатить?");
+        Assert.Equal("https://pay.example/p/abc", r.Invoice!.Url);
+        Assert.Equal("lnk_1", r.Invoice.LinkId);
+        Assert.Empty(_backend.Calls);   // no new link
+        Assert.Contains("Курс массажа", r.Texts[0]);
+    }
+
+    [Fact]
     public async Task Cancel_EarlyEnough_RefundsPrepaymentInFull()
     {
         _backend.Open = FridayManicure(paid: 54000);
