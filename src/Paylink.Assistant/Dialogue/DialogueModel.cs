@@ -3,7 +3,7 @@ using Paylink.Core.Common;
 namespace Paylink.Assistant.Dialogue;
 
 /// <summary>What the assistant is waiting for from the client.</summary>
-public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat }
+public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat, Contact }
 
 /// <summary>
 /// One conversation's memory between messages, small and serialisable: the booking being put together,
@@ -21,6 +21,9 @@ public sealed record DialogueState
     public string? BookingId { get; init; }
     /// <summary>Refund promised in the pending cancellation, minor units.</summary>
     public long? RefundMinor { get; init; }
+    /// <summary>The invoice waiting for the client's contact (receipts need one): amount and what for.</summary>
+    public long? InvoiceMinor { get; init; }
+    public string? InvoiceWhat { get; init; }
     public int Misses { get; init; }
     public bool HandedOver { get; init; }
 
