@@ -122,7 +122,8 @@ public sealed partial class AssistantReply(
             conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, ct);
             foreach (var text in reply.Texts) outbox.Queue(db, conversation, text, author: Author);
             var linkId = reply.Invoice is { } invoice ? (invoice.LinkId.Length > 0 ? invoice.LinkId : backend.OpenLinkId) : null;
-            if (linkId is not null) await QueueInvoiceAsync(conversation, merchant, linkId, isNew: reply.Invoice!.LinkId.Length > 0, ct);
+            // Reminders are planned for a link made in this turn; an invoice shown again already has them.
+            if (linkId is not null) await QueueInvoiceAsync(conversation, merchant, linkId, isNew: linkId == backend.LastLinkId, ct);
             var d = reply.Decision;
             db.AssistantDecisions.Add(AssistantDecision.Create(conversation.MerchantId, conversation.Id, message.Id, d.Intent.ToString().ToLowerInvariant(),
                 d.Confidence, d.Source == AnalysisSource.LanguageModel ? "llm" : "rules", d.Action, reply.State.ServiceId,

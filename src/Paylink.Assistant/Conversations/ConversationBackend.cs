@@ -155,10 +155,14 @@ public sealed class ConversationBackend(
 
     public async Task<LastPayment?> LastPaymentAsync(CancellationToken ct)
     {
-        if (_c.CustomerId is null) return null;
-        var link = (await db.PaymentLinks.AsNoTracking().Where(l => l.CustomerId == _c.CustomerId).ToListAsync(ct))
-            .OrderByDescending(l => l.CreatedAt).FirstOrDefault();
-        return link is null ? null : new LastPayment(link.StatusAt(clock.GetUtcNow()).ToWire(), new Money(link.AmountMinor, link.Currency), link.PaidAt);
+        // The client's links, and any link sent in this conversation (a manager may send one without naming the client).
+        var sent = await db.ChannelMessages.AsNoTracking().Where(m => m.ConversationId == _c.Id && m.LinkId != null)
+            .Select(m => m.LinkId!).Distinct().ToListAsync(ct);
+        var customerId = _c.CustomerId;
+        var link = (await db.PaymentLinks.AsNoTracking().Where(l => (customerId != null && l.CustomerId == customerId) || sent.Contains(l.Id)).ToListAsync(ct))
+            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id, StringComparer.Ordinal).FirstOrDefault();
+        return link is null ? null : new LastPayment(link.StatusAt(clock.GetUtcNow()).ToWire(), new Money(link.AmountMinor, link.Currency), link.PaidAt,
+            link.Id, urls.PayPage(link.Code), link.Description);
     }
 
     public async Task HandOverAsync(string reason, CancellationToken ct)

@@ -57,6 +57,9 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
 
         public async Task<DialogueReply> RunAsync()
         {
+            // The contact the receipt needs: with it, do what was waiting for it.
+            if (s.Pending == Pending.Contact && (a.Phone is not null || a.Email is not null))
+                return s.InvoiceMinor is { } waiting ? await InvoiceAsync(s.BookingId, waiting, s.InvoiceWhat ?? "") : await ConfirmOrDeclineAsync(true, Pending.ConfirmBooking);
             // Answers to the pending question first: "да", "16:00", "маникюр" mean something only in context.
             if (s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule or Pending.ConfirmCancel && a.Intent is Intent.Confirm or Intent.Decline)
                 return await ConfirmOrDeclineAsync(a.Intent == Intent.Confirm);
@@ -168,9 +171,12 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 st with { Pending = Pending.ConfirmBooking, ProposedStart = start }, "propose: booking");
         }
 
-        private async Task<DialogueReply> ConfirmOrDeclineAsync(bool yes)
+        /// <summary>The merchant issues receipts and the client has given no phone or e-mail yet.</summary>
+        private static bool NeedsContact(Error e) => e.Fields?.ContainsKey("customer") == true;
+
+        private async Task<DialogueReply> ConfirmOrDeclineAsync(bool yes, Pending? pending = null)
         {
-            switch (s.Pending)
+            switch (pending ?? s.Pending)
             {
                 case Pending.ConfirmBooking when yes:
                 {
@@ -181,6 +187,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                     {
                         // Someone took the slot between the offer and "да": offer the nearest again.
                         if (booked.Error!.Kind == ErrorKind.Conflict) return await BookAsync();
+                        if (NeedsContact(booked.Error)) return Say(t.AskContact, s with { Pending = Pending.Contact, InvoiceMinor = null }, "ask: contact");
                         return await HandOverAsync("booking failed: " + booked.Error.Code, t.Failed);
                     }
                     var (_, invoice) = booked.Value;
@@ -235,12 +242,18 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 return await InvoiceAsync(booking.Id, due.Minor, booking.ServiceName);
             }
             if (Service(a.ServiceId) is { } service) return await InvoiceAsync(null, service.PriceMinor, service.Name);
+            // An invoice the manager (or the CRM) sent and the client has not paid yet: show it again.
+            if (await backend.LastPaymentAsync(ct) is { Status: "open", PayUrl: { } openUrl } open)
+                return Say(t.InvoiceFor(open.Description ?? "", open.Amount), DialogueState.New, "invoice: open link",
+                    new Invoice(open.LinkId ?? "", openUrl, open.Amount, open.Description ?? ""));
             return Say(t.PayWhat, s with { Pending = Pending.PayWhat }, "ask: pay for what");
         }
 
         private async Task<DialogueReply> InvoiceAsync(string? bookingId, long amount, string what)
         {
             var invoice = await backend.InvoiceAsync(bookingId, amount, what, ct);
+            if (!invoice.IsSuccess && NeedsContact(invoice.Error!))
+                return Say(t.AskContact, s with { Pending = Pending.Contact, BookingId = bookingId, InvoiceMinor = amount, InvoiceWhat = what }, "ask: contact");
             if (!invoice.IsSuccess) return await HandOverAsync("invoice failed: " + invoice.Error!.Code, t.Failed);
             return Say(t.InvoiceFor(what, invoice.Value.Amount), DialogueState.New, "invoice", invoice.Value);
         }

@@ -3,7 +3,7 @@ using Paylink.Core.Common;
 namespace Paylink.Assistant.Dialogue;
 
 /// <summary>What the assistant is waiting for from the client.</summary>
-public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat }
+public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat, Contact }
 
 /// <summary>
 /// One conversation's memory between messages, small and serialisable: the booking being put together,
@@ -21,6 +21,9 @@ public sealed record DialogueState
     public string? BookingId { get; init; }
     /// <summary>Refund promised in the pending cancellation, minor units.</summary>
     public long? RefundMinor { get; init; }
+    /// <summary>The invoice waiting for the client's contact (receipts need one): amount and what for.</summary>
+    public long? InvoiceMinor { get; init; }
+    public string? InvoiceWhat { get; init; }
     public int Misses { get; init; }
     public bool HandedOver { get; init; }
 
@@ -35,8 +38,8 @@ public sealed record OpenBooking(string Id, string ServiceId, string ServiceName
 /// <summary>A link the backend created and the reply shows as a chat invoice.</summary>
 public sealed record Invoice(string LinkId, string Url, Money Amount, string Description);
 
-/// <summary>The status of the client's latest payment link ("did I pay?").</summary>
-public sealed record LastPayment(string Status, Money Amount, DateTimeOffset? PaidAt);
+/// <summary>The status of the client's latest payment link ("did I pay?"); an open one can be sent again.</summary>
+public sealed record LastPayment(string Status, Money Amount, DateTimeOffset? PaidAt, string? LinkId = null, string? PayUrl = null, string? Description = null);
 
 /// <summary>
 /// What the dialogue needs from the rest of Paylink for one client of one merchant: bookings, payment links,

@@ -116,6 +116,9 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
 
     public string KeepBooking => En ? "All right, your booking stays as it is." : "Хорошо, оставляю запись как есть.";
 
+    public string AskContact => En
+        ? "For the receipt the law needs your phone number or e-mail. Please send one of them."
+        : "Для чека по закону нужен ваш телефон или e-mail. Напишите, пожалуйста, один из них.";
     public string YouAreWelcome => En ? "You are welcome! Write any time if you need something." : "Пожалуйста! Если что-то понадобится — пишите.";
     public string NothingPending => En ? "Good! How can I help?" : "Хорошо! Чем могу помочь?";
 

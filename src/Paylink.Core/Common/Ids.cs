@@ -12,13 +12,15 @@ public static class Ids
     private const string CodeAlphabet = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
 
     private static readonly Lock Gate = new();
-    private static long _lastMs = -1;
-    private static readonly byte[] LastRandom = new byte[16];
+    /// <summary>The last random part handed out per millisecond, for the few most recent milliseconds (several clocks
+    /// may be in use at once: tests run hosts with their own fake clocks side by side).</summary>
+    private static readonly Dictionary<long, byte[]> LastRandom = [];
+    private const int RememberedMilliseconds = 256;
 
     /// <summary>
-    /// A new id. Within one millisecond of the same clock the random part counts up (monotonic ULID), so ids
-    /// made one after another in a process sort in the order they were made: a reply and its invoice card
-    /// queued in the same millisecond are shown in that order.
+    /// A new id. Within one millisecond of a clock the random part counts up (monotonic ULID), so ids made one
+    /// after another in a process sort in the order they were made: a reply and its invoice card queued in the
+    /// same millisecond are shown in that order.
     /// </summary>
     public static string New(string prefix, TimeProvider clock)
     {
@@ -27,14 +29,16 @@ public static class Ids
         Span<byte> rnd = stackalloc byte[16];
         lock (Gate)
         {
-            if (ms != _lastMs || !Increment(LastRandom))
+            if (!LastRandom.TryGetValue(ms, out var last) || !Increment(last))
             {
-                RandomNumberGenerator.Fill(LastRandom);
-                for (var i = 0; i < 16; i++) LastRandom[i] &= 31;
-                LastRandom[0] &= 15;   // headroom: the count can go up by 2^75 before it overflows
-                _lastMs = ms;
+                if (LastRandom.Count >= RememberedMilliseconds) LastRandom.Clear();
+                last = new byte[16];
+                RandomNumberGenerator.Fill(last);
+                for (var i = 0; i < 16; i++) last[i] &= 31;
+                last[0] &= 15;   // headroom: the count can go up by 2^75 before it overflows
+                LastRandom[ms] = last;
             }
-            LastRandom.CopyTo(rnd);
+            last.CopyTo(rnd);
         }
         for (var i = 9; i >= 0; i--) { body[i] = Crockford[(int)(ms & 31)]; ms >>= 5; }
         for (var i = 10; i < 26; i++) body[i] = Crockford[rnd[i - 10]];

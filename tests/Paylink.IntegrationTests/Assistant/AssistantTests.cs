@@ -175,6 +175,44 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
     }
 
     [Fact]
+    public async Task PayQuestion_AboutTheManagersInvoice_ShowsItAgainWithoutANewLink()
+    {
+        var chat = await ChatAsync();
+        await SayAsync(chat, "здравствуйте");
+        var link = await chat.Api.CreateLinkAsync(300000, "Курс массажа");
+        var id = link.GetProperty("id").GetString()!;
+        (await chat.Api.PostJsonAsync($"/api/v1/links/{id}/send", $$"""{"channelAccount":"{{chat.AccountId}}","to":"{{chat.Visitor}}"}""")).EnsureSuccessStatusCode();
+        await host.DrainAsync();
+        var before = (await (await chat.Api.GetAsync("/api/v1/links")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
+
+        await SayAsync(chat, "а как оплатить?");
+        var last = (await RepliesAsync(chat)).Last();
+        Assert.Equal(link.GetProperty("url").GetString(), last.Button);
+        Assert.Equal(before, (await (await chat.Api.GetAsync("/api/v1/links")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+        var reminders = (await (await chat.Api.GetAsync($"/api/v1/links/{id}/reminders")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
+        Assert.Equal(2, reminders);   // planned once, by the manager's send, not again
+    }
+
+    [Fact]
+    public async Task ReceiptsOn_NoContactYet_AsksForPhone_ThenBooksWithIt()
+    {
+        var chat = await ChatAsync("""{"prepayment":{"kind":"full"}}""");
+        (await chat.Api.PutAsync("/api/v1/fiscal-settings", HttpAssert.Json("""{"receiptsEnabled":true,"taxSystem":"usn_income","defaultVat":"none","paymentMethod":"full_prepayment","defaultPaymentObject":"service","defaultMeasure":"piece","ffdVersion":"1.2"}""")))
+            .EnsureSuccessStatusCode();
+        await SayAsync(chat, "маникюр завтра в 12:00");
+        await SayAsync(chat, "да");
+        Assert.Contains("телефон или e-mail", (await RepliesAsync(chat)).Last().Text);
+        Assert.Empty(await BookingsAsync(chat));   // nothing half-written: no booking without its prepayment link
+
+        await SayAsync(chat, "мой номер 8 (916) 555-44-33");
+        var booking = Assert.Single(await BookingsAsync(chat));
+        Assert.Equal("2026-11-19T12:00:00+03:00", booking.GetProperty("localStart").GetString());
+        var customer = await (await chat.Api.GetAsync("/api/v1/crm/contacts/" + booking.GetProperty("customerId").GetString())).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("+79165554433", customer.GetProperty("contact").GetProperty("phone").GetString());
+        Assert.NotNull((await RepliesAsync(chat)).Last().Button);
+    }
+
+    [Fact]
     public async Task MessagesArrivingTogether_AnsweredOnceEach_InOrder()
     {
         var chat = await ChatAsync();

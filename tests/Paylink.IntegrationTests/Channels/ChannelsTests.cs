@@ -269,6 +269,24 @@ public abstract class ChannelsTests<THost>(THost host) : IClassFixture<THost>, I
     }
 
     [Fact]
+    public async Task Telegram_AssistantAnswersThroughTheBotApi_AndStaysQuietWhenSwitchedOffForTheBot()
+    {
+        var (api, account, secret) = await TelegramAsync();
+        var chat = NewChat();
+        Assert.Equal(HttpStatusCode.OK, (await UpdateAsync(account, secret, TextUpdate(chat, "/start"))).StatusCode);
+        await host.DrainAsync();
+        var hello = Assert.Single(_bot.Calls("sendMessage"), c => c["chat_id"]!.ToJsonString() == chat)["text"]!.GetValue<string>();
+        Assert.StartsWith("Здравствуйте! Это Тестовый салон.", hello);
+
+        await (await api.PutJsonAsync("/api/v1/assistant/settings", $$"""{"disabledChannelAccounts":["{{account}}"]}""")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, (await UpdateAsync(account, secret, TextUpdate(chat, "сколько стоит маникюр?"))).StatusCode);
+        await host.DrainAsync();
+        Assert.Single(_bot.Calls("sendMessage"), c => c["chat_id"]!.ToJsonString() == chat);   // nothing more from the bot
+        var waiting = await (await api.GetAsync("/api/v1/conversations?needsReply=true")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(chat, Assert.Single(waiting.GetProperty("items").EnumerateArray()).GetProperty("address").GetString());
+    }
+
+    [Fact]
     public async Task Inbound_ForgedDisabledDuplicateHugeBinary_StoredOnceAndManagerReplies()
     {
         var (api, account, secret) = await TelegramAsync();

@@ -19,6 +19,8 @@ public sealed class DialogueEngineTests
         public LastPayment? Last { get; set; }
         public List<string> Calls { get; } = [];
         public Error? BookError { get; set; }
+        /// <summary>Receipts are on and the client gave no contact yet (the server's backend learns it from the message).</summary>
+        public bool NeedsContact { get; set; }
 
         public Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<BusyInterval>>(Busy.Where(b => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(b.Start, AssistantTestData.Moscow).DateTime) == localDay).ToList());
@@ -36,6 +38,7 @@ public sealed class DialogueEngineTests
         public Task<Result<Invoice>> InvoiceAsync(string? bookingId, long amountMinor, string description, CancellationToken ct)
         {
             Calls.Add($"invoice {bookingId ?? "-"} {amountMinor} {description}");
+            if (NeedsContact) return Task.FromResult<Result<Invoice>>(Error.Validation("customer", "customer.email or customer.phone is required"));
             return Task.FromResult<Result<Invoice>>(new Invoice("lnk_2", "http://pay/p/def", new Money(amountMinor, "RUB"), description));
         }
 
@@ -188,6 +191,30 @@ public sealed class DialogueEngineTests
         Assert.Equal(Pending.PayWhat, r.State.Pending);
         r = await Say("маникюр");
         Assert.Equal("invoice - 180000 Маникюр", Assert.Single(_backend.Calls));
+    }
+
+    [Fact]
+    public async Task Pay_ReceiptNeedsAContact_AsksForIt_ThenInvoices()
+    {
+        _backend.NeedsContact = true;
+        var r = await Say("хочу оплатить маникюр");
+        Assert.Equal(Pending.Contact, r.State.Pending);
+        Assert.Null(r.Invoice);
+        _backend.NeedsContact = false;
+        r = await Say("вот почта anna@example.com");
+        Assert.Equal("http://pay/p/def", r.Invoice!.Url);
+        Assert.Equal(["invoice - 180000 Маникюр", "invoice - 180000 Маникюр"], _backend.Calls);
+    }
+
+    [Fact]
+    public async Task Pay_OpenLinkFromTheManager_ShownAgain()
+    {
+        _backend.Last = new LastPayment("open", new Money(300000, "RUB"), null, "lnk_1", "https://pay.example/p/abc", "Курс массажа");
+        var r = await Say("как оплатить?");
+        Assert.Equal("https://pay.example/p/abc", r.Invoice!.Url);
+        Assert.Equal("lnk_1", r.Invoice.LinkId);
+        Assert.Empty(_backend.Calls);   // no new link
+        Assert.Contains("Курс массажа", r.Texts[0]);
     }
 
     [Fact]

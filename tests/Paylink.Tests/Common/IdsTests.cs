@@ -25,6 +25,16 @@ public sealed class IdsTests
     }
 
     [Fact]
+    public void New_TwoClocksInterleaved_EachInOrderOfCreation()
+    {
+        var a = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var b = new FakeTimeProvider(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var ofA = new List<string>();
+        for (var i = 0; i < 100; i++) { ofA.Add(Ids.New("x", a)); Ids.New("x", b); }
+        Assert.Equal(ofA, ofA.OrderBy(x => x, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void NewCode_IsUrlSafeAndRecognised()
     {
         var code = Ids.NewCode();
