@@ -21,8 +21,12 @@ public sealed record MetricsRow(
 /// <summary>Booking metrics of the period (bookings whose visit starts in it).</summary>
 public sealed record BookingMetrics(int Bookings, int Prepaid, int VisitDone, int NoShow, double? PrepaymentShare, double? NoShowRate);
 
+/// <summary>Booking metrics of one staff member's visits of the period (<c>none</c>: bookings without a staff member).</summary>
+public sealed record StaffBookingMetrics(string Staff, int Bookings, int Prepaid, int VisitDone, int NoShow, double? PrepaymentShare, double? NoShowRate);
+
 public sealed record MetricsReport(DateOnly From, DateOnly To, string Currency, MetricsRow Total, BookingMetrics Bookings,
-    IReadOnlyList<MetricsRow> ByDay, IReadOnlyList<MetricsRow> ByChannel, IReadOnlyList<MetricsRow> ByService);
+    IReadOnlyList<MetricsRow> ByDay, IReadOnlyList<MetricsRow> ByChannel, IReadOnlyList<MetricsRow> ByService,
+    IReadOnlyList<StaffBookingMetrics> BookingsByStaff);
 
 /// <summary>
 /// The owner's metrics computed from the event log: links created in the period (by the merchant's local
@@ -95,13 +99,21 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
 
         var bookings = await db.Bookings.IgnoreQueryFilters().AsNoTracking()
             .Where(b => b.MerchantId == merchantId && b.StartAt >= start && b.StartAt < end)
-            .Select(b => new { b.Status, b.LinkId }).ToListAsync(ct);
+            .Select(b => new { b.Status, b.LinkId, b.Staff }).ToListAsync(ct);
         var paidBookingLinks = await PaidLinksAsync(merchantId, bookings.Where(b => b.LinkId != null).Select(b => b.LinkId!), ct);
-        var live = bookings.Where(b => b.Status != BookingStatus.Cancelled).ToList();
-        var prepaid = live.Count(b => b.LinkId is not null && paidBookingLinks.Contains(b.LinkId));
-        var done = bookings.Count(b => b.Status == BookingStatus.VisitDone);
-        var noShow = bookings.Count(b => b.Status == BookingStatus.NoShow);
-        var bookingMetrics = new BookingMetrics(live.Count, prepaid, done, noShow, Ratio(prepaid, live.Count), Ratio(noShow, done + noShow));
+        BookingMetrics Visits(IEnumerable<(BookingStatus Status, string? LinkId)> of)
+        {
+            var all = of.ToList();
+            var live = all.Where(b => b.Status != BookingStatus.Cancelled).ToList();
+            var prepaid = live.Count(b => b.LinkId is not null && paidBookingLinks.Contains(b.LinkId));
+            var done = all.Count(b => b.Status == BookingStatus.VisitDone);
+            var noShow = all.Count(b => b.Status == BookingStatus.NoShow);
+            return new BookingMetrics(live.Count, prepaid, done, noShow, Ratio(prepaid, live.Count), Ratio(noShow, done + noShow));
+        }
+        var bookingMetrics = Visits(bookings.Select(b => (b.Status, b.LinkId)));
+        var byStaff = bookings.GroupBy(b => string.IsNullOrWhiteSpace(b.Staff) ? "none" : b.Staff).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, M: Visits(g.Select(b => (b.Status, b.LinkId)))))
+            .Select(x => new StaffBookingMetrics(x.Key, x.M.Bookings, x.M.Prepaid, x.M.VisitDone, x.M.NoShow, x.M.PrepaymentShare, x.M.NoShowRate)).ToList();
 
         var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(i => from.AddDays(i)).ToList();
         return new MetricsReport(from, to, merchant.DefaultCurrency,
@@ -110,7 +122,8 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
             days.Select(d => Row(d.ToString("yyyy-MM-dd"), facts.Where(f => f.Day == d), requests.Where(r => r.Day == d))).ToList(),
             facts.GroupBy(f => f.Channel).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, g, [])).ToList(),
             facts.Select(f => f.Service).Concat(requests.Select(r => r.Service)).Distinct().Order(StringComparer.Ordinal)
-                .Select(s => Row(s, facts.Where(f => f.Service == s), requests.Where(r => r.Service == s))).ToList());
+                .Select(s => Row(s, facts.Where(f => f.Service == s), requests.Where(r => r.Service == s))).ToList(),
+            byStaff);
     }
 
     /// <summary>Which of these links have a <c>paid</c> event.</summary>

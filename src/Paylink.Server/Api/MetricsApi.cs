@@ -25,7 +25,7 @@ public static class MetricsApi
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"metrics_{f:yyyyMMdd}_{t:yyyyMMdd}.csv\"";
             return Results.Text(ToCsv(report.Value), "text/csv; charset=utf-8", new UTF8Encoding(false));
         }).WithTags("Metrics").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).WithName("GetMetrics")
-          .WithSummary("Conversion, time to payment, funnel, prepayment share, no-show rate and refund share of a period (local days, inclusive), in total and by day, channel and service.");
+          .WithSummary("Conversion, time to payment, funnel, prepayment share, no-show rate and refund share of a period (local days, inclusive), in total and by day, channel and service; booking metrics in total and by staff member.");
     }
 
     /// <summary>A yyyy-MM-dd day (the merchant's local day); the API and the dashboard read periods with it.</summary>
@@ -37,7 +37,7 @@ public static class MetricsApi
         return null;
     }
 
-    /// <summary>One line per row: dimension (total/day/channel/service), key and the metrics; the booking metrics as a last line.</summary>
+    /// <summary>One line per row: dimension (total/day/channel/service), key and the metrics; then the booking metrics, then per staff member.</summary>
     public static string ToCsv(MetricsReport r)
     {
         var sb = new StringBuilder("\uFEFF");
@@ -54,6 +54,10 @@ public static class MetricsApi
         sb.AppendLine("bookings;prepaid;visit_done;no_show;prepayment_share;no_show_rate");
         var b = r.Bookings;
         sb.AppendLine(string.Join(';', b.Bookings, b.Prepaid, b.VisitDone, b.NoShow, N(b.PrepaymentShare), N(b.NoShowRate)));
+        sb.AppendLine();
+        sb.AppendLine("staff;bookings;prepaid;visit_done;no_show;prepayment_share;no_show_rate");
+        foreach (var s in r.BookingsByStaff)
+            sb.AppendLine(string.Join(';', ExportPayments.Cell(s.Staff), s.Bookings, s.Prepaid, s.VisitDone, s.NoShow, N(s.PrepaymentShare), N(s.NoShowRate)));
         return sb.ToString();
     }
 

@@ -113,7 +113,22 @@ public static class OverviewPage
             .Text(c.L("С предоплатой", "Prepaid")).Raw("</th><th scope=\"col\">").Text(c.L("Пришли", "Done")).Raw("</th><th scope=\"col\">")
             .Text(c.L("Не пришли", "No-show")).Raw("</th></tr></thead><tbody><tr><td>").Text(b.Bookings.ToString(CultureInfo.InvariantCulture))
             .Raw("</td><td>").Text(b.Prepaid.ToString(CultureInfo.InvariantCulture)).Raw("</td><td>").Text(b.VisitDone.ToString(CultureInfo.InvariantCulture))
-            .Raw("</td><td>").Text(b.NoShow.ToString(CultureInfo.InvariantCulture)).Raw("</td></tr></tbody></table></div>\n");
+            .Raw("</td><td>").Text(b.NoShow.ToString(CultureInfo.InvariantCulture)).Raw("</td></tr></tbody></table>");
+        if (r.BookingsByStaff.Count > 0)
+        {
+            h.El("h3", c.L("По мастерам", "By staff member"));
+            h.Raw("<table id=\"by-staff\"><thead><tr><th scope=\"col\"></th><th scope=\"col\" class=\"num\">").Text(c.L("Записей", "Bookings"))
+                .Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("С предоплатой", "Prepaid")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Пришли", "Done"))
+                .Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Не пришли", "No-show")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Неявки", "No-show rate"))
+                .Raw("</th></tr></thead><tbody>\n");
+            foreach (var s in r.BookingsByStaff)
+                h.Raw("<tr><th scope=\"row\">").Text(s.Staff == "none" ? c.L("без мастера", "unassigned") : s.Staff).Raw("</th><td class=\"num\">")
+                    .Text(s.Bookings.ToString(CultureInfo.InvariantCulture)).Raw("</td><td class=\"num\">").Text(s.Prepaid.ToString(CultureInfo.InvariantCulture))
+                    .Raw("</td><td class=\"num\">").Text(s.VisitDone.ToString(CultureInfo.InvariantCulture)).Raw("</td><td class=\"num\">")
+                    .Text(s.NoShow.ToString(CultureInfo.InvariantCulture)).Raw("</td><td class=\"num\">").Text(Pct(s.NoShowRate)).Raw("</td></tr>\n");
+            h.Raw("</tbody></table>");
+        }
+        h.Raw("</div>\n");
     }
 
     private static void Table(DashContext c, Html h, string title, string id, IReadOnlyList<MetricsRow> rows, string currency)

@@ -345,6 +345,13 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         Assert.Contains("cannot become", await c.PageAsync(again.Headers.Location!.ToString()));
         var overview = await c.PageAsync("/dashboard?from=2026-12-01&to=2026-12-03");
         Assert.Matches("id=\"no-show-rate\">100%<", overview);
+        Assert.Matches("<th scope=\"row\">Ольга</th><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">100%</td>", overview);
+        var api = await (await host.Client(owner.ApiKey).GetAsync("/api/v1/metrics?from=2026-12-01&to=2026-12-03")).ReadJsonAsync(HttpStatusCode.OK);
+        var staff = Assert.Single(api.GetProperty("bookingsByStaff").EnumerateArray());
+        Assert.Equal("Ольга", staff.GetProperty("staff").GetString());
+        Assert.Equal(1, staff.GetProperty("noShowRate").GetDouble());
+        var csv = await (await c.Http.GetAsync("/dashboard/metrics.csv?from=2026-12-01&to=2026-12-03")).Content.ReadAsStringAsync();
+        Assert.Contains("staff;bookings;prepaid;visit_done;no_show;prepayment_share;no_show_rate\r\nОльга;1;0;0;1;0;1", csv.ReplaceLineEndings("\r\n"));
     }
 
     [Fact]

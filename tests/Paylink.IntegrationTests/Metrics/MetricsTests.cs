@@ -61,6 +61,10 @@ public abstract class MetricsTests<THost>(THost host) : IClassFixture<THost> whe
         Assert.Equal(1, bookings.GetProperty("prepaid").GetInt32());
         Assert.Equal(0.3333, bookings.GetProperty("prepaymentShare").GetDouble());
         Assert.Equal(0.5, bookings.GetProperty("noShowRate").GetDouble());  // 1 no-show of 2 finished visits
+        var unassigned = Assert.Single(next.GetProperty("bookingsByStaff").EnumerateArray());   // no staff given: one "none" row, same figures
+        Assert.Equal("none", unassigned.GetProperty("staff").GetString());
+        Assert.Equal(3, unassigned.GetProperty("bookings").GetInt32());
+        Assert.Equal(0.5, unassigned.GetProperty("noShowRate").GetDouble());
 
         var byService = m.GetProperty("byService").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!);
         Assert.Equal(2, byService["manicure"].GetProperty("links").GetInt32());
