@@ -75,6 +75,9 @@ public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimePr
             p.ParameterName = "@code";
             p.Value = code;
             cmd.Parameters.Add(p);
+            // Npgsql keeps a prepared statement with the pooled physical connection: after the first
+            // request on a connection this skips parsing and planning.
+            if (!db.IsSqlite) await cmd.PrepareAsync(ct);
             await using var r = await cmd.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
             return await r.ReadAsync(ct) ? Read(r, db.ReadTime) : null;
         }
