@@ -25,8 +25,9 @@ public sealed record PayPageView(PayPageLink Link, Merchant Merchant, LinkStatus
 /// Loads what the public pay page shows and records the first open. The read is the hottest query of
 /// the public site, so it is one parameterised SELECT read by hand (EF's query pipeline cost several
 /// times the query itself, docs/performance.md): on SQLite a prepared statement on one of the
-/// always-open <see cref="SqliteReadConnections"/>, on PostgreSQL the context's pooled connection. The first-open write is a conditional update, so concurrent first opens
-/// record one event.
+/// always-open <see cref="SqliteReadConnections"/>, on PostgreSQL a prepared statement on the context's
+/// pooled connection. The first-open write is a conditional update, so concurrent first opens record
+/// one event.
 /// </summary>
 public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimeProvider clock, SqliteReadConnections? reads = null)
 {

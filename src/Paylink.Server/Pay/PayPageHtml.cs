@@ -74,14 +74,6 @@ public static class PayPageHtml
             .Text(t.SwitchLang).Raw("</a></footer>\n</main>\n</body>\n</html>\n"u8);
     }
 
-    /// <summary>The page as a string (tests, diagnostics); the endpoint writes bytes.</summary>
-    public static string Render(HtmlEncoder enc, PayTexts t, PayPageView? view, string? qrSvg, string? error)
-    {
-        var buffer = new ArrayBufferWriter<byte>(8 * 1024);
-        Render(buffer, enc, t, view, qrSvg is null ? default : Encoding.UTF8.GetBytes(qrSvg), error);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
     private static void Card(Writer w, PayTexts t, PayPageView view, ReadOnlySpan<byte> qrSvg, string? error)
     {
         var link = view.Link;
