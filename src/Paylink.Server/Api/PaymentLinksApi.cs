@@ -63,16 +63,20 @@ public static class PaymentLinksApi
         if (keyError is not null) return Problems.BadRequest(keyError);
         var (body, raw, error) = await JsonBody.ReadAsync<CreatePaymentLinkRequest>(http.Request, ct);
         var merchantId = scope.MerchantId!;
+        Idempotency.Answer? created = null;
+        string? createdId = null;
         var answer = await idempotency.RunAsync(merchantId, key, "links.create", raw, async () =>
         {
             if (error is not null) return Idempotency.Answer.Problem(error, StatusCodes.Status400BadRequest);
             var result = await handler.HandleAsync(merchantId, body!, ct);
             if (!result.IsSuccess) return Idempotency.Answer.Problem(result.Error!);
             var view = LinkView.From(result.Value, urls, clock.GetUtcNow());
-            return new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(view, ResponseJson));
+            createdId = view.Id;
+            return created = new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(view, ResponseJson));
         }, ct);
         if (answer.Status == StatusCodes.Status201Created)
-            http.Response.Headers.Location = "/api/v1/links/" + JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString();
+            // A replayed answer (or a concurrent twin's, after ours rolled back) carries its id only in the stored body.
+            http.Response.Headers.Location = "/api/v1/links/" + (ReferenceEquals(answer, created) ? createdId : JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString());
         var contentType = answer.Status >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
         return Results.Text(answer.Json, contentType, System.Text.Encoding.UTF8, answer.Status);
     }
