@@ -202,6 +202,8 @@ public static class PaylinkCore
                 o.UseSqlite(cs).AddInterceptors(SqlitePragmas.Instance, gate).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<AppDbContext>(sp => WithScope(sp, sp.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext()));
             services.AddSingleton<Func<AppDbContext>>(sp => () => sp.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext());
+            // Created by a factory so the container disposes it (closing the connections) with itself.
+            services.AddSingleton(_ => new SqliteReadConnections(cs, Math.Max(4, 2 * Environment.ProcessorCount)));
         }
     }
 

@@ -118,12 +118,13 @@ public sealed class DbTelemetryInterceptor : DbCommandInterceptor, IDisposable
     private static void Start(DbCommand command)
     {
         var activity = Source.StartActivity("db " + Verb(command.CommandText), ActivityKind.Client);
-        activity?.SetTag("db.system", command.Connection?.GetType().Name.Contains("Npgsql", StringComparison.Ordinal) == true ? "postgresql" : "sqlite");
+        activity?.SetTag("db.system", command.Connection is Microsoft.Data.Sqlite.SqliteConnection ? "sqlite" : "postgresql");
     }
 
     private void Stop(CommandEndEventData eventData, Exception? error)
     {
-        var system = eventData.Context?.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? "postgresql" : "sqlite";
+        // Not Database.ProviderName: it reads the provider's assembly name by reflection on every call.
+        var system = eventData.Context is AppDbContext { IsSqlite: false } ? "postgresql" : "sqlite";
         _duration.Record(eventData.Duration.TotalSeconds, new TagList { { "db.system", system }, { "outcome", error is null ? "ok" : "error" } });
         var activity = Activity.Current;
         if (activity?.Source != Source) return;

@@ -10,8 +10,10 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 
     public override object DbTime(DateTimeOffset value) => TimeConverter.ConvertToProvider(value)!;
 
-    public override DateTimeOffset ReadTime(System.Data.Common.DbDataReader reader, int ordinal) =>
-        (DateTimeOffset)TimeConverter.ConvertFromProvider(reader.GetInt64(ordinal))!;
+    public override DateTimeOffset ReadTime(System.Data.Common.DbDataReader reader, int ordinal) => ReadTime(reader.GetInt64(ordinal));
+
+    /// <summary>A time as this context stores it (<see cref="DateTimeOffsetToBinaryConverter"/>), for hand-written reads.</summary>
+    public static DateTimeOffset ReadTime(long stored) => (DateTimeOffset)TimeConverter.ConvertFromProvider(stored)!;
 
     public override bool IsSqlite => true;
 

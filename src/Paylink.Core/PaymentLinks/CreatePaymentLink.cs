@@ -7,6 +7,7 @@ using Paylink.Core.Customers;
 using Paylink.Core.Data;
 using Paylink.Core.Merchants;
 using Paylink.Core.Orders;
+using Paylink.Core.Payments;
 using Paylink.Core.Providers;
 using Paylink.Core.Receipts;
 
@@ -90,26 +91,52 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
                 errors.Add(field, message);
         if (errors.Any) return errors.ToError();
 
-        var account = r.Gateway is null
-            ? (await db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId && a.DeletedAt == null).ToListAsync(ct))
-                .OrderBy(a => a.Position).ThenBy(a => a.Id).FirstOrDefault()
-            : await db.GatewayAccounts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.MerchantId == merchantId && a.Id == r.Gateway && a.DeletedAt == null, ct);
-        if (account is null)
-            return r.Gateway is null
-                ? Error.Validation("gateway", "The merchant has no gateway account; connect one first.")
-                : Error.Validation("gateway", $"Gateway account '{r.Gateway}' was not found.");
+        // One connection for the lookups and the save: each open of EF's SQLite connection registers its SQL
+        // functions again (docs/performance.md). Inside a caller's transaction it is open already.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var account = r.Gateway is null
+                ? await FirstAccountAsync(merchantId, ct)
+                : await AccountById.For(db)(db, merchantId, r.Gateway, ct);
+            if (account is null)
+                return r.Gateway is null
+                    ? Error.Validation("gateway", "The merchant has no gateway account; connect one first.")
+                    : Error.Validation("gateway", $"Gateway account '{r.Gateway}' was not found.");
 
-        var customerId = knownCustomerId ?? await FindOrCreateCustomerAsync(merchantId, customer, ct);
-        var order = await FindOrCreateOrderAsync(merchantId, r.OrderId, customerId, ct);
-        if (!order.IsSuccess) return order.Error!;
+            var customerId = knownCustomerId ?? await FindOrCreateCustomerAsync(merchantId, customer, ct);
+            var order = await FindOrCreateOrderAsync(merchantId, r.OrderId, customerId, ct);
+            if (!order.IsSuccess) return order.Error!;
 
-        var link = PaymentLink.Create(Ids.New("lnk", clock), Ids.NewCode(), merchantId, order.Value.Id, r.OrderId, customerId, account.Id,
-            new Money(amount, r.Currency!), description!, items,
-            r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), now, expiresAt, capture, save);
-        db.PaymentLinks.Add(link);
-        db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Created, now));
-        await db.SaveChangesAsync(ct);
-        return link;
+            var link = PaymentLink.Create(Ids.New("lnk", clock), Ids.NewCode(), merchantId, order.Value.Id, r.OrderId, customerId, account.Id,
+                new Money(amount, r.Currency!), description!, items,
+                r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), now, expiresAt, capture, save);
+            db.PaymentLinks.Add(link);
+            db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Created, now));
+            await db.SaveChangesAsync(ct);
+            return link;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    // Compiled: every link creation runs one of these, and EF's query cache lookup (expression comparison)
+    // cost about as much as the indexed query.
+    private static readonly CompiledPerModel<Func<AppDbContext, string, IAsyncEnumerable<GatewayAccount>>> AccountsOf = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string merchantId) => db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId && a.DeletedAt == null)));
+
+    private static readonly CompiledPerModel<Func<AppDbContext, string, string, CancellationToken, Task<GatewayAccount?>>> AccountById = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string merchantId, string id, CancellationToken ct) =>
+            db.GatewayAccounts.IgnoreQueryFilters().FirstOrDefault(a => a.MerchantId == merchantId && a.Id == id && a.DeletedAt == null)));
+
+    /// <summary>The merchant's first live account (by position, then id).</summary>
+    private async Task<GatewayAccount?> FirstAccountAsync(string merchantId, CancellationToken ct)
+    {
+        var accounts = new List<GatewayAccount>();
+        await foreach (var a in AccountsOf.For(db)(db, merchantId).WithCancellation(ct)) accounts.Add(a);
+        return accounts.OrderBy(a => a.Position).ThenBy(a => a.Id).FirstOrDefault();
     }
 
     private static long ValidateAmountAndItems(CreatePaymentLinkRequest r, LinkOptions limits, ValidationErrors errors, out List<LinkItem> items)

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -22,12 +23,13 @@ public sealed record PayPageView(PayPageLink Link, Merchant Merchant, LinkStatus
 
 /// <summary>
 /// Loads what the public pay page shows and records the first open. The read is the hottest query of
-/// the public site, so it is one parameterised SELECT through the context's own connection (its
-/// pooled connection) read by hand: EF's query pipeline cost several times the query itself
-/// (docs/performance.md). The first-open write is a conditional update, so concurrent first opens
-/// record one event.
+/// the public site, so it is one parameterised SELECT read by hand (EF's query pipeline cost several
+/// times the query itself, docs/performance.md): on SQLite a prepared statement on one of the
+/// always-open <see cref="SqliteReadConnections"/>, on PostgreSQL a prepared statement on the context's
+/// pooled connection. The first-open write is a conditional update, so concurrent first opens record
+/// one event.
 /// </summary>
-public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimeProvider clock)
+public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimeProvider clock, SqliteReadConnections? reads = null)
 {
     private const string Sql = """
         SELECT "Id", "MerchantId", "Code", "AmountMinor", "Currency", "Description", "Items", "Status", "ExpiresAt", "OpenedAt", "PaidAt", "SavePaymentMethod"
@@ -39,7 +41,7 @@ public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimePr
     public async Task<Result<PayPageView>> HandleAsync(string code, bool recordOpen, CancellationToken ct)
     {
         if (!Ids.IsCode(code)) return Error.NotFound("Link");
-        var link = await FindAsync(db, code, ct);
+        var link = await FindAsync(code, ct);
         if (link is null) return Error.NotFound("Link");
         var merchant = await merchants.GetAsync(link.MerchantId, ct)
             ?? throw new InvalidOperationException($"Link {link.Id} belongs to a merchant that does not exist.");
@@ -48,7 +50,17 @@ public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimePr
         return new PayPageView(link, merchant, link.StatusAt(now), now);
     }
 
-    internal static async Task<PayPageLink?> FindAsync(AppDbContext db, string code, CancellationToken ct)
+    private async Task<PayPageLink?> FindAsync(string code, CancellationToken ct)
+    {
+        if (reads is null) return await FindAsync(db, code, ct);
+        using var lease = await reads.RentAsync(ct);
+        var cmd = lease.Command(Sql, "@code");
+        cmd.Parameters[0].Value = code;
+        await using var r = await cmd.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+        return await r.ReadAsync(ct) ? Read(r, static (r, i) => SqliteAppDbContext.ReadTime(r.GetInt64(i))) : null;
+    }
+
+    private static async Task<PayPageLink?> FindAsync(AppDbContext db, string code, CancellationToken ct)
     {
         var conn = db.Database.GetDbConnection();
         // Opened directly, not through EF: EF's SQLite connection registers a dozen SQL functions on every
@@ -64,19 +76,23 @@ public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimePr
             p.ParameterName = "@code";
             p.Value = code;
             cmd.Parameters.Add(p);
+            // Npgsql keeps a prepared statement with the pooled physical connection: after the first
+            // request on a connection this skips parsing and planning.
+            if (!db.IsSqlite) await cmd.PrepareAsync(ct);
             await using var r = await cmd.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-            if (!await r.ReadAsync(ct)) return null;
-            return new PayPageLink(
-                r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
-                r.IsDBNull(6) ? [] : JsonSerializer.Deserialize<List<LinkItem>>(r.GetString(6), ItemsJson) ?? [],
-                AppDbContext.ParseStatus(r.GetString(7)), db.ReadTime(r, 8),
-                r.IsDBNull(9) ? null : db.ReadTime(r, 9), r.IsDBNull(10) ? null : db.ReadTime(r, 10), r.GetBoolean(11));
+            return await r.ReadAsync(ct) ? Read(r, db.ReadTime) : null;
         }
         finally
         {
             if (opened) await conn.CloseAsync();
         }
     }
+
+    private static PayPageLink Read(DbDataReader r, Func<DbDataReader, int, DateTimeOffset> readTime) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
+        r.IsDBNull(6) ? [] : JsonSerializer.Deserialize<List<LinkItem>>(r.GetString(6), ItemsJson) ?? [],
+        AppDbContext.ParseStatus(r.GetString(7)), readTime(r, 8),
+        r.IsDBNull(9) ? null : readTime(r, 9), r.IsDBNull(10) ? null : readTime(r, 10), r.GetBoolean(11));
 
     /// <summary>
     /// Records the first time the customer saw an open link (the funnel's "opened" step): a conditional

@@ -16,6 +16,22 @@ namespace Paylink.Core.Webhooks;
 /// </summary>
 public sealed class WebhookEventsReaction(IJobQueue jobs, PublicUrls urls, TimeProvider clock) : ILinkEventReaction
 {
+    // Compiled: every created link asks (EF's query cache lookup cost about as much as the query).
+    private static readonly CompiledPerModel<Func<AppDbContext, string, IEnumerable<WebhookEndpoint>>> EndpointsOfQuery = new(() => EF.CompileQuery(
+        (AppDbContext db, string merchantId) => db.WebhookEndpoints.IgnoreQueryFilters().AsNoTracking().Where(x => x.MerchantId == merchantId && x.Enabled)));
+
+    private static readonly CompiledPerModel<Func<AppDbContext, string, IAsyncEnumerable<WebhookEndpoint>>> EndpointsOfAsyncQuery = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string merchantId) => db.WebhookEndpoints.IgnoreQueryFilters().AsNoTracking().Where(x => x.MerchantId == merchantId && x.Enabled)));
+
+    private static IEnumerable<WebhookEndpoint> EndpointsOf(AppDbContext db, string merchantId) => EndpointsOfQuery.For(db)(db, merchantId);
+
+    private static async Task<List<WebhookEndpoint>> EndpointsOfAsync(AppDbContext db, string merchantId, CancellationToken ct)
+    {
+        var list = new List<WebhookEndpoint>();
+        await foreach (var e in EndpointsOfAsyncQuery.For(db)(db, merchantId).WithCancellation(ct)) list.Add(e);
+        return list;
+    }
+
     public async ValueTask ReactAsync(AppDbContext db, IReadOnlyList<LinkEvent> added, bool sync, CancellationToken ct)
     {
         var events = added.Where(e => WebhookEventTypes.ForLinkEvent(e.Type) is not null).ToList();
@@ -24,8 +40,7 @@ public sealed class WebhookEventsReaction(IJobQueue jobs, PublicUrls urls, TimeP
         foreach (var byMerchant in events.GroupBy(e => e.MerchantId))
         {
             var merchantId = byMerchant.Key;
-            var q = db.WebhookEndpoints.IgnoreQueryFilters().AsNoTracking().Where(x => x.MerchantId == merchantId && x.Enabled);
-            var endpoints = sync ? q.ToList() : await q.ToListAsync(ct);
+            var endpoints = sync ? EndpointsOf(db, merchantId).ToList() : await EndpointsOfAsync(db, merchantId, ct);
             foreach (var linkEvent in byMerchant)
             {
                 var type = WebhookEventTypes.ForLinkEvent(linkEvent.Type)!;

@@ -63,22 +63,32 @@ public static class PaymentLinksApi
         if (keyError is not null) return Problems.BadRequest(keyError);
         var (body, raw, error) = await JsonBody.ReadAsync<CreatePaymentLinkRequest>(http.Request, ct);
         var merchantId = scope.MerchantId!;
-        var answer = await CreateOnceAsync(idempotency, handler, urls, clock, merchantId, key, body, raw, error, ct);
-        if (answer.Status == StatusCodes.Status201Created)
-            http.Response.Headers.Location = "/api/v1/links/" + JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString();
+        var (answer, linkId) = await CreateOnceAsync(idempotency, handler, urls, clock, merchantId, key, body, raw, error, ct);
+        if (linkId is not null) http.Response.Headers.Location = "/api/v1/links/" + linkId;
         var contentType = answer.Status >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
         return Results.Text(answer.Json, contentType, System.Text.Encoding.UTF8, answer.Status);
     }
 
-    /// <summary>Creates a link once per (merchant, key), answering 201 with the <see cref="LinkView"/> JSON; the API and the dashboard's form share it.</summary>
-    internal static Task<Idempotency.Answer> CreateOnceAsync(Idempotency idempotency, CreatePaymentLink handler, PublicUrls urls, TimeProvider clock,
-        string merchantId, string? key, CreatePaymentLinkRequest? body, byte[] raw, Error? bodyError, CancellationToken ct) =>
-        idempotency.RunAsync(merchantId, key, "links.create", raw, async () =>
+    /// <summary>
+    /// Creates a link once per (merchant, key), answering 201 with the <see cref="LinkView"/> JSON, and the link's id
+    /// when created or replayed (null otherwise). The API and the dashboard's form share it.
+    /// </summary>
+    internal static async Task<(Idempotency.Answer Answer, string? LinkId)> CreateOnceAsync(Idempotency idempotency, CreatePaymentLink handler,
+        PublicUrls urls, TimeProvider clock, string merchantId, string? key, CreatePaymentLinkRequest? body, byte[] raw, Error? bodyError, CancellationToken ct)
+    {
+        Idempotency.Answer? created = null;
+        string? createdId = null;
+        var answer = await idempotency.RunAsync(merchantId, key, "links.create", raw, async () =>
         {
             if (bodyError is not null) return Idempotency.Answer.Problem(bodyError, StatusCodes.Status400BadRequest);
             var result = await handler.HandleAsync(merchantId, body!, ct);
             if (!result.IsSuccess) return Idempotency.Answer.Problem(result.Error!);
             var view = LinkView.From(result.Value, urls, clock.GetUtcNow());
-            return new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(view, ResponseJson));
+            createdId = view.Id;
+            return created = new Idempotency.Answer(StatusCodes.Status201Created, JsonSerializer.Serialize(view, ResponseJson));
         }, ct);
+        if (answer.Status != StatusCodes.Status201Created) return (answer, null);
+        // A replayed answer (or a concurrent twin's, after ours rolled back) carries its id only in the stored body.
+        return (answer, ReferenceEquals(answer, created) ? createdId : JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString());
+    }
 }

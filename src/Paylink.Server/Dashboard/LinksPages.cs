@@ -77,10 +77,9 @@ public static class LinksPages
             var name = DashForms.Opt(form, "name");
             var request = new CreatePaymentLinkRequest(items is null ? amount : null, currency, description,
                 phone is null && email is null && name is null ? null : new CustomerInput(name, phone, email), items);
-            var answer = await PaymentLinksApi.CreateOnceAsync(idempotency, create, urls, clock, c.MerchantId, DashForms.KeyOf(form), request,
+            var (answer, id) = await PaymentLinksApi.CreateOnceAsync(idempotency, create, urls, clock, c.MerchantId, DashForms.KeyOf(form), request,
                 DashForms.Canonical(form), null, ct);
-            if (answer.Status != StatusCodes.Status201Created) return await NewFormAsync(c, db, form, DashForms.Message(answer), ct);
-            var id = JsonDocument.Parse(answer.Json).RootElement.GetProperty("id").GetString()!;
+            if (id is null) return await NewFormAsync(c, db, form, DashForms.Message(answer), ct);
             c.Flash(c.L("Ссылка создана.", "Link created."));
             return DashContext.Redirect("/dashboard/links/" + id);
         });

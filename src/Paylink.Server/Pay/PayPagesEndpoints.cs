@@ -22,8 +22,8 @@ public static class PayPagesEndpoints
             var texts = PayTexts.For(http.Request);
             http.Response.Headers.CacheControl = "no-store";
             var view = await open.HandleAsync(code, recordOpen: true, ct);
-            if (!view.IsSuccess) return Render(enc, texts, null, null, null, StatusCodes.Status404NotFound);
-            return Render(enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null);
+            if (!view.IsSuccess) await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, ct);
+            else await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, ct);
         });
 
         group.MapPost("/{code}/pay", async (string code, HttpContext http, StartCheckout start, OpenPayPage open, IMemoryCache cache,
@@ -40,7 +40,11 @@ public static class PayPagesEndpoints
                 return Results.Empty;
             }
             var view = await open.HandleAsync(code, recordOpen: false, ct);
-            if (!view.IsSuccess) return Render(enc, texts, null, null, null, StatusCodes.Status404NotFound);
+            if (!view.IsSuccess)
+            {
+                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, ct);
+                return Results.Empty;
+            }
             var (message, status) = result.Error!.Kind switch
             {
                 ErrorKind.Conflict => (texts.NotPayable, StatusCodes.Status409Conflict),
@@ -48,20 +52,31 @@ public static class PayPagesEndpoints
                 ErrorKind.ProviderDeclined => (texts.CheckoutFailed, StatusCodes.Status402PaymentRequired),
                 _ => (texts.CheckoutFailed, StatusCodes.Status503ServiceUnavailable),
             };
-            return Render(enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status);
+            await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, ct);
+            return Results.Empty;
         }).DisableAntiforgery();
     }
 
-    private static IResult Render(HtmlEncoder enc, PayTexts texts, PayPageView? view, string? qr, string? error, int status = StatusCodes.Status200OK) =>
-        Results.Content(PayPageHtml.Render(enc, texts, view, qr, error), "text/html; charset=utf-8", Encoding.UTF8, status);
+    /// <summary>Writes the page as UTF-8 from a pooled buffer, with its length.</summary>
+    private static async Task WriteAsync(HttpContext http, HtmlEncoder enc, PayTexts texts, PayPageView? view, byte[]? qr, string? error, int status,
+        CancellationToken ct)
+    {
+        using var buffer = new PooledBufferWriter(16 * 1024);
+        PayPageHtml.Render(buffer, enc, texts, view, qr, error);
+        var response = http.Response;
+        response.StatusCode = status;
+        response.ContentType = "text/html; charset=utf-8";
+        response.ContentLength = buffer.WrittenMemory.Length;
+        await response.Body.WriteAsync(buffer.WrittenMemory, ct);
+    }
 
-    /// <summary>The QR of the pay page URL as inline SVG; deterministic, so cached per URL.</summary>
-    private static string Qr(IMemoryCache cache, string url) => cache.GetOrCreate("qr:" + url, e =>
+    /// <summary>The QR of the pay page URL as inline SVG (UTF-8); deterministic, so cached per URL.</summary>
+    private static byte[] Qr(IMemoryCache cache, string url) => cache.GetOrCreate("qr:" + url, e =>
     {
         e.SlidingExpiration = TimeSpan.FromMinutes(10);
         using var gen = new QRCodeGenerator();
         using var data = gen.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
-        return new SvgQRCode(data).GetGraphic(new System.Drawing.Size(160, 160), "#000000", "#ffffff", drawQuietZones: true,
-            sizingMode: SvgQRCode.SizingMode.ViewBoxAttribute);
+        return Encoding.UTF8.GetBytes(new SvgQRCode(data).GetGraphic(new System.Drawing.Size(160, 160), "#000000", "#ffffff", drawQuietZones: true,
+            sizingMode: SvgQRCode.SizingMode.ViewBoxAttribute));
     })!;
 }

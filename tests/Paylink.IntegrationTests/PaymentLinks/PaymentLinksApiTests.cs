@@ -182,6 +182,9 @@ public abstract class PaymentLinksApiTests<THost>(THost host) : IClassFixture<TH
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        var id = (await first.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+        Assert.Equal("/api/v1/links/" + id, first.Headers.Location?.ToString());
+        Assert.Equal("/api/v1/links/" + id, second.Headers.Location?.ToString());
         var list = await (await c.GetAsync("/api/v1/links")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal(1, list.GetProperty("items").GetArrayLength());
     }
@@ -208,6 +211,9 @@ public abstract class PaymentLinksApiTests<THost>(THost host) : IClassFixture<TH
         var bodies = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
         Assert.Single(bodies.Distinct());
+        // Every answer points at the one link that exists, including requests whose own insert lost the race.
+        var id = System.Text.Json.JsonDocument.Parse(bodies[0]).RootElement.GetProperty("id").GetString();
+        Assert.All(answers, a => Assert.Equal("/api/v1/links/" + id, a.Headers.Location?.ToString()));
         var list = await (await c.GetAsync("/api/v1/links")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal(1, list.GetProperty("items").GetArrayLength());
     }
