@@ -137,6 +137,7 @@ public static class PaylinkCore
 
         services.AddLinkEventReaction<WebhookEventsReaction>();
         services.AddLinkEventReaction<Bookings.ConfirmBookingOnPayment>();
+        services.AddLinkEventReaction<Bookings.ReleaseBookingOnExpiry>();
         services.AddLinkEventReaction<Crm.CrmLinkEventsReaction>();
         services.AddSingleton<Metrics.BusinessMetrics>();
         services.AddLinkEventReaction<Metrics.BusinessMetricsReaction>();

@@ -138,6 +138,42 @@ public abstract class BookingsTests<THost>(THost host) : IClassFixture<THost> wh
 public sealed class BookingsSqliteTests(BookingsSqliteHost host) : BookingsTests<BookingsSqliteHost>(host);
 public sealed class BookingsPostgresTests(BookingsPostgresHost host) : BookingsTests<BookingsPostgresHost>(host);
 
+/// <summary>Unpaid prepayment links running out: days pass, so these tests have a host (and clock) of their own.</summary>
+public abstract class BookingExpiryTests<THost>(THost host) : IClassFixture<THost> where THost : BookingsHost
+{
+    [Fact]
+    public async Task Prepayment_ExpiredUnpaidBeforeTheVisit_CancelsBooking_FreesTheSlot()
+    {
+        var (_, api) = await host.MerchantWithCatalogAsync();
+        var start = host.Clock.GetUtcNow().AddDays(5);
+        var startText = start.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
+        var b = await host.BookAsync(api, startText, extra: ""","prepayment":{}""");
+        var late = await host.BookAsync(api, start.AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture),
+            phone: "+79160000009", extra: ""","prepayment":{"expiresAt":"{{EXP}}"}""".Replace("{{EXP}}", start.AddHours(4).ToString("O", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        host.Clock.Advance(TimeSpan.FromHours(73));   // the default 72 h lifetime is over, the visit is still ahead
+        await ExpireAsync();
+        var got = await (await api.GetAsync("/api/v1/bookings/" + b.GetProperty("id").GetString())).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("cancelled", got.GetProperty("status").GetString());
+        await host.BookAsync(api, startText, phone: "+79160000008");   // the slot is free again
+
+        // A link that runs out after the visit started leaves the booking to the merchant.
+        host.Clock.Advance(TimeSpan.FromDays(3));
+        await ExpireAsync();
+        var after = await (await api.GetAsync("/api/v1/bookings/" + late.GetProperty("id").GetString())).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("pending", after.GetProperty("status").GetString());
+    }
+
+    private async Task ExpireAsync()
+    {
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Paylink.Core.PaymentLinks.ExpirePaymentLinks>().RunAsync(CancellationToken.None);
+        await host.DrainAsync();
+    }
+}
+
+public sealed class BookingExpirySqliteTests(BookingsSqliteHost host) : BookingExpiryTests<BookingsSqliteHost>(host);
+public sealed class BookingExpiryPostgresTests(BookingsPostgresHost host) : BookingExpiryTests<BookingsPostgresHost>(host);
+
 /// <summary>A prepaid visit marked done gets its closing (settlement) receipt through T-Bank's cash register.</summary>
 public abstract class BookingReceiptTests<THost>(THost host) : IClassFixture<THost>, IAsyncLifetime where THost : BookingsHost
 {
