@@ -60,17 +60,18 @@ public static class LinksPages
             var serviceId = DashForms.Opt(form, "service");
             var description = DashForms.Opt(form, "description");
             var amountText = DashForms.Opt(form, "amount");
+            List<LinkItemInput>? items = null;
+            var service = serviceId is null ? null : await db.CatalogServices.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serviceId, ct);
+            if (serviceId is not null && service is null) return await NewFormAsync(c, db, form, c.L("Услуга не найдена в каталоге.", "The service is not in the catalog."), ct);
+            // The amount is read in the currency it will be charged in: the service's when one is chosen.
+            if (service is not null) currency = service.Currency;
             var amount = DashForms.Amount(amountText, currency);
             if (amountText is not null && amount is null)
                 return await NewFormAsync(c, db, form, c.L("Сумма: введите число, например 2500 или 2500,50.", "Amount: enter a number such as 2500 or 2500.50."), ct);
-            List<LinkItemInput>? items = null;
-            if (serviceId is not null)
+            if (service is not null)
             {
-                var service = await db.CatalogServices.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serviceId, ct);
-                if (service is null) return await NewFormAsync(c, db, form, c.L("Услуга не найдена в каталоге.", "The service is not in the catalog."), ct);
                 items = [new LinkItemInput(service.Name, 1, amount ?? service.PriceMinor, service.Id)];
                 description ??= service.Name;
-                currency = service.Currency;
             }
             var phone = DashForms.Opt(form, "phone");
             var email = DashForms.Opt(form, "email");
@@ -152,7 +153,8 @@ public static class LinksPages
             h.Select(c.L("Услуга из каталога", "Catalog service"), "service",
                 new[] { ("", c.L("— без услуги —", "— none —")) }.Concat(services.Select(s => (s.Id, $"{s.Name} · {MoneyFormat.Short(s.Price, c.Lang)}"))), V("service"));
             h.Field(c.L("Описание", "Description"), "description", V("description"), hint: c.L("Если выбрана услуга, можно оставить пустым.", "May be empty when a service is chosen."));
-            h.Field(c.L("Сумма, ₽", "Amount"), "amount", V("amount"), extra: "inputmode=\"decimal\"", hint: c.L("Пусто — цена услуги.", "Empty: the service's price."));
+            var symbol = Currencies.TryGet(c.Merchant!.DefaultCurrency, out var cur) ? cur.Symbol : c.Merchant!.DefaultCurrency;
+            h.Field(c.L("Сумма, ", "Amount, ") + symbol, "amount", V("amount"), extra: "inputmode=\"decimal\"", hint: c.L("Пусто — цена услуги.", "Empty: the service's price."));
             h.Field(c.L("Имя клиента", "Client name"), "name", V("name"));
             h.Field(c.L("Телефон клиента", "Client phone"), "phone", V("phone"), "tel");
             h.Field(c.L("E-mail клиента", "Client e-mail"), "email", V("email"), "email");
