@@ -69,7 +69,7 @@ public sealed class ConversationBackend(
                 .ToListAsync(ct))
             .Where(b => b.EndAt > now).OrderBy(b => b.StartAt).FirstOrDefault();
         if (booking is null) return null;
-        var links = await db.PaymentLinks.AsNoTracking().Where(l => l.OrderRef == booking.Id || l.Id == booking.LinkId).ToListAsync(ct);
+        var links = await BookingLinks(booking.Id, booking.LinkId).ToListAsync(ct);
         var linkIds = links.Select(l => l.Id).ToList();
         var paid = await db.Payments.AsNoTracking().Where(p => linkIds.Contains(p.LinkId)).SumAsync(p => p.AmountMinor - p.RefundedMinor, ct);
         var open = links.Where(l => l.StatusAt(now) == LinkStatus.Open).OrderByDescending(l => l.CreatedAt).FirstOrDefault();
@@ -102,7 +102,7 @@ public sealed class ConversationBackend(
         var booking = bookingId is null ? null : await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId, ct);
         // A booking is one order until its prepayment is paid; a further payment is its own order.
         var prepaid = booking?.LinkId is { } linkId && await db.PaymentLinks.AnyAsync(l => l.Id == linkId && l.PaidAt != null, ct);
-        var orderId = booking is null ? null : prepaid ? booking.Id + ":balance" : booking.Id;
+        var orderId = booking is null ? null : prepaid ? BalanceOrder(booking.Id) : booking.Id;
         var currency = booking?.Currency ?? (await db.CatalogServices.AsNoTracking().Select(s => s.Currency).FirstOrDefaultAsync(ct)) ?? "RUB";
         var created = await createLink.HandleAsync(_merchant.Id, new CreatePaymentLinkRequest(
             Amount: amountMinor, Currency: currency, Description: description,
@@ -135,7 +135,7 @@ public sealed class ConversationBackend(
         if (refundMinor <= 0) return true;
         // The refund goes back from the booking's paid links, newest first, never more than each one took.
         var payments = await db.Payments.AsNoTracking()
-            .Join(db.PaymentLinks.AsNoTracking().Where(l => l.OrderRef == bookingId || l.Id == cancelled.Value.LinkId), p => p.LinkId, l => l.Id, (p, l) => p)
+            .Join(BookingLinks(bookingId, cancelled.Value.LinkId), p => p.LinkId, l => l.Id, (p, l) => p)
             .ToListAsync(ct);
         var left = refundMinor;
         foreach (var p in payments.OrderByDescending(p => p.PaidAt))
@@ -171,6 +171,16 @@ public sealed class ConversationBackend(
         var created = await tasks.CreateAsync(_merchant.Id, $"Ассистент передал разговор ({_c.Channel}, {who}): {reason}. Ответьте клиенту в разговоре {_c.Id}.",
             clock.GetUtcNow(), null, ct);
         if (!created.IsSuccess) throw new InvalidOperationException("The hand-over task was refused: " + created.Error!.Message);
+    }
+
+    /// <summary>The order of a payment after a booking's prepayment was paid (the booking's own order is closed then).</summary>
+    private static string BalanceOrder(string bookingId) => bookingId + ":balance";
+
+    /// <summary>Every link of a booking: its prepayment link, links of its order and of its balance order.</summary>
+    private IQueryable<PaymentLink> BookingLinks(string bookingId, string? prepaymentLinkId)
+    {
+        var balance = BalanceOrder(bookingId);
+        return db.PaymentLinks.AsNoTracking().Where(l => l.Id == prepaymentLinkId || l.OrderRef == bookingId || l.OrderRef == balance);
     }
 
     private Invoice ToInvoice(PaymentLink link) => new(link.Id, urls.PayPage(link.Code), new Money(link.AmountMinor, link.Currency), link.Description);

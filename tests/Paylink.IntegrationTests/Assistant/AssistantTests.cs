@@ -213,6 +213,25 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
     }
 
     [Fact]
+    public async Task Balance_AfterPrepayment_IsItsOwnInvoice_AndCountsAsPaid()
+    {
+        var chat = await ChatAsync("""{"prepayment":{"kind":"percent","value":50}}""");
+        await SayAsync(chat, "маникюр завтра в 16:00");
+        await SayAsync(chat, "да");
+        await PayAsync((await RepliesAsync(chat)).Last().Button!);
+        await SayAsync(chat, "хочу оплатить остаток");
+        var balance = (await RepliesAsync(chat)).Last();
+        Assert.Contains("1 250", balance.Text.Replace('\u00A0', ' '));
+        await PayAsync(balance.Button!);
+
+        await SayAsync(chat, "как оплатить?");   // nothing is due any more: no second balance invoice, no hand-over
+        var conversation = await ConversationAsync(chat);
+        Assert.True(conversation.GetProperty("assistantActive").GetBoolean());
+        var decision = (await DecisionsAsync(chat, conversation.GetProperty("id").GetString()!))[0];
+        Assert.Equal("ask: pay for what", decision.GetProperty("action").GetString());
+    }
+
+    [Fact]
     public async Task MessagesArrivingTogether_AnsweredOnceEach_InOrder()
     {
         var chat = await ChatAsync();
