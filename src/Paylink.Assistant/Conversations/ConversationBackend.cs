@@ -193,8 +193,7 @@ public sealed class ConversationBackend(
         Customer customer;
         if (_c.CustomerId is not null)
         {
-            customer = await db.Customers.FirstAsync(x => x.Id == _c.CustomerId, ct);
-            if (customer.MergedIntoId is not null) customer = await db.Customers.FirstAsync(x => x.Id == customer.MergedIntoId, ct);
+            customer = await CustomerDirectory.CurrentAsync(db, await db.Customers.FirstAsync(x => x.Id == _c.CustomerId, ct), ct);
             customer.Complete(_c.DisplayName, phone, email);
         }
         else if (phone is not null || email is not null)

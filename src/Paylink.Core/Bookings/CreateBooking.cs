@@ -79,9 +79,7 @@ public sealed class CreateBooking(AppDbContext db, MerchantCache merchants, Crea
         {
             var found = await db.Customers.IgnoreQueryFilters().FirstOrDefaultAsync(x => x.MerchantId == merchantId && x.Id == r.CustomerId, ct);
             if (found is null) return Error.Validation("customerId", $"Customer '{r.CustomerId}' was not found.");
-            if (found.MergedIntoId is not null)
-                found = await db.Customers.IgnoreQueryFilters().FirstAsync(x => x.Id == found.MergedIntoId, ct);
-            customer = found;
+            customer = await CustomerDirectory.CurrentAsync(db, found, ct);
         }
         else customer = await CustomerDirectory.FindOrCreateAsync(db, merchantId, string.IsNullOrEmpty(name) ? null : name, phone, email, clock, ct);
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Data;
 using Paylink.Core.PaymentLinks;
 
@@ -17,9 +16,7 @@ public sealed class ReleaseBookingOnExpiry(BookingHooks hooks, TimeProvider cloc
         foreach (var e in added)
         {
             if (e.Type != LinkEventTypes.Expired) continue;
-            var tracked = db.ChangeTracker.Entries<Booking>().FirstOrDefault(b => b.Entity.LinkId == e.LinkId)?.Entity;
-            var q = db.Bookings.IgnoreQueryFilters().Where(b => b.LinkId == e.LinkId && b.MerchantId == e.MerchantId);
-            var booking = tracked ?? (sync ? q.FirstOrDefault() : await q.FirstOrDefaultAsync(ct));
+            var booking = await ConfirmBookingOnPayment.OfLinkAsync(db, e, sync, ct);
             if (booking is null || booking.Status != BookingStatus.Pending || booking.StartAt <= now) continue;
             if (booking.Cancel(now) is { IsSuccess: true, Value: true }) hooks.StatusChanged(db, booking);
         }

@@ -20,6 +20,10 @@ public static class CustomerDirectory
         return created;
     }
 
+    /// <summary>The customer a merged contact now lives on (itself when not merged).</summary>
+    public static async Task<Customer> CurrentAsync(AppDbContext db, Customer customer, CancellationToken ct) =>
+        customer.MergedIntoId is null ? customer : await db.Customers.IgnoreQueryFilters().FirstAsync(x => x.Id == customer.MergedIntoId, ct);
+
     /// <summary>The customer with this phone or (failing that) this e-mail, including one added to the context but not yet saved.</summary>
     public static async Task<Customer?> FindAsync(AppDbContext db, string merchantId, string? phone, string? email, CancellationToken ct)
     {
