@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -43,7 +42,7 @@ public sealed class SimulationHost : IAsyncDisposable
         _app = app;
         Clock = clock;
         BaseUrl = baseUrl;
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
+        Http = NewClient();
     }
 
     public static async Task<SimulationHost> StartAsync(string dbFile, DateTimeOffset start, CancellationToken ct)
@@ -88,7 +87,7 @@ public sealed class SimulationHost : IAsyncDisposable
         if (!created.IsSuccess) throw new InvalidOperationException(created.Error!.Message);
         var imported = await scope.ServiceProvider.GetRequiredService<ImportCatalog>().HandleAsync(created.Value.Merchant.Id, DemoSeeder.SalonCatalog, ct);
         if (!imported.IsSuccess) throw new InvalidOperationException(imported.Error!.Message);
-        var api = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(BaseUrl) };
+        var api = NewClient();
         api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.Value.ApiKey);
         return (created.Value.Merchant.Id, api);
     }
@@ -111,5 +110,8 @@ public sealed class SimulationHost : IAsyncDisposable
     }
 
     internal static bool IsRedirect(HttpStatusCode s) => s is HttpStatusCode.SeeOther or HttpStatusCode.Found or HttpStatusCode.Redirect;
-    internal static Task<HttpResponseMessage> PostJsonAsync<T>(HttpClient http, string url, T body, CancellationToken ct) => http.PostAsJsonAsync(url, body, ct);
+
+    /// <summary>A client of the simulated server that sees redirects (pay page → checkout) instead of following them.</summary>
+    private HttpClient NewClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(BaseUrl) };
 }
