@@ -62,6 +62,7 @@ public static class PaylinkCore
         services.AddScoped<ImportCatalog>();
         services.AddScoped<GatewayAccounts>();
         services.AddScoped<CreatePaymentLink>();
+        services.AddSingleton<LinkCreationBatcher>();
         services.AddScoped<CancelPaymentLink>();
         services.AddScoped<GetPaymentLink>();
         services.AddScoped<ListPaymentLinks>();

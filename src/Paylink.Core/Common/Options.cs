@@ -47,6 +47,16 @@ public sealed class LinkOptions
     /// <summary>Longest lifetime a link may have, in days.</summary>
     [Range(1, 3650)]
     public int MaxLifetimeDays { get; set; } = 90;
+
+    /// <summary>
+    /// Links created through the API without an Idempotency-Key are written by one writer that commits
+    /// concurrent creations in one transaction (group commit). Off: each creation saves on its own.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
+
+    /// <summary>Most creations one group commit takes.</summary>
+    [Range(1, 1000)]
+    public int GroupCommitMaxBatch { get; set; } = 128;
 }
 
 /// <summary>Section <c>Demo</c>: the demo merchant created on first start.</summary>

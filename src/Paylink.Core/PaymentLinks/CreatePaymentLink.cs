@@ -31,19 +31,58 @@ public sealed record CreatePaymentLinkRequest(
     string? Capture = null,
     bool? SavePaymentMethod = null);
 
+/// <summary>A request that passed validation: what staging needs, with no database read yet.</summary>
+internal sealed record LinkDraft(string MerchantId, CreatePaymentLinkRequest Request, long Amount, List<LinkItem> Items, CustomerInput? Customer,
+    DateTimeOffset Now, DateTimeOffset ExpiresAt, CaptureMode Capture, bool SavePaymentMethod, string? KnownCustomerId);
+
+/// <summary>The rows one link creation writes: a new order (or null when the link joins an existing one), the link, its "created" event.</summary>
+internal sealed record StagedLink(Order? NewOrder, PaymentLink Link, LinkEvent Created);
+
 /// <summary>
 /// Validates a link request, finds or creates the customer and order, picks the gateway account and
-/// stores the link with its "created" event. Adds to the context and saves; the caller may wrap it in a
-/// transaction (idempotency).
+/// stores the link with its "created" event. By default it adds to the caller's context and saves there (the
+/// caller may wrap it in a transaction, e.g. for idempotency, and keeps the link tracked). A <c>standalone</c>
+/// caller (no transaction, no further use of the entity with its context) has the rows written by
+/// <see cref="LinkCreationBatcher"/>, which commits concurrent creations together.
 /// </summary>
-public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache merchants, IOptions<LinkOptions> options, TimeProvider clock)
+public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache merchants, IOptions<LinkOptions> options, TimeProvider clock,
+    LinkCreationBatcher batcher)
 {
     public const int MaxDescription = 500;
     public const int MaxItems = 100;
 
     /// <param name="knownCustomerId">A customer already chosen by the caller (a booking's, a conversation's): the link belongs to
     /// them instead of one found or created from <c>customer</c>, which then only supplies the receipt's contacts.</param>
-    public async Task<Result<PaymentLink>> HandleAsync(string merchantId, CreatePaymentLinkRequest r, CancellationToken ct, string? knownCustomerId = null)
+    /// <param name="standalone">The caller holds no transaction and does not use the returned link with its own context:
+    /// the link may be group-committed with concurrent creations (when <see cref="LinkOptions.GroupCommit"/> is on).</param>
+    public async Task<Result<PaymentLink>> HandleAsync(string merchantId, CreatePaymentLinkRequest r, CancellationToken ct, string? knownCustomerId = null,
+        bool standalone = false)
+    {
+        var draft = await ValidateAsync(merchantId, r, knownCustomerId, ct);
+        if (!draft.IsSuccess) return draft.Error!;
+        if (standalone && options.Value.GroupCommit && db.Database.CurrentTransaction is null) return await batcher.CreateAsync(draft.Value, ct);
+
+        // One connection for the lookups and the save: each open of EF's SQLite connection registers its SQL
+        // functions again (docs/performance.md). Inside a caller's transaction it is open already.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var staged = await StageAsync(db, draft.Value, accounts: null, clock, ct);
+            if (!staged.IsSuccess) return staged.Error!;
+            var (order, link, created) = staged.Value;
+            if (order is not null) db.Orders.Add(order);
+            db.PaymentLinks.Add(link);
+            db.LinkEvents.Add(created);
+            await db.SaveChangesAsync(ct);
+            return link;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<Result<LinkDraft>> ValidateAsync(string merchantId, CreatePaymentLinkRequest r, string? knownCustomerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var limits = options.Value;
@@ -90,54 +129,71 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
                          items.Select(i => new ReceiptBuilder.LinkItemInputCheck(i.AmountMinor, i.Quantity)).ToList()))
                 errors.Add(field, message);
         if (errors.Any) return errors.ToError();
-
-        // One connection for the lookups and the save: each open of EF's SQLite connection registers its SQL
-        // functions again (docs/performance.md). Inside a caller's transaction it is open already.
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            var account = r.Gateway is null
-                ? await FirstAccountAsync(merchantId, ct)
-                : await AccountById.For(db)(db, merchantId, r.Gateway, ct);
-            if (account is null)
-                return r.Gateway is null
-                    ? Error.Validation("gateway", "The merchant has no gateway account; connect one first.")
-                    : Error.Validation("gateway", $"Gateway account '{r.Gateway}' was not found.");
-
-            var customerId = knownCustomerId ?? await FindOrCreateCustomerAsync(merchantId, customer, ct);
-            var order = await FindOrCreateOrderAsync(merchantId, r.OrderId, customerId, ct);
-            if (!order.IsSuccess) return order.Error!;
-
-            var link = PaymentLink.Create(Ids.New("lnk", clock), Ids.NewCode(), merchantId, order.Value.Id, r.OrderId, customerId, account.Id,
-                new Money(amount, r.Currency!), description!, items,
-                r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), now, expiresAt, capture, save);
-            db.PaymentLinks.Add(link);
-            db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Created, now));
-            await db.SaveChangesAsync(ct);
-            return link;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return new LinkDraft(merchantId, r with { Description = description }, amount, items, customer, now, expiresAt, capture, save, knownCustomerId);
     }
 
-    // Compiled: every link creation runs one of these, and EF's query cache lookup (expression comparison)
+    /// <summary>
+    /// The reads and entities of one creation on <paramref name="db"/> (open connection): the gateway account, an
+    /// existing order of the same number (refused when paid), the customer (found or added to the context, not
+    /// saved), then the new rows, not added. <paramref name="accounts"/> memoises the account lists of one
+    /// transaction (a group commit); null reads them each time.
+    /// </summary>
+    internal static async Task<Result<StagedLink>> StageAsync(AppDbContext db, LinkDraft d, Dictionary<string, List<GatewayAccount>>? accounts,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var r = d.Request;
+        var account = r.Gateway is null
+            ? FirstAccount(await AccountsOfAsync(db, d.MerchantId, accounts, ct))
+            : await AccountById.For(db)(db, d.MerchantId, r.Gateway, ct);
+        if (account is null)
+            return r.Gateway is null
+                ? Error.Validation("gateway", "The merchant has no gateway account; connect one first.")
+                : Error.Validation("gateway", $"Gateway account '{r.Gateway}' was not found.");
+
+        Order? existing = null;
+        if (r.OrderId is not null)
+        {
+            existing = await OrderByExternalId.For(db)(db, d.MerchantId, r.OrderId, ct);
+            if (existing is not null && await OrderPaid.For(db)(db, existing.Id, ct))
+                return Error.Conflict("order_paid", $"Order '{r.OrderId}' is already paid; refund it before asking for money again.");
+        }
+
+        var customerId = d.KnownCustomerId ?? await FindOrCreateCustomerAsync(db, d.MerchantId, d.Customer, clock, ct);
+        var order = existing is null ? Order.Create(d.MerchantId, r.OrderId, customerId, clock) : null;
+        var link = PaymentLink.Create(Ids.New("lnk", clock), Ids.NewCode(), d.MerchantId, (order ?? existing)!.Id, r.OrderId, customerId, account.Id,
+            new Money(d.Amount, r.Currency!), r.Description!, d.Items,
+            r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), d.Now, d.ExpiresAt, d.Capture, d.SavePaymentMethod);
+        return new StagedLink(order, link, LinkEvent.For(link, LinkEventTypes.Created, d.Now));
+    }
+
+    // Compiled: every link creation runs these, and EF's query cache lookup (expression comparison)
     // cost about as much as the indexed query.
     private static readonly CompiledPerModel<Func<AppDbContext, string, IAsyncEnumerable<GatewayAccount>>> AccountsOf = new(() => EF.CompileAsyncQuery(
-        (AppDbContext db, string merchantId) => db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId && a.DeletedAt == null)));
+        (AppDbContext db, string merchantId) => db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().Where(a => a.MerchantId == merchantId && a.DeletedAt == null)));
 
     private static readonly CompiledPerModel<Func<AppDbContext, string, string, CancellationToken, Task<GatewayAccount?>>> AccountById = new(() => EF.CompileAsyncQuery(
         (AppDbContext db, string merchantId, string id, CancellationToken ct) =>
-            db.GatewayAccounts.IgnoreQueryFilters().FirstOrDefault(a => a.MerchantId == merchantId && a.Id == id && a.DeletedAt == null)));
+            db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().FirstOrDefault(a => a.MerchantId == merchantId && a.Id == id && a.DeletedAt == null)));
+
+    private static readonly CompiledPerModel<Func<AppDbContext, string, string, CancellationToken, Task<Order?>>> OrderByExternalId = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string merchantId, string externalId, CancellationToken ct) =>
+            db.Orders.IgnoreQueryFilters().FirstOrDefault(o => o.MerchantId == merchantId && o.ExternalId == externalId)));
+
+    private static readonly CompiledPerModel<Func<AppDbContext, string, CancellationToken, Task<bool>>> OrderPaid = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string orderId, CancellationToken ct) => db.PaymentLinks.IgnoreQueryFilters().Any(l => l.OrderId == orderId && l.PaidAt != null)));
+
+    private static async Task<List<GatewayAccount>> AccountsOfAsync(AppDbContext db, string merchantId, Dictionary<string, List<GatewayAccount>>? memo,
+        CancellationToken ct)
+    {
+        if (memo is not null && memo.TryGetValue(merchantId, out var known)) return known;
+        var list = new List<GatewayAccount>();
+        await foreach (var a in AccountsOf.For(db)(db, merchantId).WithCancellation(ct)) list.Add(a);
+        if (memo is not null) memo[merchantId] = list;
+        return list;
+    }
 
     /// <summary>The merchant's first live account (by position, then id).</summary>
-    private async Task<GatewayAccount?> FirstAccountAsync(string merchantId, CancellationToken ct)
-    {
-        var accounts = new List<GatewayAccount>();
-        await foreach (var a in AccountsOf.For(db)(db, merchantId).WithCancellation(ct)) accounts.Add(a);
-        return accounts.OrderBy(a => a.Position).ThenBy(a => a.Id).FirstOrDefault();
-    }
+    private static GatewayAccount? FirstAccount(List<GatewayAccount> accounts) => accounts.OrderBy(a => a.Position).ThenBy(a => a.Id).FirstOrDefault();
 
     private static long ValidateAmountAndItems(CreatePaymentLinkRequest r, LinkOptions limits, ValidationErrors errors, out List<LinkItem> items)
     {
@@ -201,27 +257,10 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
         return new CustomerInput(string.IsNullOrEmpty(name) ? null : name, phone, string.IsNullOrEmpty(email) ? null : email);
     }
 
-    private async Task<string?> FindOrCreateCustomerAsync(string merchantId, CustomerInput? c, CancellationToken ct)
+    private static async Task<string?> FindOrCreateCustomerAsync(AppDbContext db, string merchantId, CustomerInput? c, TimeProvider clock, CancellationToken ct)
     {
         if (c is null || (c.Name is null && c.Phone is null && c.Email is null)) return null;
         return (await CustomerDirectory.FindOrCreateAsync(db, merchantId, c.Name, c.Phone, c.Email, clock, ct)).Id;
-    }
-
-    private async Task<Result<Order>> FindOrCreateOrderAsync(string merchantId, string? externalId, string? customerId, CancellationToken ct)
-    {
-        if (externalId is not null)
-        {
-            var existing = await db.Orders.IgnoreQueryFilters().FirstOrDefaultAsync(o => o.MerchantId == merchantId && o.ExternalId == externalId, ct);
-            if (existing is not null)
-            {
-                var paid = await db.PaymentLinks.IgnoreQueryFilters().AnyAsync(l => l.OrderId == existing.Id && l.PaidAt != null, ct);
-                if (paid) return Error.Conflict("order_paid", $"Order '{externalId}' is already paid; refund it before asking for money again.");
-                return existing;
-            }
-        }
-        var order = Order.Create(merchantId, externalId, customerId, clock);
-        db.Orders.Add(order);
-        return order;
     }
 
     private static string Trunc(string s) => s.Length > 40 ? s[..40] + "…" : s;

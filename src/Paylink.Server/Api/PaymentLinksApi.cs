@@ -81,7 +81,8 @@ public static class PaymentLinksApi
         var answer = await idempotency.RunAsync(merchantId, key, "links.create", raw, async () =>
         {
             if (bodyError is not null) return Idempotency.Answer.Problem(bodyError, StatusCodes.Status400BadRequest);
-            var result = await handler.HandleAsync(merchantId, body!, ct);
+            // Without a key there is no transaction to share: the link may be group-committed with concurrent ones.
+            var result = await handler.HandleAsync(merchantId, body!, ct, standalone: key is null);
             if (!result.IsSuccess) return Idempotency.Answer.Problem(result.Error!);
             var view = LinkView.From(result.Value, urls, clock.GetUtcNow());
             createdId = view.Id;

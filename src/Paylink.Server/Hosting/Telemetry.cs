@@ -29,8 +29,9 @@ public sealed class ObservabilityOptions
 /// <summary>OpenTelemetry: HTTP server and client, database, jobs and webhooks, runtime; Prometheus and OTLP.</summary>
 public static class Telemetry
 {
-    public static readonly string[] Meters = [JobMetrics.Name, WebhookMetrics.Name, DbTelemetryInterceptor.Name, Paylink.Core.Metrics.BusinessMetrics.Name];
-    public static readonly string[] Sources = [JobMetrics.Name, DbTelemetryInterceptor.Name];
+    public static readonly string[] Meters = [JobMetrics.Name, WebhookMetrics.Name, DbTelemetryInterceptor.Name, Paylink.Core.Metrics.BusinessMetrics.Name,
+        Paylink.Core.PaymentLinks.LinkCreationBatcher.Name];
+    public static readonly string[] Sources = [JobMetrics.Name, DbTelemetryInterceptor.Name, Paylink.Core.PaymentLinks.LinkCreationBatcher.Name];
 
     public static void AddPaylinkTelemetry(this WebApplicationBuilder builder)
     {
