@@ -41,6 +41,7 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
     private readonly Lazy<Task> _writer;
     private readonly Meter _meter = new(Name);
     private readonly Histogram<int> _batchSize;
+    private readonly Histogram<double> _batchDuration;
 
     public LinkCreationBatcher(IServiceScopeFactory scopes, IEnumerable<ILinkEventReaction> reactions, IOptions<LinkOptions> options, TimeProvider clock,
         ILogger<LinkCreationBatcher> log)
@@ -52,6 +53,7 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
         _maxBatch = options.Value.GroupCommitMaxBatch;
         _writer = new Lazy<Task>(() => Task.Run(RunAsync), LazyThreadSafetyMode.ExecutionAndPublication);
         _batchSize = _meter.CreateHistogram<int>("paylink.links.group_commit.size", "{link}", "Link creations committed in one transaction.");
+        _batchDuration = _meter.CreateHistogram<double>("paylink.links.group_commit.duration", "s", "Time to write and commit one group of link creations.");
     }
 
     /// <summary>Batches committed and links created since start (for tests and diagnostics).</summary>
@@ -85,9 +87,12 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            Complete(batch, await WriteAsync(batch));
+            var results = await WriteAsync(batch);
+            _batchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            Complete(batch, results);
             return;
         }
         catch (Exception ex) when (batch.Count > 1)

@@ -64,10 +64,23 @@ public sealed class WebhookEventsReaction(IJobQueue jobs, PublicUrls urls, TimeP
     /// <summary>The link as this context sees it: the tracked (possibly just changed) instance first.</summary>
     public static async Task<PaymentLink?> FindLinkAsync(AppDbContext db, string linkId, bool sync, CancellationToken ct)
     {
-        var tracked = db.ChangeTracker.Entries<PaymentLink>().FirstOrDefault(e => e.Entity.Id == linkId)?.Entity;
+        var tracked = TrackedLink(db, linkId);
         if (tracked is not null) return tracked;
         var q = db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == linkId);
         return sync ? q.FirstOrDefault() : await q.FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// The tracked link with this id: an identity-map lookup, without the DetectChanges that
+    /// <c>ChangeTracker.Entries</c> runs first. That scan, once per event, made a group commit's reactions
+    /// quadratic in its size; links are never reached through navigations, so detecting changes cannot add one.
+    /// </summary>
+    private static PaymentLink? TrackedLink(AppDbContext db, string linkId)
+    {
+        var auto = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try { return db.PaymentLinks.Local.FindEntry(linkId)?.Entity; }
+        finally { db.ChangeTracker.AutoDetectChangesEnabled = auto; }
     }
 }
 
