@@ -2,13 +2,16 @@
 # HTTP benchmarks for payment links with wrk, as ratios to a minimal ASP.NET Core "hello" endpoint
 # measured in the same run (these machines are noisy: the ratio is what to compare across runs).
 #   bench/http-bench.sh [sqlite|postgres|both]   (default both; needs wrk and, for postgres, PostgreSQL)
-# Each round: hello GET, pay page GET (200 links in rotation), hello GET, POST /api/v1/links; 64 connections, 2 threads.
+# After a warm-up of each endpoint (WARMUP, default 10s), each round: hello GET, pay page GET (200 links in rotation), hello GET, POST /api/v1/links; 64 connections, 2 threads.
 # Prints medians over ROUNDS rounds (default 3) and writes them to bench/results/http-<date>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 which=${1:-both}
 ROUNDS=${ROUNDS:-3}
+# Warm-up per endpoint before the rounds: tiered JIT of the create path (dynamic PGO, then tier 1) still
+# takes ~10 % of the CPU 6 s after start; measure the steady state.
+WARMUP=${WARMUP:-10s}
 DURATION=${DURATION:-8s}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 2; }
 
@@ -83,9 +86,9 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 LUA
   # warm-up (JIT, pools)
-  wrk -t2 -c64 -d3s http://127.0.0.1:5091/ >/dev/null
-  wrk -t2 -c64 -d3s -s "$work/page.lua" "http://127.0.0.1:$port/" >/dev/null
-  wrk -t2 -c64 -d3s -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/links" >/dev/null
+  wrk -t2 -c64 -d"$WARMUP" http://127.0.0.1:5091/ >/dev/null
+  wrk -t2 -c64 -d"$WARMUP" -s "$work/page.lua" "http://127.0.0.1:$port/" >/dev/null
+  wrk -t2 -c64 -d"$WARMUP" -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/links" >/dev/null
   : >"$work/$db.tsv"
   for r in $(seq "$ROUNDS"); do
     read -r h1 _ < <(run_wrk http://127.0.0.1:5091/)

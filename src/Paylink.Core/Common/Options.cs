@@ -49,7 +49,7 @@ public sealed class LinkOptions
     public int MaxLifetimeDays { get; set; } = 90;
 
     /// <summary>
-    /// Links created through the API without an Idempotency-Key are written by one writer that commits
+    /// Links created through the API without an Idempotency-Key are written by a writer that commits
     /// concurrent creations in one transaction (group commit). Off: each creation saves on its own.
     /// </summary>
     public bool GroupCommit { get; set; } = true;

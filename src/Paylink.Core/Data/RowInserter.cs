@@ -158,13 +158,18 @@ public sealed class RowInserter
         }
     }
 
-    /// <summary>A command for this insert on <paramref name="connection"/> in <paramref name="transaction"/>, prepared; reuse it for every row.</summary>
-    public DbCommand Prepare(DbConnection connection, DbTransaction? transaction)
+    /// <summary>
+    /// A command for this insert on <paramref name="connection"/> in <paramref name="transaction"/>, prepared; reuse it for
+    /// every row. SQLite keeps the compiled statement with the command; Npgsql keeps it with the physical connection, so
+    /// later batches on a pooled connection skip the parse and plan.
+    /// </summary>
+    public async Task<DbCommand> PrepareAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
         var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
         cmd.CommandText = _sql;
         foreach (var c in _columns) cmd.Parameters.Add(c.Mapping.CreateParameter(cmd, c.Parameter, null, c.Nullable));
+        await cmd.PrepareAsync(ct);
         return cmd;
     }
 

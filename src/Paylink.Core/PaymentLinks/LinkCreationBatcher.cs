@@ -14,9 +14,9 @@ using Paylink.Core.Payments;
 namespace Paylink.Core.PaymentLinks;
 
 /// <summary>
-/// Group commit for standalone link creations (the API without an Idempotency-Key, the CLI). Validated
-/// drafts queue here; one writer takes whatever has queued, stages each on one context in one transaction
-/// (the same <see cref="CreatePaymentLink.StageAsync"/> as the per-request path: account, order, customer),
+/// Group commit for standalone link creations (the API without an Idempotency-Key). Validated drafts queue
+/// here; one writer takes whatever has queued, stages each on one context in one transaction (the same
+/// <see cref="CreatePaymentLink.StageAsync"/> as the per-request path: account, order, customer),
 /// writes the order, link and "created" event with prepared, model-driven INSERTs (<see cref="RowInserter"/>),
 /// runs the link-event reactions once for the batch (webhook deliveries, CRM jobs, metrics: saved by EF in
 /// the same transaction) and commits; then every caller gets its link. A creation the staging refuses
@@ -51,6 +51,9 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
         _clock = clock;
         _log = log;
         _maxBatch = options.Value.GroupCommitMaxBatch;
+        // One writer, on PostgreSQL too: creations of one process then see each other's customers and order numbers
+        // (a batch stages in order, on one transaction). Four writers there gave ~15 % more creations a second but
+        // duplicate customers for one phone number in concurrent batches.
         _writer = new Lazy<Task>(() => Task.Run(RunAsync), LazyThreadSafetyMode.ExecutionAndPublication);
         _batchSize = _meter.CreateHistogram<int>("paylink.links.group_commit.size", "{link}", "Link creations committed in one transaction.");
         _batchDuration = _meter.CreateHistogram<double>("paylink.links.group_commit.duration", "s", "Time to write and commit one group of link creations.");
@@ -135,9 +138,9 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
             var connection = db.Database.GetDbConnection();
             var dbTx = tx.GetDbTransaction();
             var (orders, linkRows, eventRows) = (RowInserter.For<Order>(db), RowInserter.For<PaymentLink>(db), RowInserter.For<LinkEvent>(db));
-            await using var orderInsert = orders.Prepare(connection, dbTx);
-            await using var linkInsert = linkRows.Prepare(connection, dbTx);
-            await using var eventInsert = eventRows.Prepare(connection, dbTx);
+            await using var orderInsert = await orders.PrepareAsync(connection, dbTx, ct);
+            await using var linkInsert = await linkRows.PrepareAsync(connection, dbTx, ct);
+            await using var eventInsert = await eventRows.PrepareAsync(connection, dbTx, ct);
 
             var accounts = new Dictionary<string, List<GatewayAccount>>();
             var results = new Result<PaymentLink>[batch.Count];

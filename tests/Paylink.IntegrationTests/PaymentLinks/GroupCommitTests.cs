@@ -77,7 +77,7 @@ public abstract class GroupCommitTests<THost>(THost host) : IClassFixture<THost>
             foreach (var (entity, insert) in new (object, RowInserter)[]
                      { (rawOrder, RowInserter.For<Order>(db)), (rawLink, RowInserter.For<PaymentLink>(db)), (rawEvent, RowInserter.For<LinkEvent>(db)) })
             {
-                await using var cmd = insert.Prepare(conn, dbTx);
+                await using var cmd = await insert.PrepareAsync(conn, dbTx, CancellationToken.None);
                 await insert.InsertAsync(cmd, entity, CancellationToken.None);
             }
             await tx.CommitAsync();
