@@ -98,9 +98,17 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
             Complete(batch, results);
             return;
         }
+        catch (CommitOutcomeUnknown ex)
+        {
+            // The commit itself failed (e.g. the connection broke): it may have happened. Retrying could create every
+            // link twice, so each caller gets the error, as a SaveChanges that failed there would give it.
+            _log.LogError(ex.InnerException, "The commit of {Count} link creations failed; not retried", batch.Count);
+            foreach (var p in batch) p.Done.TrySetException(ex.InnerException!);
+            return;
+        }
         catch (Exception ex) when (batch.Count > 1)
         {
-            _log.LogWarning(ex, "A group commit of {Count} link creations failed; retrying each alone", batch.Count);
+            _log.LogWarning(ex, "A group commit of {Count} link creations failed before its commit; retrying each alone", batch.Count);
         }
         catch (Exception ex)
         {
@@ -167,7 +175,8 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
                 foreach (var reaction in _reactions) await reaction.ReactAsync(db, events, sync: false, ct);
                 await db.SaveChangesAsync(ct);
             }
-            await tx.CommitAsync(ct);
+            try { await tx.CommitAsync(ct); }
+            catch (Exception ex) { throw new CommitOutcomeUnknown(ex); }
             return results;
         }
         finally
@@ -175,6 +184,8 @@ public sealed class LinkCreationBatcher : IAsyncDisposable
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    private sealed class CommitOutcomeUnknown(Exception inner) : Exception("The commit failed; it may or may not have happened.", inner);
 
     public async ValueTask DisposeAsync()
     {

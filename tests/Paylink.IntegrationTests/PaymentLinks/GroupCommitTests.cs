@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Common;
@@ -25,7 +26,26 @@ public class GroupCommitHost(Db kind) : PaylinkHost(kind)
 
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Jobs:Enabled"] = "false" };
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddLinkEventReaction<FailOnPoison>();
+    /// <summary>Set: the next commit of a transaction holding several links (a group commit) throws instead of committing (then it clears).</summary>
+    public volatile bool FailNextCommit;
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddLinkEventReaction<FailOnPoison>();
+        services.AddSingleton<IInterceptor>(new FailCommit(this));
+    }
+
+    private sealed class FailCommit(GroupCommitHost host) : DbTransactionInterceptor
+    {
+        public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+            InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (!host.FailNextCommit || eventData.Context is null || eventData.Context.ChangeTracker.Entries<PaymentLink>().Count() < 2)
+                return ValueTask.FromResult(result);
+            host.FailNextCommit = false;
+            throw new InvalidOperationException("Injected: the connection broke during COMMIT.");
+        }
+    }
 
     private sealed class FailOnPoison : ILinkEventReaction
     {
@@ -199,6 +219,31 @@ public abstract class GroupCommitTests<THost>(THost host) : IClassFixture<THost>
         Assert.DoesNotContain(links, l => l.Description == GroupCommitHost.Poison);
         Assert.Equal(n - 1, await db.LinkEvents.IgnoreQueryFilters().CountAsync(e => e.MerchantId == m.Merchant.Id));
         Assert.Equal(n - 1, await db.Orders.IgnoreQueryFilters().CountAsync(o => o.MerchantId == m.Merchant.Id));
+    }
+
+    [Fact]
+    public async Task AFailedCommit_FailsItsCreations_WithoutRetrying_AndWritesNothingOfThem()
+    {
+        var m = await host.NewMerchantAsync();
+        var c = host.Client(m.ApiKey);
+        const int n = 30;
+        host.FailNextCommit = true;
+        var responses = await Task.WhenAll(Enumerable.Range(0, n).Select(i => c.PostJsonAsync("/api/v1/links",
+            $$"""{"amount":{{3000 + i}},"currency":"RUB","description":"Коммит {{i}}"}""")));
+        Assert.False(host.FailNextCommit, "the injected failure hit a commit");
+
+        // The batch whose COMMIT failed answers 500 for each of its creations: a retry could have doubled them had the
+        // commit happened. The others are created once.
+        var failed = responses.Count(r => r.StatusCode == HttpStatusCode.InternalServerError);
+        Assert.InRange(failed, 2, n);
+        var ids = new List<string>();
+        foreach (var r in responses.Where(r => r.StatusCode != HttpStatusCode.InternalServerError))
+            ids.Add((await r.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!);
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var links = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.MerchantId == m.Merchant.Id).Select(l => l.Id).ToListAsync();
+        Assert.Equal(ids.Order(), links.Order());
+        Assert.Equal(n - failed, await db.LinkEvents.IgnoreQueryFilters().CountAsync(e => e.MerchantId == m.Merchant.Id));
     }
 
     private static async Task<Dictionary<string, object?>> RowAsync(DbConnection conn, string table, string keyColumn, string key)
