@@ -62,7 +62,7 @@ bench_db() {
        Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production)
   if [ "$db" = postgres ]; then
     PG_DURABLE=1 pg_test_start
-    env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$PAYLINK_TEST_POSTGRES;Maximum Pool Size=100")
+    env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$PAYLINK_TEST_POSTGRES;Maximum Pool Size=${PG_POOL:-100}")
   fi
   env "${env[@]}" dotnet "$work/server/Paylink.Server.dll" --urls "http://127.0.0.1:$port" >"$work/server-$db.log" 2>&1 & pids+=($!)
   local spid=$!

@@ -48,7 +48,7 @@ env=(PAYLINK_DATA_DIR="$work/data" PAYLINK_PublicBaseUrl="http://127.0.0.1:$port
      Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production)
 if [ "$db" = postgres ]; then
   PG_DURABLE=1 pg_test_start
-  env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$PAYLINK_TEST_POSTGRES;Maximum Pool Size=100")
+  env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$PAYLINK_TEST_POSTGRES;Maximum Pool Size=${PG_POOL:-100}")
 fi
 dotnet "$hello/Paylink.Bench.Hello.dll" --urls http://127.0.0.1:5094 >/dev/null 2>&1 & pids+=($!); hpid=$!
 env "${env[@]}" ${SERVER_ENV:-} dotnet "$server/Paylink.Server.dll" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 & pids+=($!); spid=$!
