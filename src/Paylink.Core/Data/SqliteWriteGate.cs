@@ -23,6 +23,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
+        if (StillHolds(eventData.ConnectionId)) return result;
         if (!await _gate.WaitAsync(MaxWait, cancellationToken)) throw Stuck();
         _holders[eventData.ConnectionId] = 0;
         return result;
@@ -30,6 +31,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
+        if (StillHolds(eventData.ConnectionId)) return result;
         if (!_gate.Wait(MaxWait)) throw Stuck();
         _holders[eventData.ConnectionId] = 0;
         return result;
@@ -67,6 +69,14 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         Release(eventData.ConnectionId);
         return ValueTask.FromResult(result);
     }
+
+    /// <summary>
+    /// A transaction disposed without commit or rollback (SaveChanges' own transaction after a failed statement) keeps
+    /// the gate until its connection closes. If that connection starts another transaction first (a retry on an
+    /// open connection), the old one is over — EF refuses a second transaction on a connection — so the new one
+    /// carries the permit on instead of waiting for itself.
+    /// </summary>
+    private bool StillHolds(Guid connectionId) => _holders.ContainsKey(connectionId);
 
     private static TimeoutException Stuck() => new(
         $"Waited {MaxWait.TotalSeconds:F0} s for the SQLite write gate: is a write transaction being opened while another one in this process is still open?");

@@ -67,14 +67,29 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var staged = await StageAsync(db, draft.Value, accounts: null, clock, ct);
-            if (!staged.IsSuccess) return staged.Error!;
-            var (order, link, created) = staged.Value;
-            if (order is not null) db.Orders.Add(order);
-            db.PaymentLinks.Add(link);
-            db.LinkEvents.Add(created);
-            await db.SaveChangesAsync(ct);
-            return link;
+            // Saving on our own (no caller's transaction), a unique violation is a concurrent creation that stored the
+            // same new order number first: undo this attempt's rows (and what the reactions added) and stage again,
+            // which joins its order. In a caller's transaction the database has aborted it: the caller decides.
+            var ownSave = db.Database.CurrentTransaction is null;
+            var before = ownSave ? db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance) : null;
+            for (var attempt = 0; ; attempt++)
+            {
+                var staged = await StageAsync(db, draft.Value, accounts: null, clock, ct);
+                if (!staged.IsSuccess) return staged.Error!;
+                var (order, link, created) = staged.Value;
+                if (order is not null) db.Orders.Add(order);
+                db.PaymentLinks.Add(link);
+                db.LinkEvents.Add(created);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return link;
+                }
+                catch (DbUpdateException ex) when (before is not null && attempt == 0 && AppDbContext.IsUniqueViolation(ex))
+                {
+                    foreach (var entry in db.ChangeTracker.Entries().Where(e => !before.Contains(e.Entity)).ToList()) entry.State = EntityState.Detached;
+                }
+            }
         }
         finally
         {

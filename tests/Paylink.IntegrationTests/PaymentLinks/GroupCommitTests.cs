@@ -59,6 +59,42 @@ public class GroupCommitHost(Db kind) : PaylinkHost(kind)
     }
 }
 
+/// <summary>A host with <c>Links:GroupCommit=false</c>: every creation saves on its own.</summary>
+public class GroupCommitOffHost(Db kind) : PaylinkHost(kind)
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Jobs:Enabled"] = "false",
+        ["Links:GroupCommit"] = "false",
+    };
+}
+
+public sealed class SqliteGroupCommitOffHost() : GroupCommitOffHost(Db.Sqlite);
+public sealed class PostgresGroupCommitOffHost() : GroupCommitOffHost(Db.Postgres);
+
+public abstract class GroupCommitOffTests<THost>(THost host) : IClassFixture<THost> where THost : GroupCommitOffHost
+{
+    [Fact]
+    public async Task SwitchedOff_CreationsSaveOnTheirOwn_WithTheSameRows()
+    {
+        var m = await host.NewMerchantAsync();
+        var c = host.Client(m.ApiKey);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => c.PostJsonAsync("/api/v1/links",
+            $$"""{"amount":{{4000 + i}},"currency":"RUB","description":"Без группы {{i}}","orderId":"OFF-{{i % 3}}"}""")));
+        var ids = new List<string>();
+        foreach (var r in responses) ids.Add((await r.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!);
+
+        Assert.Equal(0, host.Services.GetRequiredService<LinkCreationBatcher>().Batches);
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(20, await db.LinkEvents.IgnoreQueryFilters().CountAsync(e => ids.Contains(e.LinkId) && e.Type == LinkEventTypes.Created));
+        Assert.Equal(3, await db.Orders.IgnoreQueryFilters().CountAsync(o => o.MerchantId == m.Merchant.Id));
+    }
+}
+
+public sealed class GroupCommitOffSqliteTests(SqliteGroupCommitOffHost host) : GroupCommitOffTests<SqliteGroupCommitOffHost>(host);
+public sealed class GroupCommitOffPostgresTests(PostgresGroupCommitOffHost host) : GroupCommitOffTests<PostgresGroupCommitOffHost>(host);
+
 public sealed class SqliteGroupCommitHost() : GroupCommitHost(Db.Sqlite);
 public sealed class PostgresGroupCommitHost() : GroupCommitHost(Db.Postgres);
 
