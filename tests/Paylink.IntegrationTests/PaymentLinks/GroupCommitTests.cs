@@ -75,7 +75,7 @@ public sealed class PostgresGroupCommitOffHost() : GroupCommitOffHost(Db.Postgre
 public abstract class GroupCommitOffTests<THost>(THost host) : IClassFixture<THost> where THost : GroupCommitOffHost
 {
     [Fact]
-    public async Task SwitchedOff_CreationsSaveOnTheirOwn_WithTheSameRows()
+    public async Task SwitchedOff_CreationsSaveOnTheirOwn_AndConcurrentOnesJoinOneOrder()
     {
         var m = await host.NewMerchantAsync();
         var c = host.Client(m.ApiKey);
