@@ -24,17 +24,16 @@ public sealed class RowInserter
 {
     private readonly string _sql;
     private readonly Column[] _columns;
-    private readonly IProperty? _generatedKey;
-    private readonly FieldInfo? _generatedKeyField;
+    /// <summary>The backing field of the key the database generates (read back with RETURNING), if any.</summary>
+    private readonly FieldInfo? _generatedKey;
 
     private sealed record Column(string Parameter, RelationalTypeMapping Mapping, bool Nullable, Func<object, object?> ProviderValue);
 
-    private RowInserter(string sql, Column[] columns, IProperty? generatedKey)
+    private RowInserter(string sql, Column[] columns, FieldInfo? generatedKey)
     {
         _sql = sql;
         _columns = columns;
         _generatedKey = generatedKey;
-        _generatedKeyField = generatedKey?.FieldInfo;
     }
 
     private static readonly ConditionalWeakTable<IModel, Dictionary<Type, RowInserter>> Cache = [];
@@ -81,7 +80,7 @@ public sealed class RowInserter
             Func<object, object?> value = converter is null
                 ? e => getter.GetClrValueUsingContainingEntity(e)
                 : e => getter.GetClrValueUsingContainingEntity(e) is { } v ? converter.ConvertToProvider(v) : null;
-            columns.Add((p.GetColumnName(store)!, new Column("", mapping, p.IsNullable, value)));
+            columns.Add((p.GetColumnName(store)!, new Column(sql.GenerateParameterName("p" + columns.Count), mapping, p.IsNullable, value)));
         }
         if (entity.GetComplexProperties().Any()) throw new NotSupportedException($"RowInserter: {name} has complex properties.");
         foreach (var nav in entity.GetNavigations())
@@ -93,13 +92,13 @@ public sealed class RowInserter
             var mapping = (RelationalTypeMapping)table.FindColumn(columnName)!.StoreTypeMapping;
             var json = JsonWriterFor(nav);
             var navGetter = nav.GetGetter();
-            columns.Add((columnName, new Column("", mapping, true, e => navGetter.GetClrValue(e) is { } v ? json(v) : null)));
+            columns.Add((columnName, new Column(sql.GenerateParameterName("p" + columns.Count), mapping, true,
+                e => navGetter.GetClrValue(e) is { } v ? json(v) : null)));
         }
         var covered = columns.Select(c => c.Name).Append(generatedKey?.GetColumnName(store)).OfType<string>().ToHashSet();
         var missing = table.Columns.Select(c => c.Name).Where(c => !covered.Contains(c)).ToList();
         if (missing.Count > 0) throw new NotSupportedException($"RowInserter: columns of {tableName} not covered: {string.Join(", ", missing)}.");
 
-        var named = columns.Select((c, i) => c.Column with { Parameter = sql.GenerateParameterName("p" + i) }).ToArray();
         var text = $"INSERT INTO {sql.DelimitIdentifier(tableName, entity.GetSchema())} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) " +
                    $"VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder("p" + i)))})";
         if (generatedKey is not null)
@@ -107,7 +106,7 @@ public sealed class RowInserter
             if (generatedKey.FieldInfo is null) throw new NotSupportedException($"RowInserter: {name}.{generatedKey.Name} has no backing field to set.");
             text += $" RETURNING {sql.DelimitIdentifier(generatedKey.GetColumnName(store)!)}";
         }
-        return new RowInserter(text, named, generatedKey);
+        return new RowInserter(text, columns.Select(c => c.Column).ToArray(), generatedKey?.FieldInfo);
     }
 
     private static bool IsJsonOwned(ITypeBase type) => type is IEntityType e && e.IsMappedToJson();
@@ -183,6 +182,6 @@ public sealed class RowInserter
             return;
         }
         var key = await cmd.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException("INSERT … RETURNING gave no key.");
-        _generatedKeyField!.SetValue(entity, Convert.ToInt64(key, System.Globalization.CultureInfo.InvariantCulture));
+        _generatedKey.SetValue(entity, Convert.ToInt64(key, System.Globalization.CultureInfo.InvariantCulture));
     }
 }
