@@ -52,6 +52,9 @@ public sealed record MessageAnalysis(
     string? Phone,
     string? Email)
 {
+    /// <summary>The staff member the client asked for ("к Анне"), as the catalog spells the name; null when none.</summary>
+    public string? Staff { get; init; }
+
     /// <summary>Whether the rules or the language-model fallback decided <see cref="Intent"/>.</summary>
     public AnalysisSource Source { get; init; }
 }

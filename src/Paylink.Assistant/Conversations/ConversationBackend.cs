@@ -49,13 +49,14 @@ public sealed class ConversationBackend(
         OpenLinkId = null;
     }
 
-    public async Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, CancellationToken ct)
+    public async Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, string? staff, CancellationToken ct)
     {
         var from = DateFormat.LocalToUtc(localDay, TimeOnly.MinValue, _merchant.Zone);
         var to = DateFormat.LocalToUtc(localDay.AddDays(1), TimeOnly.MinValue, _merchant.Zone);
-        // Bookings without a staff member share the merchant's single resource (the overlap rule of CreateBooking).
+        // Bookings without a staff member share the merchant's single resource; each staff member has their
+        // own schedule (the overlap rule of CreateBooking).
         var rows = await db.Bookings.AsNoTracking()
-            .Where(b => b.Staff == null && b.Status != BookingStatus.Cancelled && b.StartAt < to && b.EndAt > from)
+            .Where(b => b.Staff == staff && b.Status != BookingStatus.Cancelled && b.StartAt < to && b.EndAt > from)
             .Select(b => new { b.StartAt, b.EndAt }).ToListAsync(ct);
         return rows.Select(b => new BusyInterval(b.StartAt, b.EndAt)).ToList();
     }
@@ -77,14 +78,14 @@ public sealed class ConversationBackend(
         OpenLinkId = open?.Id;
         Money? due = open is not null ? new Money(open.AmountMinor, open.Currency) : left > 0 ? new Money(left, booking.Currency) : null;
         return new OpenBooking(booking.Id, booking.ServiceId, booking.ServiceName, booking.StartAt, booking.Price, paid,
-            open is null ? null : urls.PayPage(open.Code), due);
+            open is null ? null : urls.PayPage(open.Code), due, booking.Staff);
     }
 
-    public async Task<Result<(string BookingId, Invoice? Invoice)>> BookAsync(string serviceId, DateTimeOffset start, long prepaymentMinor, CancellationToken ct)
+    public async Task<Result<(string BookingId, Invoice? Invoice)>> BookAsync(string serviceId, DateTimeOffset start, long prepaymentMinor, string? staff, CancellationToken ct)
     {
         var customerId = await CustomerIdAsync(ct);
         var booked = await createBooking.HandleAsync(_merchant.Id, new CreateBookingRequest(
-            CustomerId: customerId, ServiceId: serviceId, Start: start,
+            CustomerId: customerId, ServiceId: serviceId, Start: start, Staff: staff,
             Prepayment: prepaymentMinor > 0 ? new PrepaymentInput(prepaymentMinor) : null), ct);
         if (!booked.IsSuccess) return booked.Error!;
         var booking = booked.Value;

@@ -116,7 +116,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             }
             if (st.Date is not { } date) return Say(t.AskDate(service.Name), st with { Pending = Pending.Date }, "ask: date");
             var duration = Duration(service);
-            var busy = await backend.BusyAsync(date, ct);
+            var busy = await backend.BusyAsync(date, st.Staff, ct);
             if (st.Time is not { } time || a.TimeRelation != TimeRelation.At)
             {
                 var free = SlotFinder.FreeStarts(date, duration, P, busy, now, ctx.Zone).Where(Fits).ToList();
@@ -131,7 +131,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             var start = SlotFinder.ToInstant(date, time, ctx.Zone);
             var verdict = SlotFinder.Check(start, duration, P, busy, now, ctx.Zone);
             if (verdict == SlotFinder.Verdict.Free) return ProposeBooking(st, service, start);
-            var nearest = await NearestAsync(start, duration, date, busy);
+            var nearest = await NearestAsync(start, duration, date, busy, st.Staff);
             if (nearest.Count == 0) return await HandOverAsync("no free time within a week", t.SlotProblem(verdict, nearest) + " " + t.HandedOver);
             return Say(t.SlotProblem(verdict, nearest), st with { Time = null, Pending = Pending.Time }, $"offer: {verdict.ToString().ToLowerInvariant()}");
         }
@@ -156,11 +156,11 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             };
         }
 
-        private async Task<IReadOnlyList<DateTimeOffset>> NearestAsync(DateTimeOffset wanted, TimeSpan duration, DateOnly day, IReadOnlyList<BusyInterval> busyThatDay)
+        private async Task<IReadOnlyList<DateTimeOffset>> NearestAsync(DateTimeOffset wanted, TimeSpan duration, DateOnly day, IReadOnlyList<BusyInterval> busyThatDay, string? staff)
         {
             // Busy intervals of the following days come from the backend too; a week is enough to offer something.
             var busy = busyThatDay.ToList();
-            for (var d = 1; d < 7; d++) busy.AddRange(await backend.BusyAsync(day.AddDays(d), ct));
+            for (var d = 1; d < 7; d++) busy.AddRange(await backend.BusyAsync(day.AddDays(d), staff, ct));
             return SlotFinder.Nearest(wanted, duration, P, busy, now, ctx.Zone);
         }
 
@@ -182,7 +182,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 {
                     var service = Service(s.ServiceId)!;
                     var prepay = P.Prepayment.For(service.PriceMinor);
-                    var booked = await backend.BookAsync(service.Id, s.ProposedStart!.Value, prepay, ct);
+                    var booked = await backend.BookAsync(service.Id, s.ProposedStart!.Value, prepay, s.Staff, ct);
                     if (!booked.IsSuccess)
                     {
                         // Someone took the slot between the offer and "да": offer the nearest again.
@@ -267,16 +267,16 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             var current = TimeZoneInfo.ConvertTime(booking.Start, ctx.Zone);
             var date = a.Date ?? (a.Time is not null ? s.Date ?? DateOnly.FromDateTime(current.DateTime) : null);
             var time = a.Time ?? (a.Date is not null ? TimeOnly.FromDateTime(current.DateTime) : null);
-            var st = s with { BookingId = booking.Id, ServiceId = booking.ServiceId, Date = date };
+            var st = s with { BookingId = booking.Id, ServiceId = booking.ServiceId, Date = date, Staff = booking.Staff };
             if (date is null || time is null) return Say(t.AskNewTime(booking.ServiceName, booking.Start), st with { Pending = Pending.Date }, "ask: new time");
             var service = Service(booking.ServiceId);
             var duration = service is null ? TimeSpan.FromMinutes(P.DefaultDurationMinutes) : Duration(service);
-            var busy = (await backend.BusyAsync(date.Value, ct)).Where(b => b.Start != booking.Start).ToList();
+            var busy = (await backend.BusyAsync(date.Value, st.Staff, ct)).Where(b => b.Start != booking.Start).ToList();
             var start = SlotFinder.ToInstant(date.Value, time.Value, ctx.Zone);
             var verdict = SlotFinder.Check(start, duration, P, busy, now, ctx.Zone);
             if (verdict != SlotFinder.Verdict.Free)
             {
-                var nearest = await NearestAsync(start, duration, date.Value, busy);
+                var nearest = await NearestAsync(start, duration, date.Value, busy, st.Staff);
                 return Say(t.SlotProblem(verdict, nearest), st with { Pending = Pending.Time }, "offer: reschedule " + verdict.ToString().ToLowerInvariant());
             }
             return Say(t.ConfirmReschedule(booking.ServiceName, start), st with { Pending = Pending.ConfirmReschedule, ProposedStart = start }, "propose: reschedule");

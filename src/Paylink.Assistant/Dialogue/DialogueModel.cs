@@ -14,6 +14,8 @@ public sealed record DialogueState
     public string? ServiceId { get; init; }
     public DateOnly? Date { get; init; }
     public TimeOnly? Time { get; init; }
+    /// <summary>The staff member asked for ("к Анне"), as the catalog spells the name.</summary>
+    public string? Staff { get; init; }
     public Pending Pending { get; init; }
     /// <summary>The start proposed for the pending confirmation (booking or reschedule).</summary>
     public DateTimeOffset? ProposedStart { get; init; }
@@ -33,7 +35,7 @@ public sealed record DialogueState
 /// <summary>The client's current booking as the backend sees it.</summary>
 /// <param name="PaidMinor">What the client has paid towards it (prepayment), minor units.</param>
 /// <param name="PayUrl">The open link for an unpaid prepayment, if any.</param>
-public sealed record OpenBooking(string Id, string ServiceId, string ServiceName, DateTimeOffset Start, Money Price, long PaidMinor, string? PayUrl, Money? Due);
+public sealed record OpenBooking(string Id, string ServiceId, string ServiceName, DateTimeOffset Start, Money Price, long PaidMinor, string? PayUrl, Money? Due, string? Staff = null);
 
 /// <summary>A link the backend created and the reply shows as a chat invoice.</summary>
 public sealed record Invoice(string LinkId, string Url, Money Amount, string Description);
@@ -47,10 +49,11 @@ public sealed record LastPayment(string Status, Money Amount, DateTimeOffset? Pa
 /// </summary>
 public interface IDialogueBackend
 {
-    Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, CancellationToken ct);
+    /// <summary>Busy intervals of one local day: of <paramref name="staff"/> when given, else of the merchant's shared resource.</summary>
+    Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, string? staff, CancellationToken ct);
     Task<OpenBooking?> FindOpenBookingAsync(CancellationToken ct);
     /// <summary>Creates the customer (if new), the pending booking and its CRM lead, and the prepayment link when <paramref name="prepaymentMinor"/> &gt; 0.</summary>
-    Task<Result<(string BookingId, Invoice? Invoice)>> BookAsync(string serviceId, DateTimeOffset start, long prepaymentMinor, CancellationToken ct);
+    Task<Result<(string BookingId, Invoice? Invoice)>> BookAsync(string serviceId, DateTimeOffset start, long prepaymentMinor, string? staff, CancellationToken ct);
     Task<Result<Invoice>> InvoiceAsync(string? bookingId, long amountMinor, string description, CancellationToken ct);
     Task<Result<bool>> RescheduleAsync(string bookingId, DateTimeOffset newStart, CancellationToken ct);
     /// <summary>Cancels the booking and refunds <paramref name="refundMinor"/> through the gateway (0 = nothing).</summary>

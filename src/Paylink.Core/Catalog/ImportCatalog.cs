@@ -7,14 +7,24 @@ using Paylink.Core.Data;
 
 namespace Paylink.Core.Catalog;
 
-/// <summary>One entry of the catalog file: <c>{"id","name","priceMinor","currency","aliases"?,"durationMinutes"?}</c>.</summary>
+/// <summary>
+/// One entry of the catalog file: <c>{"id","name","priceMinor","currency","aliases"?,"durationMinutes"?,"staff"?}</c>.
+/// No <c>durationMinutes</c> means the service takes no slot (a pass, a package, a product, remote work): it is
+/// sold without a booking. <c>staff</c> names the people who do it, as clients call them ("Анна"); each keeps
+/// their own schedule.
+/// </summary>
 public sealed record CatalogEntry(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("priceMinor")] long PriceMinor,
     [property: JsonPropertyName("currency")] string Currency,
     [property: JsonPropertyName("aliases")] IReadOnlyList<string>? Aliases = null,
-    [property: JsonPropertyName("durationMinutes")] int? DurationMinutes = null);
+    [property: JsonPropertyName("durationMinutes")] int? DurationMinutes = null,
+    [property: JsonPropertyName("staff")] IReadOnlyList<string>? Staff = null)
+{
+    /// <summary>Whether booking it takes a slot in the schedule.</summary>
+    [JsonIgnore] public bool NeedsSlot => DurationMinutes is not null;
+}
 
 public sealed record ImportResult(int Created, int Updated);
 
@@ -50,6 +60,8 @@ public sealed partial class ImportCatalog(AppDbContext db)
             if (e.DurationMinutes is < 1 or > 24 * 60) errors.Add($"{at}.durationMinutes", "durationMinutes must be between 1 and 1440.");
             if (e.Aliases is { } al && (al.Count > 50 || al.Any(a => string.IsNullOrWhiteSpace(a) || a.Length > 100)))
                 errors.Add($"{at}.aliases", "aliases must be at most 50 non-empty strings of at most 100 characters.");
+            if (e.Staff is { } st && (st.Count > 20 || st.Any(n => string.IsNullOrWhiteSpace(n) || n.Trim().Length > Bookings.CreateBooking.MaxStaff)))
+                errors.Add($"{at}.staff", $"staff must be at most 20 non-empty names of at most {Bookings.CreateBooking.MaxStaff} characters.");
         }
         if (errors.Any) return errors.ToError();
         return entries;

@@ -22,12 +22,12 @@ public sealed class DialogueEngineTests
         /// <summary>Receipts are on and the client gave no contact yet (the server's backend learns it from the message).</summary>
         public bool NeedsContact { get; set; }
 
-        public Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, CancellationToken ct) =>
+        public Task<IReadOnlyList<BusyInterval>> BusyAsync(DateOnly localDay, string? staff, CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<BusyInterval>>(Busy.Where(b => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(b.Start, AssistantTestData.Moscow).DateTime) == localDay).ToList());
 
         public Task<OpenBooking?> FindOpenBookingAsync(CancellationToken ct) => Task.FromResult(Open);
 
-        public Task<Result<(string BookingId, Invoice? Invoice)>> BookAsync(string serviceId, DateTimeOffset start, long prepaymentMinor, CancellationToken ct)
+        public Task<Result<(string BookingId, Invoice? Invoice)>> BookAsync(string serviceId, DateTimeOffset start, long prepaymentMinor, string? staff, CancellationToken ct)
         {
             Calls.Add($"book {serviceId} {start:O} {prepaymentMinor}");
             if (BookError is { } e) { BookError = null; Busy.Add(new BusyInterval(start, start.AddHours(1))); return Task.FromResult<Result<(string, Invoice?)>>(e); }
