@@ -16,7 +16,18 @@ public sealed class CatalogSnapshot
         Currency = currency;
         MinorPerMajor = Currencies.MinorPerMajor(currency);
         Matcher = new ServiceMatcher(entries.Select(e => (e.Id, e.Name, e.Aliases ?? (IReadOnlyList<string>)[])));
+        Staff = [.. entries.SelectMany(e => e.Staff ?? []).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+        StaffMatcher = new StaffMatcher(Staff);
     }
+
+    /// <summary>Every staff member named in the catalog, as spelled there.</summary>
+    public IReadOnlyList<string> Staff { get; }
+
+    /// <summary>The entries a staff member does (empty for an unknown name).</summary>
+    public IReadOnlyList<CatalogEntry> ServicesOf(string staff) =>
+        [.. Entries.Where(e => e.Staff?.Any(n => string.Equals(n.Trim(), staff, StringComparison.OrdinalIgnoreCase)) == true)];
+
+    internal StaffMatcher StaffMatcher { get; }
 
     /// <summary>An empty catalog: intents, dates, amounts and contacts are still read; services never match.</summary>
     public static CatalogSnapshot Empty { get; } = new([], "RUB");

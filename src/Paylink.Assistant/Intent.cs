@@ -3,7 +3,7 @@ namespace Paylink.Assistant;
 /// <summary>
 /// What the customer wants the assistant to do. When a message carries several intents
 /// ("привет, сколько стоит маникюр и можно на завтра?") the label is the one the assistant must act on:
-/// an action (book, reschedule, cancel, refund, pay) beats a question (price), which beats a bare
+/// an action (book, reschedule, cancel, refund, pay) beats a question (price, status, info), which beats a bare
 /// reply (confirm, decline) and a <see cref="Greeting"/>.
 /// </summary>
 public enum Intent
@@ -12,7 +12,7 @@ public enum Intent
     Other = 0,
     /// <summary>Wants to book or buy a service.</summary>
     Book,
-    /// <summary>Wants to pay, asks for a payment link, or says they have paid.</summary>
+    /// <summary>Wants to pay, asks for a payment link or how to pay.</summary>
     Pay,
     /// <summary>Asks what something costs.</summary>
     Price,
@@ -28,12 +28,16 @@ public enum Intent
     Decline,
     /// <summary>Only says hello or thanks.</summary>
     Greeting,
+    /// <summary>Asks about or reports the state of a payment or booking ("оплату видите?", "я оплатила", "запись в силе?").</summary>
+    Status,
+    /// <summary>Asks about a service or the business, neither price nor an action ("сколько длится…", "где вы находитесь").</summary>
+    Info,
 }
 
 /// <summary>Wire names of <see cref="Intent"/> (lowercase, as in the training data and the CLI output).</summary>
 public static class IntentNames
 {
-    private static readonly string[] Names = ["other", "book", "pay", "price", "reschedule", "cancel", "refund", "confirm", "decline", "greeting"];
+    private static readonly string[] Names = ["other", "book", "pay", "price", "reschedule", "cancel", "refund", "confirm", "decline", "greeting", "status", "info"];
 
     /// <summary>All intents in a fixed order (used for reports and the confusion matrix).</summary>
     public static IReadOnlyList<Intent> All { get; } = Enum.GetValues<Intent>();

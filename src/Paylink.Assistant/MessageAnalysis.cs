@@ -55,6 +55,12 @@ public sealed record MessageAnalysis(
     /// <summary>The staff member the client asked for ("к Анне"), as the catalog spells the name; null when none.</summary>
     public string? Staff { get; init; }
 
+    /// <summary>
+    /// <see cref="Time"/> came from a bare hour read on the 12-hour rule ("в 5" → 17:00): the dialogue may take
+    /// the other half of the day when only that one is within the merchant's hours.
+    /// </summary>
+    public bool TimeIsTwelveHour { get; init; }
+
     /// <summary>Whether the rules or the language-model fallback decided <see cref="Intent"/>.</summary>
     public AnalysisSource Source { get; init; }
 }

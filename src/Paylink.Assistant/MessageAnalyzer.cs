@@ -40,7 +40,7 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(timeZone);
-        var (m, mention, amount, phone, email, match) = Extract(text ?? "", catalog, now, timeZone);
+        var (m, mention, amount, phone, email, match, staff) = Extract(text ?? "", catalog, now, timeZone);
         if (string.IsNullOrWhiteSpace(m.Text) || !m.Text.Any(char.IsLetterOrDigit))
             return new MessageAnalysis(Intent.Other, 1, true, null, [], null, null, TimeRelation.At, PartOfDay.None, null, null, null);
         var modelText = m.ToModelText();
@@ -53,7 +53,7 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
             match.ServiceId, match.Candidates,
             mention.Date, mention.Time, mention.Relation, mention.PartOfDay,
             amount is null ? null : (long)Math.Round(amount.Value * catalog.MinorPerMajor, MidpointRounding.AwayFromZero),
-            phone, email);
+            phone, email) { Staff = staff, TimeIsTwelveHour = mention.TwelveHour };
     }
 
     public ValueTask<MessageAnalysis> UnderstandAsync(string? text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, CancellationToken ct) =>
@@ -63,10 +63,10 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
     public static string ModelText(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, int maxLength = 1000) =>
         Extract(text, catalog, now, timeZone, maxLength).Message.ToModelText();
 
-    private (MessageText Message, DateTimeMention Mention, decimal? Amount, string? Phone, string? Email, Matching.ServiceMatcher.MatchResult Match)
+    private (MessageText Message, DateTimeMention Mention, decimal? Amount, string? Phone, string? Email, Matching.ServiceMatcher.MatchResult Match, string? Staff)
         Extract(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone) => Extract(text, catalog, now, timeZone, _options.MaxLength);
 
-    private static (MessageText Message, DateTimeMention Mention, decimal? Amount, string? Phone, string? Email, Matching.ServiceMatcher.MatchResult Match)
+    private static (MessageText Message, DateTimeMention Mention, decimal? Amount, string? Phone, string? Email, Matching.ServiceMatcher.MatchResult Match, string? Staff)
         Extract(string text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, int maxLength)
     {
         if (text.Length > maxLength) text = text[..maxLength];
@@ -75,7 +75,8 @@ public sealed class MessageAnalyzer(IntentModel model, MessageAnalyzerOptions? o
         var phone = ContactExtractor.ExtractPhone(m);
         var mention = DateTimeExtractor.Extract(m, TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
         var amount = AmountExtractor.Extract(m);
+        var staff = catalog.StaffMatcher.Match(m);
         var match = catalog.Matcher.Match(m);
-        return (m, mention, amount, phone, email, match);
+        return (m, mention, amount, phone, email, match, staff);
     }
 }

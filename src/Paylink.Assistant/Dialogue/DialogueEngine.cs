@@ -25,7 +25,10 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
     {
         var now = clock.GetUtcNow();
         var a = await understanding.UnderstandAsync(text, ctx.Catalog, now, ctx.Zone, ct);
-        var turn = new Turn(this, state, text ?? "", a, ctx, backend, now, new DialogueTexts(ctx.Lang, ctx.Zone), ct);
+        // The client's language is read from their first clear message and kept for the whole conversation.
+        var lang = state.Lang ?? LanguageOf(text) ?? ctx.Lang;
+        state = state with { Lang = lang };
+        var turn = new Turn(this, state, text ?? "", a, ctx, backend, now, new DialogueTexts(lang, ctx.Zone), ct);
         if (state.HandedOver) return turn.Reply([], state, "quiet: handed over");
         try
         {
@@ -35,6 +38,20 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
         {
             return await turn.HandOverAsync("backend unavailable", turn.T.Failed);
         }
+    }
+
+    /// <summary>"en" or "ru" when the message is clearly in one script (at least two words of letters), else null.</summary>
+    internal static string? LanguageOf(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        int latin = 0, cyrillic = 0;
+        foreach (var c in text)
+        {
+            if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z') latin++;
+            else if (c is >= 'а' and <= 'я' or >= 'А' and <= 'Я' or 'ё' or 'Ё') cyrillic++;
+        }
+        if (latin + cyrillic < 5) return null;
+        return latin >= 4 * cyrillic ? "en" : cyrillic >= 4 * latin ? "ru" : null;
     }
 
     private sealed class Turn(DialogueEngine e, DialogueState s, string text, MessageAnalysis a, DialogueContext ctx, IDialogueBackend backend,
@@ -57,19 +74,34 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
 
         public async Task<DialogueReply> RunAsync()
         {
+            // A person asked for is a person given, whatever else is pending.
+            if (HumanRegex().IsMatch(text)) return await HandOverAsync("client asked for a person", t.HandedOver);
             // The contact the receipt needs: with it, do what was waiting for it.
             if (s.Pending == Pending.Contact && (a.Phone is not null || a.Email is not null))
                 return s.InvoiceMinor is { } waiting ? await InvoiceAsync(s.BookingId, waiting, s.InvoiceWhat ?? "") : await ConfirmOrDeclineAsync(true, Pending.ConfirmBooking);
-            // Answers to the pending question first: "да", "16:00", "маникюр" mean something only in context.
-            if (s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule or Pending.ConfirmCancel && a.Intent is Intent.Confirm or Intent.Decline)
-                return await ConfirmOrDeclineAsync(a.Intent == Intent.Confirm);
-            var givesSlot = a.ServiceId is not null || a.Date is not null || a.Time is not null || a.PartOfDay != PartOfDay.None || a.Candidates.Count > 1;
-            if (s.Pending is Pending.Service or Pending.Date or Pending.Time or Pending.ConfirmBooking or Pending.ConfirmReschedule && givesSlot
-                && a.Intent is not (Intent.Cancel or Intent.Refund or Intent.Price or Intent.Pay))
+            var confident = a.IsConfident && a.Intent != Intent.Other;
+            // Answers to the pending proposal first: "да" and "нет" mean something only in context. A reply that
+            // also changes what was proposed ("давайте лучше в полвосьмого") is a correction, never a yes.
+            if (s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule or Pending.ConfirmCancel or Pending.ConfirmInvoice)
+            {
+                var changes = ChangesProposal();
+                if (a.Intent is Intent.Confirm or Intent.Decline && !changes) return await ConfirmOrDeclineAsync(a.Intent == Intent.Confirm);
+                if (changes && s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule && a.Intent is not (Intent.Cancel or Intent.Refund or Intent.Price or Intent.Info or Intent.Status))
+                    return s.Pending == Pending.ConfirmReschedule ? await RescheduleAsync() : await BookAsync();
+                if (confident && a.Intent is Intent.Price or Intent.Info or Intent.Status) return await SideQuestionAsync();
+            }
+            var givesSlot = a.ServiceId is not null || a.Date is not null || a.Time is not null || a.PartOfDay != PartOfDay.None || a.Candidates.Count > 1 || a.Staff is not null;
+            if (s.Pending is Pending.Service or Pending.Date or Pending.Time && givesSlot
+                && a.Intent is not (Intent.Cancel or Intent.Refund or Intent.Price or Intent.Pay or Intent.Info or Intent.Status))
                 return s.BookingId is not null ? await RescheduleAsync() : await BookAsync();
-            if (s.Pending == Pending.PayWhat && (a.AmountMinor is not null || a.ServiceId is not null)) return await PayAsync();
+            // "да" or "нет" to a question keeps what is known and asks again.
+            if (s.Pending is Pending.Service or Pending.Date or Pending.Time or Pending.PayWhat && a.Intent is Intent.Confirm or Intent.Decline && !givesSlot && a.AmountMinor is null)
+                return Say(AskAgain(), s, "ask again: " + s.Pending.ToString().ToLowerInvariant());
+            if (s.Pending == Pending.PayWhat && (a.AmountMinor is not null || a.ServiceId is not null) && a.Intent is not (Intent.Book or Intent.Cancel or Intent.Refund or Intent.Reschedule))
+                return await PayAsync();
+            if (s.Pending is not Pending.None && confident && a.Intent is Intent.Price or Intent.Info or Intent.Status) return await SideQuestionAsync();
 
-            if (!a.IsConfident || a.Intent == Intent.Other) return await MissAsync();
+            if (!confident) return await MissAsync();
             return a.Intent switch
             {
                 Intent.Greeting when ThanksRegex().IsMatch(text) => Say(t.YouAreWelcome, s with { Pending = Pending.None }, "greeting: thanks"),
@@ -77,13 +109,71 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 Intent.Book => await BookAsync(),
                 Intent.Price => Price(),
                 Intent.Pay => await PayAsync(),
+                Intent.Status => await StatusAsync(),
+                Intent.Info => await InfoAsync(),
                 Intent.Reschedule => await RescheduleAsync(),
                 Intent.Cancel => await CancelAsync(),
                 Intent.Refund => await RefundAsync(),
                 Intent.Confirm => Say(t.NothingPending, s, "confirm: nothing pending"),
-                Intent.Decline => Say(t.Bye, DialogueState.New, "decline: nothing pending"),
+                Intent.Decline => Say(t.Bye, Fresh, "decline: nothing pending"),
                 _ => await MissAsync(),
             };
+        }
+
+        /// <summary>The fresh state after an action: nothing pending, the client's language kept.</summary>
+        private DialogueState Fresh => DialogueState.New with { Lang = s.Lang };
+
+        /// <summary>Whether the message names something other than what the pending proposal holds.</summary>
+        private bool ChangesProposal()
+        {
+            var proposed = s.ProposedStart is { } p ? TimeZoneInfo.ConvertTime(p, ctx.Zone) : (DateTimeOffset?)null;
+            if (a.Time is { } time && (proposed is null || TimeOnly.FromDateTime(proposed.Value.DateTime) != time)) return true;
+            if (a.Date is { } date && (proposed is null || DateOnly.FromDateTime(proposed.Value.DateTime) != date)) return true;
+            if (a.ServiceId is { } id && id != s.ServiceId) return true;
+            if (a.Staff is { } staff && staff != s.Staff) return true;
+            if (a.PartOfDay != PartOfDay.None && a.Time is null && proposed is { } pl && !InPart(TimeOnly.FromDateTime(pl.DateTime), a.PartOfDay)) return true;
+            return false;
+        }
+
+        private static bool InPart(TimeOnly local, PartOfDay part) => part switch
+        {
+            PartOfDay.Morning => local < new TimeOnly(12, 0),
+            PartOfDay.Afternoon => local >= new TimeOnly(12, 0) && local < new TimeOnly(17, 0),
+            PartOfDay.Evening => local >= new TimeOnly(17, 0),
+            _ => true,
+        };
+
+        /// <summary>The pending question again, with what is already known.</summary>
+        private string AskAgain() => s.Pending switch
+        {
+            Pending.Service => t.AskService(ctx.Catalog.Entries.Take(4)),
+            Pending.Date => t.AskDate(Service(s.ServiceId)?.Name ?? ""),
+            Pending.Time when s.Date is { } d => t.AskTimeAgain(t.Day(d)),
+            Pending.PayWhat => t.PayWhat,
+            _ => t.NothingPending,
+        };
+
+        /// <summary>A question asked while something is pending: answered, and the pending proposal or question kept.</summary>
+        private async Task<DialogueReply> SideQuestionAsync()
+        {
+            var answer = a.Intent switch
+            {
+                Intent.Price => Price(),
+                Intent.Status => await StatusAsync(),
+                _ => await InfoAsync(keepPending: true),
+            };
+            var again = s.Pending switch
+            {
+                Pending.ConfirmBooking when Service(s.ServiceId) is { } service && s.ProposedStart is { } start =>
+                    t.ConfirmBooking(service.Name, start, new Money(service.PriceMinor, service.Currency), P.Prepayment.For(service.PriceMinor), s.Staff),
+                Pending.ConfirmReschedule when s.ProposedStart is { } start => t.ConfirmReschedule(Service(s.ServiceId)?.Name ?? "", start),
+                Pending.ConfirmInvoice when s.InvoiceMinor is { } amount => t.ConfirmInvoice(s.InvoiceWhat ?? "", new Money(amount, ctx.Catalog.Currency)),
+                Pending.ConfirmCancel => t.ConfirmCancelAgain,
+                Pending.None or Pending.Contact => null,
+                _ => AskAgain(),
+            };
+            var texts = again is null ? answer.Texts : [.. answer.Texts, again];
+            return Reply(texts, s with { Misses = 0 }, answer.Decision.Action + " (kept " + s.Pending.ToString().ToLowerInvariant() + ")");
         }
 
         private async Task<DialogueReply> MissAsync()
@@ -101,39 +191,78 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
 
         private async Task<DialogueReply> BookAsync()
         {
+            var dateChanged = a.Date is not null && a.Date != s.Date;
             var st = s with
             {
                 ServiceId = a.ServiceId ?? s.ServiceId,
+                Staff = a.Staff ?? s.Staff,
                 Date = a.Date ?? s.Date,
-                Time = a.Time ?? (a.Date is not null && a.Date != s.Date ? null : s.Time),
+                // A new day or a part of day without a time drops the old time; a new time replaces it.
+                Time = a.Time ?? (dateChanged || a.PartOfDay != PartOfDay.None ? null : s.Time),
                 BookingId = null,
+                ProposedStart = null,
             };
+            if (a.ServiceId is null && a.Candidates.Count > 1) st = st with { ServiceId = null };
+            // Asked for by staff name only ("к Анне на пятницу"): what that person does.
+            if (Service(st.ServiceId) is null && st.Staff is { } onlyStaff && a.Candidates.Count <= 1)
+            {
+                var theirs = ctx.Catalog.ServicesOf(onlyStaff);
+                if (theirs.Count == 1) st = st with { ServiceId = theirs[0].Id };
+                else if (theirs.Count > 1) return Say(t.WhichOne(theirs.Take(4).Select(x => x.Name)), st with { Pending = Pending.Service }, "ask: which service of staff");
+            }
             if (Service(st.ServiceId) is not { } service)
             {
                 if (a.Candidates.Count > 1)
-                    return Say(t.WhichOne(a.Candidates.Take(3).Select(c => c.Name)), st with { Pending = Pending.Service }, "ask: which service");
+                    return Say(t.WhichOne(a.Candidates.Take(4).Select(c => c.Name)), st with { Pending = Pending.Service }, "ask: which service");
                 return Say(t.AskService(ctx.Catalog.Entries.Take(4)), st with { Pending = Pending.Service }, "ask: service");
             }
-            if (st.Date is not { } date) return Say(t.AskDate(service.Name), st with { Pending = Pending.Date }, "ask: date");
+            var prefix = "";
+            if (st.Staff is { } staff && !(service.Staff ?? []).Contains(staff, StringComparer.OrdinalIgnoreCase))
+            {
+                // Never book someone else silently: say who does it, and go on without a named person.
+                prefix = t.StaffDoesNot(staff, service.Name, service.Staff ?? []) + " ";
+                st = st with { Staff = null };
+            }
+            // A pass, a package, a product, remote work: sold without a slot.
+            if (!service.NeedsSlot) return ProposeInvoice(st, service, prefix);
+            if (st.Date is not { } date) return Say(prefix + t.AskDate(service.Name), st with { Pending = Pending.Date }, "ask: date");
             var duration = Duration(service);
             var busy = await backend.BusyAsync(date, st.Staff, ct);
-            if (st.Time is not { } time || a.TimeRelation != TimeRelation.At)
+            if (st.Time is { } asked && a.Time is not null && a.TimeIsTwelveHour) st = st with { Time = WithinHours(date, asked, duration) };
+            if (st.Time is not { } time || (a.Time is not null && a.TimeRelation != TimeRelation.At))
             {
                 var free = SlotFinder.FreeStarts(date, duration, P, busy, now, ctx.Zone).Where(Fits).ToList();
                 if (st.Time is not null && free.Count > 0)
                 {
                     // "после 18", "к половине пятого": take the best start that honours the bound.
                     var best = a.TimeRelation == TimeRelation.After ? free[0] : free[^1];
-                    return ProposeBooking(st with { Time = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(best, ctx.Zone).DateTime) }, service, best);
+                    return ProposeBooking(st with { Time = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(best, ctx.Zone).DateTime) }, service, best, prefix);
                 }
-                return Say(t.AskTime(t.Day(date), free.Take(6).ToList()), st with { Time = null, Pending = Pending.Time }, "ask: time");
+                return Say(prefix + t.AskTime(t.Day(date), free.Take(6).ToList()), st with { Time = null, Pending = Pending.Time }, "ask: time");
             }
             var start = SlotFinder.ToInstant(date, time, ctx.Zone);
             var verdict = SlotFinder.Check(start, duration, P, busy, now, ctx.Zone);
-            if (verdict == SlotFinder.Verdict.Free) return ProposeBooking(st, service, start);
+            if (verdict == SlotFinder.Verdict.Free) return ProposeBooking(st, service, start, prefix);
             var nearest = await NearestAsync(start, duration, date, busy, st.Staff);
-            if (nearest.Count == 0) return await HandOverAsync("no free time within a week", t.SlotProblem(verdict, nearest) + " " + t.HandedOver);
-            return Say(t.SlotProblem(verdict, nearest), st with { Time = null, Pending = Pending.Time }, $"offer: {verdict.ToString().ToLowerInvariant()}");
+            if (nearest.Count == 0) return await HandOverAsync("no free time within a week", prefix + t.SlotProblem(verdict, nearest, st.Staff) + " " + t.HandedOver);
+            return Say(prefix + t.SlotProblem(verdict, nearest, st.Staff), st with { Time = null, Pending = Pending.Time }, $"offer: {verdict.ToString().ToLowerInvariant()}");
+        }
+
+        /// <summary>"в 8" read as 08:00 where the merchant opens at 10 and works until 21 is 20:00; a bare hour flips only when only the other reading fits.</summary>
+        private TimeOnly WithinHours(DateOnly date, TimeOnly asked, TimeSpan duration)
+        {
+            if (P.Hours.On(date.DayOfWeek) is not { } hours) return asked;
+            bool Open(TimeOnly x) => x >= hours.Open && x.Add(duration) <= hours.Close && x.Add(duration) > x;
+            if (Open(asked)) return asked;
+            var other = asked.AddHours(asked.Hour >= 12 ? -12 : 12);
+            return Open(other) ? other : asked;
+        }
+
+        private DialogueReply ProposeInvoice(DialogueState st, CatalogEntry service, string prefix = "")
+        {
+            var price = new Money(service.PriceMinor, service.Currency);
+            return Say(prefix + t.ConfirmInvoice(service.Name, price),
+                st with { Pending = Pending.ConfirmInvoice, InvoiceMinor = price.Minor, InvoiceWhat = service.Name, Date = null, Time = null }, "propose: invoice");
         }
 
         /// <summary>Whether a free start honours the client's bound ("после 18", "до 12", "утром").</summary>
@@ -164,10 +293,10 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             return SlotFinder.Nearest(wanted, duration, P, busy, now, ctx.Zone);
         }
 
-        private DialogueReply ProposeBooking(DialogueState st, CatalogEntry service, DateTimeOffset start)
+        private DialogueReply ProposeBooking(DialogueState st, CatalogEntry service, DateTimeOffset start, string prefix = "")
         {
             var price = new Money(service.PriceMinor, service.Currency);
-            return Say(t.ConfirmBooking(service.Name, start, price, P.Prepayment.For(price.Minor)),
+            return Say(prefix + t.ConfirmBooking(service.Name, start, price, P.Prepayment.For(price.Minor), st.Staff),
                 st with { Pending = Pending.ConfirmBooking, ProposedStart = start }, "propose: booking");
         }
 
@@ -188,30 +317,51 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                         // Someone took the slot between the offer and "да": offer the nearest again.
                         if (booked.Error!.Kind == ErrorKind.Conflict) return await BookAsync();
                         if (NeedsContact(booked.Error)) return Say(t.AskContact, s with { Pending = Pending.Contact, InvoiceMinor = null }, "ask: contact");
-                        return await HandOverAsync("booking failed: " + booked.Error.Code, t.Failed);
+                        return await FailedAsync("booking", booked.Error);
                     }
                     var (_, invoice) = booked.Value;
-                    return Say(t.Booked(service.Name, s.ProposedStart.Value, invoice?.Amount), DialogueState.New, "book", invoice);
+                    return Say(t.Booked(service.Name, s.ProposedStart.Value, invoice?.Amount, s.Staff), Fresh, "book", invoice);
                 }
                 case Pending.ConfirmBooking:
                     return Say(t.NotBooked, s with { Pending = Pending.Time, Time = null, ProposedStart = null }, "decline: booking");
+                case Pending.ConfirmInvoice when yes && s.InvoiceMinor is { } amount:
+                    return await InvoiceAsync(null, amount, s.InvoiceWhat ?? "");
+                case Pending.ConfirmInvoice:
+                    return Say(t.Bye, Fresh, "decline: invoice");
                 case Pending.ConfirmReschedule when yes:
                 {
                     var moved = await backend.RescheduleAsync(s.BookingId!, s.ProposedStart!.Value, ct);
-                    if (!moved.IsSuccess) return await HandOverAsync("reschedule failed: " + moved.Error!.Code, t.Failed);
-                    return Say(t.Rescheduled(Service(s.ServiceId)?.Name ?? "", s.ProposedStart.Value), DialogueState.New, "reschedule");
+                    if (!moved.IsSuccess)
+                    {
+                        if (moved.Error!.Kind == ErrorKind.Conflict) return await RescheduleAsync();
+                        return await FailedAsync("reschedule", moved.Error);
+                    }
+                    return Say(t.Rescheduled(Service(s.ServiceId)?.Name ?? "", s.ProposedStart.Value), Fresh, "reschedule");
                 }
                 case Pending.ConfirmCancel when yes:
                 {
                     var booking = await backend.FindOpenBookingAsync(ct);
                     var refund = s.RefundMinor ?? 0;
                     var cancelled = await backend.CancelAsync(s.BookingId!, refund, ct);
-                    if (!cancelled.IsSuccess) return await HandOverAsync("cancel failed: " + cancelled.Error!.Code, t.Failed);
-                    return Say(t.Cancelled(refund, booking?.Price.Currency ?? ctx.Catalog.Currency), DialogueState.New, refund > 0 ? "cancel + refund" : "cancel");
+                    if (!cancelled.IsSuccess) return await FailedAsync("cancel", cancelled.Error!);
+                    return Say(t.Cancelled(refund, booking?.Price.Currency ?? ctx.Catalog.Currency), Fresh, refund > 0 ? "cancel + refund" : "cancel");
                 }
                 default:
-                    return Say(t.KeepBooking, DialogueState.New, "decline: keep booking");
+                    return Say(t.KeepBooking, Fresh, "decline: keep booking");
             }
+        }
+
+        /// <summary>A use case refused or failed: say specifically what happened, and pass it on where a person must act.</summary>
+        private async Task<DialogueReply> FailedAsync(string what, Error error)
+        {
+            var reason = what + " failed: " + error.Code;
+            return error.Kind switch
+            {
+                ErrorKind.ProviderUnavailable or ErrorKind.ProviderDeclined => await HandOverAsync(reason, t.PaymentSystemDown),
+                ErrorKind.NotFound => await HandOverAsync(reason, t.NotFoundAnyMore(what)),
+                ErrorKind.Validation => await HandOverAsync(reason, t.CannotDo(what)),
+                _ => await HandOverAsync(reason, t.CannotDo(what)),
+            };
         }
 
         // ---- questions and payments ----
@@ -219,32 +369,59 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
         private DialogueReply Price()
         {
             var ids = a.ServiceId is not null ? [a.ServiceId] : a.Candidates.Select(c => c.ServiceId).ToList();
+            if (ids.Count == 0 && s.ServiceId is not null && PriceOfItRegex().IsMatch(text)) ids = [s.ServiceId];
             var entries = ids.Count > 0 ? ctx.Catalog.Entries.Where(x => ids.Contains(x.Id)).ToList() : ctx.Catalog.Entries.Take(8).ToList();
-            var text = (ids.Count > 0 ? "" : t.PricesIntro + "\n") + t.Prices(entries, ctx.Catalog.Currency);
-            return Say(text, s with { Pending = Pending.None, ServiceId = a.ServiceId ?? s.ServiceId }, "answer: price");
+            var text2 = (ids.Count > 0 ? "" : t.PricesIntro + "\n") + t.Prices(entries, ctx.Catalog.Currency);
+            // The service priced is remembered, so "ок, давайте оплачу" or "запишите" next knows what it is about.
+            var known = a.ServiceId ?? (ids.Count == 1 ? ids[0] : s.ServiceId);
+            var keep = s.Pending is Pending.None or Pending.PayWhat ? s with { Pending = Pending.None } : s;
+            return Say(text2, keep with { ServiceId = s.Pending is Pending.None or Pending.PayWhat ? known : s.ServiceId }, "answer: price");
+        }
+
+        private async Task<DialogueReply> StatusAsync()
+        {
+            var booking = await backend.FindOpenBookingAsync(ct);
+            var last = await backend.LastPaymentAsync(ct);
+            return Say(t.Status(booking, last), s, "answer: status");
+        }
+
+        private async Task<DialogueReply> InfoAsync(bool keepPending = false)
+        {
+            var service = Service(a.ServiceId) ?? Service(s.ServiceId);
+            if (service is not null && DurationQuestionRegex().IsMatch(text)) return Say(t.Duration(service), s, "answer: duration");
+            if (StaffQuestionRegex().IsMatch(text) && service?.Staff is { Count: > 0 } staff) return Say(t.StaffOf(service.Name, staff), s, "answer: staff");
+            if (HoursQuestionRegex().IsMatch(text)) return Say(t.Hours(P.Hours), s, "answer: hours");
+            // Anything else the catalog cannot answer goes to a person; an open proposal is kept for the client.
+            if (keepPending) return Say(t.ManagerWillAnswer, s, "answer: to manager");
+            return await HandOverAsync("question the assistant cannot answer", t.HandedOver);
         }
 
         private async Task<DialogueReply> PayAsync()
         {
-            if (DidIPayRegex().IsMatch(text)) return Say(t.PaymentStatus(await backend.LastPaymentAsync(ct)), s, "answer: payment status");
+            if (DidIPayRegex().IsMatch(text)) return await StatusAsync();
             var booking = await backend.FindOpenBookingAsync(ct);
             if (a.AmountMinor is { } amount)
             {
                 if (amount <= 0 || amount > P.MaxPaymentMinor)
                     return Say(t.PayLimits(new Money(P.MaxPaymentMinor, ctx.Catalog.Currency)), s with { Pending = Pending.PayWhat }, "refuse: amount out of limits");
-                var what = booking?.ServiceName ?? Service(a.ServiceId)?.Name ?? (ctx.Lang == "en" ? "payment" : "оплата");
+                var what = booking?.ServiceName ?? Service(a.ServiceId)?.Name ?? (t.En ? "payment" : "оплата");
                 return await InvoiceAsync(booking?.Id, amount, what);
             }
             if (booking is { Due: { } due } && due.Minor > 0)
             {
                 if (booking.PayUrl is { } url)
-                    return Say(t.InvoiceFor(booking.ServiceName, due), DialogueState.New, "invoice: existing link", new Invoice("", url, due, booking.ServiceName));
+                    return Say(t.InvoiceFor(booking.ServiceName, due), Fresh, "invoice: existing link", new Invoice("", url, due, booking.ServiceName));
                 return await InvoiceAsync(booking.Id, due.Minor, booking.ServiceName);
             }
-            if (Service(a.ServiceId) is { } service) return await InvoiceAsync(null, service.PriceMinor, service.Name);
+            // The client names what they pay for (after a visit, or a product): that is what they asked for.
+            if (Service(a.ServiceId) is { } named) return await InvoiceAsync(null, named.PriceMinor, named.Name);
+            // "Ок, давайте оплачу" right after a price: the service just priced. One that takes a slot is paid
+            // through its booking, so the time is chosen first.
+            if (s.Pending is Pending.None && Service(s.ServiceId) is { } priced)
+                return priced.NeedsSlot ? await BookAsync() : await InvoiceAsync(null, priced.PriceMinor, priced.Name);
             // An invoice the manager (or the CRM) sent and the client has not paid yet: show it again.
             if (await backend.LastPaymentAsync(ct) is { Status: "open", PayUrl: { } openUrl } open)
-                return Say(t.InvoiceFor(open.Description ?? "", open.Amount), DialogueState.New, "invoice: open link",
+                return Say(t.InvoiceFor(open.Description ?? "", open.Amount), Fresh, "invoice: open link",
                     new Invoice(open.LinkId ?? "", openUrl, open.Amount, open.Description ?? ""));
             return Say(t.PayWhat, s with { Pending = Pending.PayWhat }, "ask: pay for what");
         }
@@ -254,8 +431,8 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             var invoice = await backend.InvoiceAsync(bookingId, amount, what, ct);
             if (!invoice.IsSuccess && NeedsContact(invoice.Error!))
                 return Say(t.AskContact, s with { Pending = Pending.Contact, BookingId = bookingId, InvoiceMinor = amount, InvoiceWhat = what }, "ask: contact");
-            if (!invoice.IsSuccess) return await HandOverAsync("invoice failed: " + invoice.Error!.Code, t.Failed);
-            return Say(t.InvoiceFor(what, invoice.Value.Amount), DialogueState.New, "invoice", invoice.Value);
+            if (!invoice.IsSuccess) return await FailedAsync("invoice", invoice.Error!);
+            return Say(t.InvoiceFor(what, invoice.Value.Amount), Fresh, "invoice", invoice.Value);
         }
 
         // ---- changing a booking ----
@@ -263,7 +440,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
         private async Task<DialogueReply> RescheduleAsync()
         {
             var booking = await backend.FindOpenBookingAsync(ct);
-            if (booking is null) return Say(t.NoBooking, DialogueState.New, "reschedule: no booking");
+            if (booking is null) return Say(t.NoBooking, Fresh, "reschedule: no booking");
             var current = TimeZoneInfo.ConvertTime(booking.Start, ctx.Zone);
             var date = a.Date ?? (a.Time is not null ? s.Date ?? DateOnly.FromDateTime(current.DateTime) : null);
             var time = a.Time ?? (a.Date is not null ? TimeOnly.FromDateTime(current.DateTime) : null);
@@ -285,7 +462,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
         private async Task<DialogueReply> CancelAsync()
         {
             var booking = await backend.FindOpenBookingAsync(ct);
-            if (booking is null) return Say(t.NoBooking, DialogueState.New, "cancel: no booking");
+            if (booking is null) return Say(t.NoBooking, Fresh, "cancel: no booking");
             var hoursBefore = (booking.Start - now).TotalHours;
             var rule = P.Cancellation;
             long refund;
@@ -302,6 +479,21 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             return await HandOverAsync("refund requested", t.RefundToManager);
         }
     }
+
+    [GeneratedRegex(@"(позов|позвать|соедин|переключ|дайте|нужен|хочу|можно)\w*\s+(с\s+)?(администратор|менеджер|человек|оператор|живо)|поговорить с (человеком|администратором|менеджером|живым)|живой человек|\b(talk|speak) to (a )?(human|person|manager|someone)|\breal person\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HumanRegex();
+
+    [GeneratedRegex(@"длит|по времени|сколько времени|долго|продолжительн|how long|duration|take\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DurationQuestionRegex();
+
+    [GeneratedRegex(@"мастер|кто (делает|работает|принимает)|к кому|врач|тренер|who (does|is)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex StaffQuestionRegex();
+
+    [GeneratedRegex(@"до скольки|часы работы|график|работаете|во сколько (вы )?(открыва|закрыва)|opening hours|open on|do you work|are you open", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HoursQuestionRegex();
+
+    [GeneratedRegex(@"\b(это|она|он|оно|it|that)\b|сколько\s*\??\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PriceOfItRegex();
 
     [GeneratedRegex(@"спасиб|благодар|thank", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ThanksRegex();

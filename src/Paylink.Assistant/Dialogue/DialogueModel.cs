@@ -3,7 +3,7 @@ using Paylink.Core.Common;
 namespace Paylink.Assistant.Dialogue;
 
 /// <summary>What the assistant is waiting for from the client.</summary>
-public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat, Contact }
+public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat, Contact, ConfirmInvoice }
 
 /// <summary>
 /// One conversation's memory between messages, small and serialisable: the booking being put together,
@@ -27,6 +27,8 @@ public sealed record DialogueState
     public long? InvoiceMinor { get; init; }
     public string? InvoiceWhat { get; init; }
     public int Misses { get; init; }
+    /// <summary>The client's language ("ru", "en"), read from their first clear message and kept.</summary>
+    public string? Lang { get; init; }
     public bool HandedOver { get; init; }
 
     public static DialogueState New { get; } = new();

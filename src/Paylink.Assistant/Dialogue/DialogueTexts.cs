@@ -6,7 +6,7 @@ namespace Paylink.Assistant.Dialogue;
 /// <summary>What the assistant says, in Russian (default) and English. Short, one question at a time.</summary>
 public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
 {
-    private bool En => lang == "en";
+    public bool En => lang == "en";
 
     public string Money(Money m) => MoneyFormat.Format(m, lang, withMinor: m.Minor % 100 != 0);
 
@@ -54,17 +54,20 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
         return DateFormat.DayMonth(l, lang);
     }
 
-    public string ConfirmBooking(string service, DateTimeOffset start, Money price, long prepay) =>
-        (En ? $"Booking {service} on {When(start)}, {Money(price)}." : $"Записываю: {service}, {When(start)}, {Money(price)}.")
+    private string With(string? staff) => staff is null ? "" : En ? $" with {staff}" : $" к мастеру {staff}";
+
+    public string ConfirmBooking(string service, DateTimeOffset start, Money price, long prepay, string? staff = null) =>
+        (En ? $"Booking {service}{With(staff)} on {When(start)}, {Money(price)}." : $"Записываю: {service}{With(staff)}, {When(start)}, {Money(price)}.")
         + (prepay > 0 ? (En ? $" Prepayment {Money(new Money(prepay, price.Currency))}." : $" Предоплата {Money(new Money(prepay, price.Currency))}.") : "")
         + (En ? " Shall I confirm?" : " Подтверждаете?");
 
-    public string SlotProblem(SlotFinder.Verdict v, IReadOnlyList<DateTimeOffset> nearest)
+    public string SlotProblem(SlotFinder.Verdict v, IReadOnlyList<DateTimeOffset> nearest, string? staff = null)
     {
         var why = v switch
         {
             SlotFinder.Verdict.Past => En ? "That time is too soon or has passed." : "Это время уже прошло или слишком скоро.",
             SlotFinder.Verdict.Closed => En ? "We are closed at that time." : "В это время мы не работаем.",
+            _ when staff is not null => En ? $"{staff} is busy at that time." : $"У мастера {staff} это время занято.",
             _ => En ? "That time is taken." : "Это время занято.",
         };
         return nearest.Count == 0
@@ -72,8 +75,8 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
             : why + (En ? $" Nearest free: {Times(nearest)}. Which suits you?" : $" Ближайшее свободное: {Times(nearest)}. Что выберете?");
     }
 
-    public string Booked(string service, DateTimeOffset start, Money? prepay) =>
-        (En ? $"Done, you are booked: {service}, {When(start)}." : $"Готово, вы записаны: {service}, {When(start)}.")
+    public string Booked(string service, DateTimeOffset start, Money? prepay, string? staff = null) =>
+        (En ? $"Done, you are booked: {service}{With(staff)}, {When(start)}." : $"Готово, вы записаны: {service}{With(staff)}, {When(start)}.")
         + (prepay is { } p ? (En ? $" Please pay the prepayment of {Money(p)} to confirm:" : $" Чтобы подтвердить запись, внесите предоплату {Money(p)}:")
                            : (En ? " See you!" : " Ждём вас!"));
 
@@ -127,6 +130,68 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
     public string RefundToManager => En ? "I have passed your refund request to the manager; they will contact you." : "Передал ваш запрос на возврат администратору, с вами свяжутся.";
 
     public string Failed => En ? "Something went wrong on our side; I have passed this to the manager." : "Что-то пошло не так на нашей стороне; я передал это администратору.";
+
+    public string AskTimeAgain(string day) => En ? $"What time on {day} suits you?" : $"Во сколько вам удобно {day}?";
+
+    public string ConfirmInvoice(string what, Money price) =>
+        En ? $"{what}: {Money(price)}. Shall I send the payment link?" : $"{what}: {Money(price)}. Прислать ссылку на оплату?";
+
+    public string ConfirmCancelAgain => En ? "Shall I cancel the booking?" : "Отменить запись?";
+
+    public string StaffDoesNot(string staff, string service, IReadOnlyList<string> who) => who.Count == 0
+        ? (En ? $"{staff} does not do {service}." : $"{staff} не делает «{service}».")
+        : (En ? $"{staff} does not do {service}; it is done by {string.Join(", ", who)}." : $"{staff} не делает «{service}», эту услугу делает {string.Join(", ", who)}.");
+
+    public string StaffOf(string service, IReadOnlyList<string> who) =>
+        En ? $"{service} is done by {string.Join(", ", who)}." : $"«{service}» делает {string.Join(", ", who)}.";
+
+    public string Duration(CatalogEntry e) => e.DurationMinutes is { } m
+        ? (En ? $"{e.Name} takes about {Minutes(m)}." : $"«{e.Name}» длится около {Minutes(m)}.")
+        : (En ? $"{e.Name} does not need a visit time." : $"«{e.Name}» не привязана ко времени визита.");
+
+    private string Minutes(int m) => m % 60 == 0
+        ? (En ? $"{m / 60} h" : $"{m / 60} ч")
+        : m > 60 ? (En ? $"{m / 60} h {m % 60} min" : $"{m / 60} ч {m % 60} мин") : (En ? $"{m} min" : $"{m} мин");
+
+    public string Hours(Core.Assistance.WeeklyHours hours)
+    {
+        string[] ru = ["вс", "пн", "вт", "ср", "чт", "пт", "сб"];
+        string[] en = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        var days = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday }
+            .Select(d => (En ? en : ru)[(int)d] + " " + (hours.On(d) is { } h ? $"{h.Open:HH\\:mm}–{h.Close:HH\\:mm}" : (En ? "closed" : "выходной")));
+        return (En ? "Our hours: " : "Мы работаем: ") + string.Join(", ", days) + ".";
+    }
+
+    public string ManagerWillAnswer => En ? "The manager will answer that question here." : "На этот вопрос ответит администратор здесь, в чате.";
+
+    public string PaymentSystemDown => En
+        ? "The payment system is not answering right now. I have passed this to the manager; they will send you the link here."
+        : "Платёжная система сейчас не отвечает. Я передал это администратору, он пришлёт ссылку здесь.";
+
+    public string NotFoundAnyMore(string what) => En
+        ? "I could not find that booking or service any more; the manager will sort it out here."
+        : "Не нашёл эту запись или услугу — администратор разберётся и ответит здесь.";
+
+    public string CannotDo(string what) => what switch
+    {
+        "booking" => En ? "I could not make that booking; I have passed it to the manager, who will reply here." : "Не получилось оформить запись — я передал её администратору, он ответит здесь.",
+        "reschedule" => En ? "I could not move the booking; the manager will reply here." : "Не получилось перенести запись — администратор ответит здесь.",
+        "cancel" => En ? "I could not cancel the booking; the manager will reply here." : "Не получилось отменить запись — администратор ответит здесь.",
+        _ => En ? "I could not create the payment link; the manager will send it here." : "Не получилось создать ссылку на оплату — администратор пришлёт её здесь.",
+    };
+
+    /// <summary>"Оплату видите?", "запись в силе?": the booking and its payments as they stand, never a new invoice.</summary>
+    public string Status(OpenBooking? b, LastPayment? last)
+    {
+        var pay = PaymentStatus(last);
+        if (b is null) return pay;
+        var booking = En ? $"Your booking: {b.ServiceName}{With(b.Staff)}, {When(b.Start)}" : $"Ваша запись: {b.ServiceName}{With(b.Staff)}, {When(b.Start)}";
+        if (b.PaidMinor > 0)
+            return booking + (En ? $", {Money(new Money(b.PaidMinor, b.Price.Currency))} paid, confirmed." : $", оплачено {Money(new Money(b.PaidMinor, b.Price.Currency))}, запись подтверждена.");
+        if (b.PayUrl is not null && b.Due is { } due)
+            return booking + (En ? $". The prepayment of {Money(due)} has not arrived yet." : $". Предоплата {Money(due)} ещё не поступила.");
+        return booking + (En ? ", it stands." : ", она в силе.");
+    }
 
     public string PaymentStatus(LastPayment? p) => p switch
     {

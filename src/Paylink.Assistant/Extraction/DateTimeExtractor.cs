@@ -4,7 +4,12 @@ using Paylink.Assistant.Text;
 namespace Paylink.Assistant.Extraction;
 
 /// <summary>A date and time of day the customer asked for, already resolved against "now" in the merchant's zone.</summary>
-public sealed record DateTimeMention(DateOnly? Date, TimeOnly? Time, TimeRelation Relation, PartOfDay PartOfDay);
+public sealed record DateTimeMention(DateOnly? Date, TimeOnly? Time, TimeRelation Relation, PartOfDay PartOfDay)
+{
+    /// <summary>The time was a bare hour on a 12-hour reading ("в 5", "полвосьмого"): no part of day, no 24-hour form.
+    /// The dialogue may read it 12 hours the other way when only that fits the merchant's hours.</summary>
+    public bool TwelveHour { get; init; }
+}
 
 /// <summary>
 /// Reads dates ("завтра", "послезавтра", "в пятницу", "на следующей неделе во вторник", "20.11", "20 ноября",
@@ -61,8 +66,8 @@ public static partial class DateTimeExtractor
     {
         var date = ExtractDate(m, today);
         var pod = PartOfDayWord(m);
-        var (time, relation, podFromTime) = ExtractTime(m, pod);
-        return new DateTimeMention(date, time, relation, podFromTime != PartOfDay.None ? podFromTime : pod);
+        var (time, relation, podFromTime, bare) = ExtractTime(m, pod);
+        return new DateTimeMention(date, time, relation, podFromTime != PartOfDay.None ? podFromTime : pod) { TwelveHour = bare };
     }
 
     // ---------------------------------------------------------------- dates
@@ -251,7 +256,7 @@ public static partial class DateTimeExtractor
 
     // ---------------------------------------------------------------- times
 
-    private static (TimeOnly?, TimeRelation, PartOfDay) ExtractTime(MessageText m, PartOfDay messagePod)
+    private static (TimeOnly?, TimeRelation, PartOfDay, bool) ExtractTime(MessageText m, PartOfDay messagePod)
     {
         Match? best = null;
         var bestKind = 0;
@@ -274,14 +279,14 @@ public static partial class DateTimeExtractor
                 break;
             }
         }
-        if (best is null) return (null, TimeRelation.At, PartOfDay.None);
-        var (time, pod) = Read(best, bestKind, messagePod)!.Value;
+        if (best is null) return (null, TimeRelation.At, PartOfDay.None, false);
+        var (time, pod, bare) = Read(best, bestKind, messagePod)!.Value;
         m.Claim(best.Index, best.Length, "ztime");
-        return (time, Relation(best.Groups["pre"].Value), pod);
+        return (time, Relation(best.Groups["pre"].Value), pod, bare && messagePod == PartOfDay.None);
     }
 
     /// <summary>Reads the time out of one match of pattern <paramref name="kind"/>; null when it is not a valid time.</summary>
-    private static (TimeOnly Time, PartOfDay Pod)? Read(Match x, int kind, PartOfDay messagePod)
+    private static (TimeOnly Time, PartOfDay Pod, bool Bare)? Read(Match x, int kind, PartOfDay messagePod)
     {
         var podText = x.Groups["pod"].Value;
         var pod = PodOf(podText);
@@ -316,7 +321,7 @@ public static partial class DateTimeExtractor
                 min = 60 - MinutesWord(x.Groups["mw"].Value);
                 break;
             case 4: // полдень, полночь
-                return x.Value.Contains("ноч") || x.Value.Contains("midnight") ? (new TimeOnly(0, 0), PartOfDay.Night) : (new TimeOnly(12, 0), PartOfDay.Afternoon);
+                return x.Value.Contains("ноч") || x.Value.Contains("midnight") ? (new TimeOnly(0, 0), PartOfDay.Night, false) : (new TimeOnly(12, 0), PartOfDay.Afternoon, false);
             default:
                 var pre = x.Groups["pre"].Value;
                 // "на 2 часа" is a duration and "в три" alone may be anything: a bare hour needs a clear time cue.
@@ -328,8 +333,9 @@ public static partial class DateTimeExtractor
                 break;
         }
         if (h < 0 || h > 23 || min is < 0 or > 59) return null;
+        var bare = h is >= 1 and <= 12 && !literal24 && podText.Length == 0 && effectivePod == PartOfDay.None;
         h = Adjust(h, podText, effectivePod, literal24);
-        return h is < 0 or > 23 ? null : (new TimeOnly(h, min), pod);
+        return h is < 0 or > 23 ? null : (new TimeOnly(h, min), pod, bare);
     }
 
     private static int Adjust(int h, string podText, PartOfDay pod, bool literal24)
@@ -361,8 +367,8 @@ public static partial class DateTimeExtractor
         var x = PartOfDayRegex().Match(m.Text);
         if (!x.Success) return PartOfDay.None;
         var w = x.Value;
-        return w.Contains("утр") || w.Contains("morning") ? PartOfDay.Morning
-            : w.Contains("вечер") || w.Contains("evening") || w.Contains("tonight") ? PartOfDay.Evening
+        return w.Contains("утр") || w.Contains("morning") || w.Contains("перв") || w.Contains("first") ? PartOfDay.Morning
+            : w.Contains("вечер") || w.Contains("evening") || w.Contains("tonight") || w.Contains("работ") || w.Contains("work") ? PartOfDay.Evening
             : w.Contains("ноч") || w.Contains("night") ? PartOfDay.Night
             : PartOfDay.Afternoon;
     }
@@ -477,6 +483,6 @@ public static partial class DateTimeExtractor
     [GeneratedRegex(@"(?:\b" + PreAlt + @"\s+)?\b" + HourWordAlt + @"\b(?:\s*(?<unit>час[а-я]*|o'?clock))?(?:\s*" + PodAlt + @"(?![а-яa-z]))?", RegexOptions.CultureInvariant)]
     private static partial Regex HourWordRegex();
 
-    [GeneratedRegex(@"\b(?:с\s+утра|утром|утречком|днем|днeм|в обед|после обеда|вечером|вечерком|ночью|in the morning|morning|in the afternoon|afternoon|in the evening|evening|tonight)\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:с\s+утра|утром|утречком|днем|днeм|в обед|после обеда|вечером|вечерком|ночью|ближе к вечеру|к вечеру|под вечер|после работы|во второй половине дня|в первой половине дня|first half of the day|in the morning|morning|in the afternoon|afternoon|in the evening|evening|after work|tonight)\b", RegexOptions.CultureInvariant)]
     private static partial Regex PartOfDayRegex();
 }

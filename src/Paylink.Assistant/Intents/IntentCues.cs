@@ -42,6 +42,7 @@ public static partial class IntentCues
         (Thanks(), "qthanks"),
         (Question(), "qquestion"),
         (Info(), "qinfo"),
+        (Status(), "qstatus"),
     ];
 
     /// <summary>Greeting and parting words, matched with one typo ("дброе", "здрсте", "хоршоего").</summary>
@@ -142,6 +143,9 @@ public static partial class IntentCues
     [GeneratedRegex(@"\?|^(где|как|какой|какая|какие|когда|есть ли|можно ли|нужно ли|что|почему|зачем|сколько|до скольки|вы )|\b(where|what|when|do you|is there|are you)\b", RegexOptions.CultureInvariant)]
     private static partial Regex Question();
 
-    [GeneratedRegex(@"адрес|находитесь|проехать|парковк|вайфай|wi-?fi|часы работы|до скольки|работаете|работает|с собакой|с ребенком|ребенка|документ|справк|омс|дмс|аллерги|натощак|результат|длится|взять с собой|самовывоз|упаковать|из чего|администратор|с человеком|оператор|\bparking|opening hours|address|where are you", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"видите|дошл[аио]|дошёл|дошел|пришл[аи] (ли )?(оплат|деньг)|получили|прошл[аи]\b|прошла ли|списал|в силе|подтвержден|подтверждена|статус|я оплатил|я оплатила|уже оплатил|оплатил[аи]?\b|перевел[аи]?\b|did you get|went through|is my booking|i (have )?paid|payment done", RegexOptions.CultureInvariant)]
+    private static partial Regex Status();
+
+    [GeneratedRegex(@"адрес|находитесь|проехать|парковк|вайфай|wi-?fi|часы работы|до скольки|работаете|работает|с собакой|с ребенком|ребенка|документ|справк|омс|дмс|аллерги|натощак|результат|длится|по времени|долго|сколько времени|что входит|подготов|больно|how long|included|взять с собой|самовывоз|упаковать|из чего|администратор|с человеком|оператор|\bparking|opening hours|address|where are you", RegexOptions.CultureInvariant)]
     private static partial Regex Info();
 }

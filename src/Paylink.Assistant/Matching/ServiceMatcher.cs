@@ -36,27 +36,46 @@ public sealed partial class ServiceMatcher
     public ServiceMatcher(IEnumerable<(string Id, string Name, IReadOnlyList<string> Aliases)> services)
     {
         var entries = new List<Entry>();
+        var groups = new Dictionary<int, HashSet<string>>();
         foreach (var (id, name, aliases) in services)
         {
             var keys = new List<string[]>();
             foreach (var phrase in aliases.Prepend(name))
             {
-                var stems = Words(TextNormalizer.Normalize(phrase))
-                    .Where(w => !ServiceLexicon.StopWords.Contains(w.Value))
-                    .Select(w => Stemmer.Stem(w.Value)).Distinct().ToArray();
-                if (stems.Length > 0) keys.Add(stems);
+                var stems = new List<string>();
+                var negate = false;
+                foreach (Match w in Words(TextNormalizer.Normalize(phrase)))
+                {
+                    if (ServiceLexicon.Negations.Contains(w.Value)) { negate = true; continue; }
+                    if (ServiceLexicon.StopWords.Contains(w.Value)) continue;
+                    var stem = Stemmer.Stem(w.Value);
+                    foreach (var g in ServiceLexicon.GroupsOf(w.Value))
+                        (groups.TryGetValue(g, out var set) ? set : groups[g] = new HashSet<string>(StringComparer.Ordinal)).Add(stem);
+                    stems.Add(negate ? Not + stem : stem);
+                    negate = false;
+                }
+                if (stems.Count > 0) keys.Add([.. stems.Distinct()]);
             }
             entries.Add(new Entry(id, name, [.. keys.Select(k => new Key(k, 0))]));
         }
         // Rarity of each catalog word across services: 1 + ln(N / number of services using it).
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var e in entries)
-            foreach (var stem in e.Keys.SelectMany(k => k.Stems).Distinct())
+            foreach (var stem in e.Keys.SelectMany(k => k.Stems).Select(Positive).Distinct())
                 df[stem] = df.GetValueOrDefault(stem) + 1;
         _idf = df.ToDictionary(p => p.Key, p => 1 + Math.Log((double)Math.Max(entries.Count, 1) / p.Value), StringComparer.Ordinal);
-        _entries = [.. entries.Select(e => e with { Keys = [.. e.Keys.Select(k => k with { TotalWeight = k.Stems.Sum(s => _idf[s]) })] })];
+        _entries = [.. entries.Select(e => e with { Keys = [.. e.Keys.Select(k => k with { TotalWeight = k.Stems.Sum(s => _idf[Positive(s)]) })] })];
         _vocabulary = [.. _idf.Keys];
+        _groupStems = groups.ToDictionary(p => p.Key, p => p.Value.ToArray());
     }
+
+    /// <summary>Marks a catalog stem that names an absence ("без покрытия" → "!покрыт").</summary>
+    private const string Not = "!";
+
+    private static string Positive(string stem) => stem.StartsWith('!') ? stem[1..] : stem;
+
+    // Concept group → the catalog stems of that group (ServiceLexicon), for words the catalog spells otherwise.
+    private readonly Dictionary<int, string[]> _groupStems;
 
     /// <summary>Result of matching one message: the candidates (best first) and the spans of the words that matched.</summary>
     public sealed record MatchResult(IReadOnlyList<ServiceCandidate> Candidates, string? ServiceId, IReadOnlyList<(int Start, int Length)> Spans);
@@ -64,13 +83,19 @@ public sealed partial class ServiceMatcher
     /// <summary>Matches the free words of a message; claims the matched words as <c>zsvc</c>.</summary>
     public MatchResult Match(MessageText m)
     {
-        // Best quality per catalog stem, and which message words gave it.
+        // Best quality per catalog stem, and which message words gave it; words after "без"/"without" go to
+        // their own table, so "с покрытием" and "без покрытия" pull in opposite directions.
         var best = new Dictionary<string, (double Quality, int Start, int Length)>(StringComparer.Ordinal);
+        var absent = new Dictionary<string, (double Quality, int Start, int Length)>(StringComparer.Ordinal);
+        var negate = false;
         foreach (Match w in Words(m.Text))
         {
-            if (w.Value.Length < 2 || ServiceLexicon.StopWords.Contains(w.Value) || !m.IsFree(w.Index, w.Length)) continue;
+            if (ServiceLexicon.Negations.Contains(w.Value)) { negate = true; continue; }
+            if (w.Value.Length < 2 || ServiceLexicon.StopWords.Contains(w.Value) || !m.IsFree(w.Index, w.Length)) { negate = false; continue; }
+            var table = negate ? absent : best;
+            negate = false;
             foreach (var (stem, quality) in Readings(w.Value))
-                if (!best.TryGetValue(stem, out var b) || b.Quality < quality) best[stem] = (quality, w.Index, w.Length);
+                if (!table.TryGetValue(stem, out var b) || b.Quality < quality) table[stem] = (quality, w.Index, w.Length);
         }
         if (best.Count == 0) return new MatchResult([], null, []);
 
@@ -81,12 +106,19 @@ public sealed partial class ServiceMatcher
             int[] words = [];
             foreach (var key in e.Keys)
             {
-                double evidence = 0;
+                double evidence = 0, against = 0;
                 var used = new List<int>();
                 foreach (var s in key.Stems)
-                    if (best.TryGetValue(s, out var b)) { evidence += b.Quality * _idf[s]; used.Add(b.Start); }
+                {
+                    var named = s.StartsWith('!');
+                    var stem = named ? s[1..] : s;
+                    var (with, without) = named ? (absent, best) : (best, absent);
+                    if (with.TryGetValue(stem, out var b)) { evidence += b.Quality * _idf[stem]; used.Add(b.Start); }
+                    // The client asked for the opposite of what this name says ("с покрытием" vs "без покрытия").
+                    else if (without.TryGetValue(stem, out var o)) against += o.Quality * _idf[stem];
+                }
                 if (evidence <= 0) continue;
-                var keyScore = evidence + 0.5 * evidence / key.TotalWeight;
+                var keyScore = evidence + 0.5 * evidence / key.TotalWeight - 2 * against;
                 if (keyScore > score) { score = keyScore; words = [.. used]; }
             }
             if (score >= MinScore) scored.Add((e, score, words));
@@ -107,7 +139,7 @@ public sealed partial class ServiceMatcher
         var leader = scored[0].Score;
         var candidates = (ambiguous ? close : scored).Take(5)
             .Select(s => new ServiceCandidate(s.Entry.Id, s.Entry.Name, Math.Round(Math.Min(1, s.Score / Math.Max(top, leader)), 3))).ToList();
-        var spans = best.Values.Select(b => (b.Start, b.Length)).Distinct().ToList();
+        var spans = best.Values.Concat(absent.Values).Select(b => (b.Start, b.Length)).Distinct().ToList();
         foreach (var (start, length) in spans)
             if (m.IsFree(start, length)) m.Claim(start, length, "zsvc");
         return new MatchResult(candidates, ambiguous ? null : scored[0].Entry.Id, spans);
@@ -116,7 +148,8 @@ public sealed partial class ServiceMatcher
     private (string Stem, double Quality)[] Readings(string word)
     {
         if (_readings.TryGetValue(word, out var cached)) return cached;
-        var readings = Compare(word).ToArray();
+        // Several ways may reach one stem: keep the best.
+        var readings = Compare(word).GroupBy(r => r.Stem, StringComparer.Ordinal).Select(g => (g.Key, g.Max(r => r.Quality))).ToArray();
         if (_readings.Count < MaxCachedWords) _readings.TryAdd(word, readings);
         return readings;
     }
@@ -124,18 +157,17 @@ public sealed partial class ServiceMatcher
     /// <summary>Catalog stems a message word may stand for, with a quality 0..1.</summary>
     private IEnumerable<(string Stem, double Quality)> Compare(string word)
     {
-        var derived = ServiceLexicon.Derive(word);
-        if (derived is not null)
-        {
-            foreach (Match w in Words(derived))
-            {
-                var stem = Stemmer.Stem(w.Value);
-                if (_idf.ContainsKey(stem)) yield return (stem, 1.0);
-            }
-        }
+        // Words the lexicon knows stand for every catalog word of their concept group ("ноготочки" → маникюр).
+        foreach (var g in ServiceLexicon.GroupsOf(word))
+            if (_groupStems.TryGetValue(g, out var stems))
+                foreach (var stem in stems) yield return (stem, 0.95);
         var own = Stemmer.Stem(word);
         var stripped = ServiceLexicon.StripDiminutive(word);
         var strippedStem = stripped is null ? null : Stemmer.Stem(stripped);
+        if (stripped is not null)
+            foreach (var g in ServiceLexicon.GroupsOf(stripped))
+                if (_groupStems.TryGetValue(g, out var stems))
+                    foreach (var stem in stems) yield return (stem, 0.9);
         foreach (var v in _vocabulary)
         {
             var q = Similarity(own, v);

@@ -22,7 +22,8 @@ public sealed record EvaluationReport(
     double AmountAccuracy,
     double PhoneAccuracy,
     double EmailAccuracy,
-    IReadOnlyList<EvaluationMiss> Misses)
+    IReadOnlyList<EvaluationMiss> Misses,
+    double StaffAccuracy = 1)
 {
     /// <summary>A plain-text report: per-intent table, confusion matrix (rows = expected), entity accuracies.</summary>
     public string Format(bool withMisses = false)
@@ -50,6 +51,7 @@ public sealed record EvaluationReport(
         sb.AppendLine(ci, $"amount exact:     {AmountAccuracy:F4}");
         sb.AppendLine(ci, $"phone exact:      {PhoneAccuracy:F4}");
         sb.AppendLine(ci, $"email exact:      {EmailAccuracy:F4}");
+        sb.AppendLine(ci, $"staff exact:      {StaffAccuracy:F4}");
         if (withMisses)
         {
             sb.AppendLine(ci, $"misses ({Misses.Count}):");
@@ -57,8 +59,8 @@ public sealed record EvaluationReport(
             {
                 var a = m.Actual;
                 sb.AppendLine(ci, $"  [{string.Join(",", m.Fields)}] {m.Expected.Text}");
-                sb.AppendLine(ci, $"      expected {m.Expected.Intent} svc={m.Expected.ServiceId} date={m.Expected.Date} time={m.Expected.Time} amount={m.Expected.AmountMinor} phone={m.Expected.Phone} email={m.Expected.Email}");
-                sb.AppendLine(ci, $"      actual   {a.Intent.ToName()}({a.Confidence:F2}) svc={a.ServiceId} date={a.Date?.ToString("yyyy-MM-dd", ci)} time={a.Time?.ToString("HH:mm", ci)} amount={a.AmountMinor} phone={a.Phone} email={a.Email}");
+                sb.AppendLine(ci, $"      expected {m.Expected.Intent} svc={m.Expected.ServiceId} date={m.Expected.Date} time={m.Expected.Time} amount={m.Expected.AmountMinor} phone={m.Expected.Phone} email={m.Expected.Email} staff={m.Expected.Staff}");
+                sb.AppendLine(ci, $"      actual   {a.Intent.ToName()}({a.Confidence:F2}) svc={a.ServiceId} date={a.Date?.ToString("yyyy-MM-dd", ci)} time={a.Time?.ToString("HH:mm", ci)} amount={a.AmountMinor} phone={a.Phone} email={a.Email} staff={a.Staff}");
             }
         }
         return sb.ToString();
@@ -70,17 +72,25 @@ public sealed record EvaluationReport(
 /// <summary>Runs the analyzer over a labelled set and scores it against the labels.</summary>
 public static class Evaluation
 {
-    public static EvaluationReport Run(MessageAnalyzer analyzer, IReadOnlyList<LabelledMessage> rows, IReadOnlyDictionary<string, CatalogSnapshot> catalogs)
+    /// <summary>
+    /// For sets labelled before the status and info intents existed: a prediction of status counts as pay and
+    /// info as other, the labels those messages had then.
+    /// </summary>
+    public static IReadOnlyDictionary<Intent, Intent> LegacyIntents { get; } = new Dictionary<Intent, Intent> { [Intent.Status] = Intent.Pay, [Intent.Info] = Intent.Other };
+
+    public static EvaluationReport Run(MessageAnalyzer analyzer, IReadOnlyList<LabelledMessage> rows, IReadOnlyDictionary<string, CatalogSnapshot> catalogs,
+        IReadOnlyDictionary<Intent, Intent>? collapse = null)
     {
         var tz = TimeZoneInfo.FindSystemTimeZoneById(LabelledSet.TimeZoneId);
         var n = IntentNames.All.Count;
         var confusion = new int[n, n];
-        int svc = 0, date = 0, time = 0, amount = 0, phone = 0, email = 0;
+        int svc = 0, date = 0, time = 0, amount = 0, phone = 0, email = 0, staff = 0;
         var misses = new List<EvaluationMiss>();
         var ci = CultureInfo.InvariantCulture;
         foreach (var r in rows)
         {
             var a = analyzer.Analyze(r.Text, LabelledSet.Catalog(catalogs, r.Catalog), LabelledSet.Now, tz);
+            if (collapse is not null && collapse.TryGetValue(a.Intent, out var old)) a = a with { Intent = old };
             var expected = IntentNames.TryParse(r.Intent, out var parsed) ? parsed : Intent.Other;
             confusion[(int)expected, (int)a.Intent]++;
             var wrong = new List<string>();
@@ -91,6 +101,7 @@ public static class Evaluation
             if (Check(r.AmountMinor?.ToString(ci), a.AmountMinor?.ToString(ci), ref amount)) wrong.Add("amount");
             if (Check(r.Phone, a.Phone, ref phone)) wrong.Add("phone");
             if (Check(r.Email, a.Email, ref email)) wrong.Add("email");
+            if (Check(r.Staff, a.Staff, ref staff)) wrong.Add("staff");
             if (wrong.Count > 0) misses.Add(new EvaluationMiss(r, a, wrong));
         }
         var scores = new List<IntentScore>();
@@ -109,7 +120,7 @@ public static class Evaluation
         }
         double Share(int k) => rows.Count == 0 ? 0 : (double)k / rows.Count;
         return new EvaluationReport(rows.Count, scores, scores.Count == 0 ? 0 : scores.Average(s => s.F1), total == 0 ? 0 : (double)correct / total,
-            confusion, Share(svc), Share(date), Share(time), Share(amount), Share(phone), Share(email), misses);
+            confusion, Share(svc), Share(date), Share(time), Share(amount), Share(phone), Share(email), misses, Share(staff));
     }
 
     /// <summary>Counts a match; returns true when the field is wrong.</summary>

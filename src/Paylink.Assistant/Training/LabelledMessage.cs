@@ -20,7 +20,8 @@ public sealed record LabelledMessage(
     [property: JsonPropertyName("amountMinor")] long? AmountMinor,
     [property: JsonPropertyName("phone")] string? Phone,
     [property: JsonPropertyName("email")] string? Email,
-    [property: JsonPropertyName("group")] string? Group = null);
+    [property: JsonPropertyName("group")] string? Group = null,
+    [property: JsonPropertyName("staff")] string? Staff = null);
 
 /// <summary>Reads labelled sets and the catalogs they refer to.</summary>
 public static class LabelledSet

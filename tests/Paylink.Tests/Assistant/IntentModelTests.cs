@@ -15,7 +15,7 @@ public sealed class IntentModelTests
     [InlineData("да, подходит", Intent.Confirm)]
     [InlineData("нет, не подходит", Intent.Decline)]
     [InlineData("здравствуйте!", Intent.Greeting)]
-    [InlineData("где вы находитесь?", Intent.Other)]
+    [InlineData("где вы находитесь?", Intent.Info)]
     [InlineData("how much is a haircut", Intent.Price)]
     [InlineData("привет, сколько стоит маникюр и можно записаться на завтра?", Intent.Book)]
     public void Analyze_SanitySet_PredictsIntent(string text, Intent expected)
