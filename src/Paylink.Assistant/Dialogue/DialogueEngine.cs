@@ -114,6 +114,8 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 Intent.Reschedule => await RescheduleAsync(),
                 Intent.Cancel => await CancelAsync(),
                 Intent.Refund => await RefundAsync(),
+                // "Ок, давайте оплачу" after a price is a wish to pay, not an answer to anything.
+                Intent.Confirm when PayWordRegex().IsMatch(text) => await PayAsync(),
                 Intent.Confirm => Say(t.NothingPending, s, "confirm: nothing pending"),
                 Intent.Decline => Say(t.Bye, Fresh, "decline: nothing pending"),
                 _ => await MissAsync(),
@@ -494,6 +496,9 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
 
     [GeneratedRegex(@"\b(это|она|он|оно|it|that)\b|сколько\s*\??\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PriceOfItRegex();
+
+    [GeneratedRegex(@"оплач|оплат|заплач|заплат|\bpay\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PayWordRegex();
 
     [GeneratedRegex(@"спасиб|благодар|thank", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ThanksRegex();
