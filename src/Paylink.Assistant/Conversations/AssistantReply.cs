@@ -129,6 +129,7 @@ public sealed partial class AssistantReply(
                 d.Confidence, d.Source == AnalysisSource.LanguageModel ? "llm" : "rules", d.Action, reply.State.ServiceId,
                 backend.LastBookingId ?? reply.State.BookingId, linkId ?? backend.LastLinkId, clock));
             conversation.Answered(message.Id, WriteState(reply.State), paused: reply.State.HandedOver);
+            conversation.SpeaksIn(reply.State.Lang);
             await db.SaveChangesAsync(ct);
             log.LogInformation("Assistant answered message {MessageId} in {ConversationId}: {Intent} {Confidence:0.00} → {Action}",
                 message.Id, conversation.Id, d.Intent, d.Confidence, d.Action);

@@ -180,17 +180,17 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
         _ => En ? "I could not create the payment link; the manager will send it here." : "Не получилось создать ссылку на оплату — администратор пришлёт её здесь.",
     };
 
-    /// <summary>"Оплату видите?", "запись в силе?": the booking and its payments as they stand, never a new invoice.</summary>
+    /// <summary>"Оплату видите?", "запись в силе?": the payment and the booking as they stand, never a new invoice.</summary>
     public string Status(OpenBooking? b, LastPayment? last)
     {
-        var pay = PaymentStatus(last);
-        if (b is null) return pay;
-        var booking = En ? $"Your booking: {b.ServiceName}{With(b.Staff)}, {When(b.Start)}" : $"Ваша запись: {b.ServiceName}{With(b.Staff)}, {When(b.Start)}";
+        if (b is null) return PaymentStatus(last);
+        var booking = $"{b.ServiceName}{With(b.Staff)}, {When(b.Start)}";
         if (b.PaidMinor > 0)
-            return booking + (En ? $", {Money(new Money(b.PaidMinor, b.Price.Currency))} paid, confirmed." : $", оплачено {Money(new Money(b.PaidMinor, b.Price.Currency))}, запись подтверждена.");
+            return (last is { Status: "paid" or "partially_refunded" } ? PaymentStatus(last) + " " : "")
+                + (En ? $"Your booking is confirmed: {booking}." : $"Запись подтверждена: {booking}.");
         if (b.PayUrl is not null && b.Due is { } due)
-            return booking + (En ? $". The prepayment of {Money(due)} has not arrived yet." : $". Предоплата {Money(due)} ещё не поступила.");
-        return booking + (En ? ", it stands." : ", она в силе.");
+            return En ? $"The prepayment of {Money(due)} has not arrived yet. Your booking: {booking}." : $"Предоплата {Money(due)} ещё не поступила. Ваша запись: {booking}.";
+        return En ? $"Your booking stands: {booking}." : $"Ваша запись в силе: {booking}.";
     }
 
     public string PaymentStatus(LastPayment? p) => p switch

@@ -72,6 +72,12 @@ public sealed class Conversation : IMerchantOwned
     }
     public void Named(string? displayName) => DisplayName ??= Trim(displayName);
     public void MarkNeedsReply() => NeedsReply = true;
+
+    /// <summary>The language the client writes in, as the assistant read it ("ru" or "en"); later messages to them use it.</summary>
+    public void SpeaksIn(string? language)
+    {
+        if (language is "ru" or "en") Language = language;
+    }
     public void MarkReplied() => NeedsReply = false;
 
     /// <summary>Records the opt-out; false when it was already recorded (so the confirmation goes once).</summary>
