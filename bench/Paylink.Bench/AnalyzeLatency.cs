@@ -8,16 +8,18 @@ namespace Paylink.Bench;
 /// <summary>
 /// Per-call latency of <see cref="MessageAnalyzer.Analyze"/> over every held-out message, after warm-up:
 /// p50, p99, p99.9 and max of individual calls on one thread.
-/// Run: dotnet run -c Release --project bench/Paylink.Bench -- latency [rounds]
+/// Run: dotnet run -c Release --project bench/Paylink.Bench -- latency [rounds] [SET]
+/// where SET is a folder with messages.jsonl and catalogs/ (default: the synthetic test split).
 /// </summary>
 public static class AnalyzeLatency
 {
-    public static void Run(int rounds)
+    public static void Run(int rounds, string? set = null)
     {
         var tz = TimeZoneInfo.FindSystemTimeZoneById(LabelledSet.TimeZoneId);
-        var data = Path.Combine(FindRoot(), "src", "Paylink.Assistant", "Data");
+        var data = set is null ? Path.Combine(FindRoot(), "src", "Paylink.Assistant", "Data") : Path.GetFullPath(set);
         var catalogs = LabelledSet.LoadCatalogs(Path.Combine(data, "catalogs"));
-        var rows = LabelledSet.Load(Path.Combine(data, "test.jsonl")).Select(r => (r.Text, Catalog: catalogs[r.Catalog])).ToArray();
+        var file = set is null ? "test.jsonl" : "messages.jsonl";
+        var rows = LabelledSet.Load(Path.Combine(data, file)).Select(r => (r.Text, Catalog: catalogs[r.Catalog])).ToArray();
         var started = Stopwatch.GetTimestamp();
         var analyzer = MessageAnalyzer.CreateDefault();
         analyzer.Analyze("привет", rows[0].Catalog, LabelledSet.Now, tz);

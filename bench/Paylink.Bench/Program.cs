@@ -9,7 +9,7 @@ public static class Program
         // "latency" times every single call (BenchmarkDotNet's percentiles are over iteration means, not calls).
         if (args is ["latency", ..])
         {
-            AnalyzeLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+            AnalyzeLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20, args.Length > 2 ? args[2] : null);
             return 0;
         }
         if (args is ["jobs", ..]) return await JobsBench.RunAsync(args[1..]);
