@@ -15,20 +15,12 @@ public sealed class DialogueEngineTests
     private static readonly DialogueContext Ctx = new(AssistantTestData.Catalog("salon"), AssistantTestData.Moscow, "Салон «Ромашка»");
     private static readonly DialoguePolicy Policy = DialoguePolicy.Default with { Prepayment = new PrepaymentRule(PrepaymentKind.Percent, 30) };
 
-    private readonly RecordingDialogueBackend _backend = new();
-    private DialogueState _state = DialogueState.New;
+    private readonly DialogueDriver _chat = new(Ctx, Policy);
+    private RecordingDialogueBackend _backend => _chat.Backend;
 
-    private DialogueEngine Engine(DialoguePolicy? policy = null) =>
-        new(AssistantTestData.Analyzer, policy ?? Policy, new FakeTimeProvider(AssistantTestData.Now));
+    private Task<DialogueReply> Say(string text, DialoguePolicy? policy = null) => _chat.SayAsync(text, policy);
 
-    private async Task<DialogueReply> Say(string text, DialoguePolicy? policy = null)
-    {
-        var reply = await Engine(policy).HandleAsync(_state, text, Ctx, _backend, CancellationToken.None);
-        _state = reply.State;
-        return reply;
-    }
-
-    private static DateTimeOffset Msk(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, TimeSpan.FromHours(3));
+    private static DateTimeOffset Msk(int day, int hour, int minute = 0) => DialogueDriver.Msk(day, hour, minute);
 
     private OpenBooking FridayManicure(long paid) =>
         new("bkg_9", "manicure", "Маникюр", Msk(20, 15), new Money(180000, "RUB"), paid, paid == 0 ? "http://pay/p/old" : null, paid == 0 ? new Money(54000, "RUB") : null);

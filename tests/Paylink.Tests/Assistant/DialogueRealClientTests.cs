@@ -26,18 +26,12 @@ public sealed class DialogueRealClientTests
     private static readonly DialogueContext Ctx = new(Studio, AssistantTestData.Moscow, "Студия «Лён»");
     private static readonly DialoguePolicy Policy = DialoguePolicy.Default with { Prepayment = new PrepaymentRule(PrepaymentKind.Percent, 30) };
 
-    private readonly RecordingDialogueBackend _backend = new();
-    private DialogueState _state = DialogueState.New;
+    private readonly DialogueDriver _chat = new(Ctx, Policy);
+    private RecordingDialogueBackend _backend => _chat.Backend;
 
-    private async Task<DialogueReply> Say(string text)
-    {
-        var engine = new DialogueEngine(AssistantTestData.Analyzer, Policy, new FakeTimeProvider(AssistantTestData.Now));
-        var reply = await engine.HandleAsync(_state, text, Ctx, _backend, CancellationToken.None);
-        _state = reply.State;
-        return reply;
-    }
+    private Task<DialogueReply> Say(string text, DialoguePolicy? policy = null) => _chat.SayAsync(text, policy);
 
-    private static DateTimeOffset Msk(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, TimeSpan.FromHours(3));
+    private static DateTimeOffset Msk(int day, int hour, int minute = 0) => DialogueDriver.Msk(day, hour, minute);
 
     [Theory]
     [InlineData("хочу на маникюр с покрытием", "mani-gel")]

@@ -59,3 +59,21 @@ internal sealed class RecordingDialogueBackend : IDialogueBackend
         return Task.CompletedTask;
     }
 }
+
+/// <summary>One client talking to the engine over a <see cref="RecordingDialogueBackend"/>, the state carried between messages.</summary>
+internal sealed class DialogueDriver(DialogueContext context, DialoguePolicy policy)
+{
+    public RecordingDialogueBackend Backend { get; } = new();
+    public DialogueState State { get; private set; } = DialogueState.New;
+
+    public async Task<DialogueReply> SayAsync(string text, DialoguePolicy? other = null)
+    {
+        var engine = new DialogueEngine(AssistantTestData.Analyzer, other ?? policy, new FakeTimeProvider(AssistantTestData.Now));
+        var reply = await engine.HandleAsync(State, text, context, Backend, CancellationToken.None);
+        State = reply.State;
+        return reply;
+    }
+
+    /// <summary>A Moscow wall-clock time in November 2026.</summary>
+    public static DateTimeOffset Msk(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, TimeSpan.FromHours(3));
+}
