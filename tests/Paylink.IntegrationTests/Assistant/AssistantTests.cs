@@ -1,5 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Paylink.Assistant.Conversations;
+using Paylink.Assistant.Dialogue;
+using Paylink.Core.Catalog;
+using Paylink.Core.Data;
+using Paylink.Core.Messaging;
 using Paylink.IntegrationTests.Bookings;
 using Paylink.IntegrationTests.Infrastructure;
 
@@ -12,18 +19,18 @@ namespace Paylink.IntegrationTests.Assistant;
 /// </summary>
 public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> where THost : BookingsHost
 {
-    private sealed record Chat(HttpClient Api, string Slug, string AccountId, string Visitor);
+    private sealed record Chat(HttpClient Api, string Slug, string AccountId, string Visitor, string MerchantId);
 
     private async Task<Chat> ChatAsync(string? settings = null)
     {
-        var (_, api) = await host.MerchantWithCatalogAsync();
+        var (merchantId, api) = await host.MerchantWithCatalogAsync();
         if (settings is not null) await (await api.PutJsonAsync("/api/v1/assistant/settings", settings)).ReadJsonAsync(HttpStatusCode.OK);
         var slug = "a-" + Guid.NewGuid().ToString("N")[..10];
         var account = await (await api.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}"""))
             .ReadJsonAsync(HttpStatusCode.Created);
         var page = await host.Client().GetAsync("/chat/" + slug);
         var cookie = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("pl_wv=", StringComparison.Ordinal));
-        return new Chat(api, slug, account.GetProperty("id").GetString()!, cookie[6..cookie.IndexOf(';')]);
+        return new Chat(api, slug, account.GetProperty("id").GetString()!, cookie[6..cookie.IndexOf(';')], merchantId);
     }
 
     private async Task SayAsync(Chat chat, string text, bool drain = true)
@@ -107,6 +114,41 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
         // "Did I pay?" answers from the link.
         await SayAsync(chat, "я оплатила?");
         Assert.Contains("прошла", (await RepliesAsync(chat)).Last().Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Sets the staff member the conversation's dialogue is about, as the dialogue does when a client asks for one.</summary>
+    private async Task AskForStaffAsync(Chat chat, string staff)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var c = await db.Conversations.IgnoreQueryFilters().SingleAsync(x => x.MerchantId == chat.MerchantId && x.Address == chat.Visitor);
+        var last = (await db.ChannelMessages.IgnoreQueryFilters().Where(m => m.ConversationId == c.Id && m.Direction == MessageDirections.Inbound).ToListAsync())
+            .OrderBy(m => m.Id, StringComparer.Ordinal).Last();
+        c.Answered(last.Id, AssistantReply.WriteState(DialogueState.New with { Staff = staff }), paused: false);
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task Book_WithStaff_LandsWithStaff_AndAnotherStaffMembersTimeDoesNotBlock()
+    {
+        var chat = await ChatAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<ImportCatalog>().HandleAsync(chat.MerchantId,
+                [new CatalogEntry("manicure", "Маникюр с покрытием", 250000, "RUB", DurationMinutes: 60, Staff: ["Анна", "Ольга"])], CancellationToken.None)).IsSuccess);
+        await host.BookAsync(chat.Api, "2026-11-19T15:00:00+03:00", staff: "Анна", phone: "+79160000001");
+
+        await SayAsync(chat, "привет");
+        await AskForStaffAsync(chat, "Анна");
+        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        Assert.StartsWith("Это время занято", (await RepliesAsync(chat)).Last().Text);
+
+        await AskForStaffAsync(chat, "Ольга");
+        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        Assert.Contains("15:00", (await RepliesAsync(chat)).Last().Text);
+        await SayAsync(chat, "да");
+        var olga = Assert.Single(await BookingsAsync(chat), b => b.GetProperty("staff").GetString() == "Ольга");
+        Assert.Equal("2026-11-19T15:00:00+03:00", olga.GetProperty("localStart").GetString());
+        Assert.Equal(2, (await BookingsAsync(chat)).Count);
     }
 
     [Fact]
