@@ -7,7 +7,9 @@ using Paylink.Assistant.Dialogue;
 using Paylink.Core.Catalog;
 using Paylink.Core.Data;
 using Paylink.Core.Messaging;
+using Paylink.Core.Payments;
 using Paylink.IntegrationTests.Bookings;
+using Paylink.Providers.Gateways.Sandbox;
 using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Assistant;
@@ -149,6 +151,76 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
         var olga = Assert.Single(await BookingsAsync(chat), b => b.GetProperty("staff").GetString() == "Ольга");
         Assert.Equal("2026-11-19T15:00:00+03:00", olga.GetProperty("localStart").GetString());
         Assert.Equal(2, (await BookingsAsync(chat)).Count);
+    }
+
+    /// <summary>The sandbox acquirer's notification for a checkout, sent again as a gateway redelivers it.</summary>
+    private async Task RedeliverNotificationAsync(string checkoutUrl)
+    {
+        byte[] body;
+        string accountId, secret;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var sp = scope.ServiceProvider;
+            var db = sp.GetRequiredService<AppDbContext>();
+            var id = checkoutUrl[(checkoutUrl.LastIndexOf('/') + 1)..];
+            var c = await db.SandboxCheckouts.SingleAsync(x => x.Id == id);
+            var account = await db.GatewayAccounts.SingleAsync(a => a.Id == c.AccountId);
+            secret = sp.GetRequiredService<GatewayAccounts>().Open(account).Value.Context.Settings["secret"]!.GetValue<string>();
+            body = JsonSerializer.SerializeToUtf8Bytes(new SandboxNotification($"evt_{c.Id}_{SandboxNotification.Succeeded}", SandboxNotification.Succeeded,
+                c.CompletedAt ?? host.Clock.GetUtcNow(), new SandboxNotification.CheckoutInfo(c.Id, c.Reference, c.AmountMinor, c.Currency, "succeeded")), SandboxNotification.Json);
+            accountId = account.Id;
+        }
+        var req = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/sandbox/{accountId}") { Content = new ByteArrayContent(body) };
+        req.Content.Headers.ContentType = new("application/json");
+        req.Headers.TryAddWithoutValidation(SandboxSignature.Header, SandboxSignature.Sign(secret, host.Clock.GetUtcNow().ToUnixTimeSeconds(), body));
+        Assert.Equal(HttpStatusCode.OK, (await host.Client().SendAsync(req)).StatusCode);
+        await host.DrainAsync();
+    }
+
+    [Fact]
+    public async Task Paid_ChatGetsTheConfirmationOnce_EvenWhenTheNotificationComesTwice_PayPageLeadsBack()
+    {
+        var chat = await ChatAsync("""{"prepayment":{"kind":"percent","value":50}}""");
+        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        await SayAsync(chat, "да");
+        var invoiceUrl = (await RepliesAsync(chat)).Last().Button!;
+        var pay = await host.Client().PostAsync(new Uri(invoiceUrl).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        var checkout = pay.Headers.Location!.ToString();
+        await host.Client().PostAsync(new Uri(checkout).PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        await host.DrainAsync();
+
+        const string Expected = "Оплата 1 250 ₽ получена, спасибо! Запись подтверждена: Маникюр с покрытием, 19 ноября 2026, 15:00.";
+        var replies = (await RepliesAsync(chat)).Select(r => r.Text.Replace('\u00A0', ' ')).ToList();
+        Assert.Equal(Expected, replies.Last());
+        await RedeliverNotificationAsync(checkout);
+        replies = (await RepliesAsync(chat)).Select(r => r.Text.Replace('\u00A0', ' ')).ToList();
+        Assert.Single(replies, r => r == Expected);
+
+        // Writing to the chat afterwards does not bring the confirmation back either.
+        await SayAsync(chat, "спасибо");
+        Assert.Single((await RepliesAsync(chat)).Select(r => r.Text.Replace('\u00A0', ' ')), r => r == Expected);
+
+        var page = await (await host.Client().GetAsync(new Uri(invoiceUrl).PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("Оплачено", page);
+        Assert.Contains("Запись: Маникюр с покрытием, 19 ноября 2026, 15:00", page.Replace('\u00A0', ' '));
+        Assert.Contains($"href=\"/chat/{chat.Slug}\"", page);
+        Assert.Contains("Вернуться в чат", page);
+    }
+
+    [Fact]
+    public async Task Paid_LinkNotFromTheChat_NoChatConfirmationNoWayBack()
+    {
+        var chat = await ChatAsync();
+        await SayAsync(chat, "привет");
+        var before = (await RepliesAsync(chat)).Count;
+        var link = await (await chat.Api.PostJsonAsync("/api/v1/links", """{"amount":50000,"currency":"RUB","description":"Сертификат"}""")).ReadJsonAsync(HttpStatusCode.Created);
+        var pay = await host.Client().PostAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        await host.Client().PostAsync(pay.Headers.Location!.PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        await host.DrainAsync();
+        Assert.Equal(before, (await RepliesAsync(chat)).Count);
+        var page = await (await host.Client().GetAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("Оплачено", page);
+        Assert.DoesNotContain("back-to-chat", page);
     }
 
     [Fact]
