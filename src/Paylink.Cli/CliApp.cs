@@ -39,6 +39,7 @@ public static class CliApp
         root.Subcommands.Add(PaymentsCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(AnalyzeEvalCommand.Create());
+        root.Subcommands.Add(ConverseEvalCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }

@@ -108,7 +108,7 @@ public sealed partial class AssistantReply(
         }
         var services = await db.CatalogServices.AsNoTracking().ToListAsync(ct);
         var catalog = CatalogSnapshot.Create(services.OrderBy(x => x.Id, StringComparer.Ordinal)
-            .Select(x => new CatalogEntry(x.Id, x.Name, x.PriceMinor, x.Currency, x.Aliases, x.DurationMinutes)).ToList());
+            .Select(x => new CatalogEntry(x.Id, x.Name, x.PriceMinor, x.Currency, x.Aliases, x.DurationMinutes, x.Staff.Count > 0 ? x.Staff : null)).ToList());
         var context = new DialogueContext(catalog, merchant.Zone, merchant.Name, conversation.Language);
         var engine = new DialogueEngine(new ContactsFirst(understanding, backend), s.ToPolicy(), clock);
         backend.For(conversation, merchant);

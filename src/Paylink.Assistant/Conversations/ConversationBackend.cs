@@ -175,7 +175,10 @@ public sealed class ConversationBackend(
     }
 
     /// <summary>The order of a payment after a booking's prepayment was paid (the booking's own order is closed then).</summary>
-    private static string BalanceOrder(string bookingId) => bookingId + ":balance";
+    /// <summary>The order of a booking's payments after its prepayment: "&lt;booking&gt;:balance".</summary>
+    internal const string BalanceSuffix = ":balance";
+
+    private static string BalanceOrder(string bookingId) => bookingId + BalanceSuffix;
 
     /// <summary>Every link of a booking: its prepayment link, links of its order and of its balance order.</summary>
     private IQueryable<PaymentLink> BookingLinks(string bookingId, string? prepaymentLinkId)

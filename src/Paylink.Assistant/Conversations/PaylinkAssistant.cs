@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Paylink.Assistant.Llm;
 using Paylink.Core.Jobs;
 using Paylink.Core.Messaging;
+using Paylink.Core.PaymentLinks;
 
 namespace Paylink.Assistant.Conversations;
 
@@ -29,6 +30,8 @@ public static class PaylinkAssistant
         services.AddScoped<ConversationBackend>();
         services.Replace(ServiceDescriptor.Scoped<IConversationHandler, AssistantConversationHandler>());
         services.AddJobHandler<AssistantReply>(AssistantReply.JobType, AssistantReply.Policy);
+        services.AddJobHandler<PaidInChat>(PaidInChat.JobType, PaidInChat.Policy);
+        services.AddLinkEventReaction<PaidInChatReaction>();
         return services;
     }
 }

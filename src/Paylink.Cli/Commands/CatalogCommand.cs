@@ -10,7 +10,7 @@ public static class CatalogCommand
     {
         var cmd = new Command("catalog", "Manage a merchant's catalog of services.");
         var merchant = new Option<string>("--merchant") { Description = "Merchant id", Required = true };
-        var file = new Argument<FileInfo>("file") { Description = "JSON array of {\"id\",\"name\",\"priceMinor\",\"currency\",\"aliases\"?,\"durationMinutes\"?}" };
+        var file = new Argument<FileInfo>("file") { Description = "JSON array of {\"id\",\"name\",\"priceMinor\",\"currency\",\"aliases\"?,\"durationMinutes\"?,\"staff\"?}" };
         var import = new Command("import", "Create or update services from a JSON file; all entries or none.") { merchant, file };
         import.SetAction((pr, ct) => CliRun.InScopeAsync(async sp =>
         {

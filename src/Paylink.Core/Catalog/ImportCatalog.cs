@@ -74,8 +74,8 @@ public sealed partial class ImportCatalog(AppDbContext db)
         int created = 0, updated = 0;
         foreach (var e in entries)
         {
-            if (existing.TryGetValue(e.Id, out var s)) { s.Update(e.Name.Trim(), e.PriceMinor, e.Currency, e.DurationMinutes, e.Aliases); updated++; }
-            else { db.CatalogServices.Add(CatalogService.Create(merchantId, e.Id, e.Name.Trim(), e.PriceMinor, e.Currency, e.DurationMinutes, e.Aliases)); created++; }
+            if (existing.TryGetValue(e.Id, out var s)) { s.Update(e.Name.Trim(), e.PriceMinor, e.Currency, e.DurationMinutes, e.Aliases, e.Staff); updated++; }
+            else { db.CatalogServices.Add(CatalogService.Create(merchantId, e.Id, e.Name.Trim(), e.PriceMinor, e.Currency, e.DurationMinutes, e.Aliases, e.Staff)); created++; }
         }
         await db.SaveChangesAsync(ct);
         return new ImportResult(created, updated);

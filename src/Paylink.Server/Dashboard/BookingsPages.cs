@@ -40,7 +40,7 @@ public static class BookingsPages
                     foreach (var b in items)
                     {
                         h.Raw("<tr").Attr("id", "booking-" + b.Id).Raw("><td>").Text(b.LocalStart[11..16] + "–" + b.LocalEnd[11..16]).Raw("</td><td>").Text(b.ServiceName)
-                            .Text(b.Staff is null ? "" : " · " + b.Staff).Raw("</td><td><span class=\"badge ").Raw(b.Status).Raw("\">").Text(StatusText(c, b.Status))
+                            .Raw("</td><td class=\"staff\">").Text(b.Staff ?? "—").Raw("</td><td><span class=\"badge ").Raw(b.Status).Raw("\">").Text(StatusText(c, b.Status))
                             .Raw("</span></td><td>");
                         if (b.LinkId is not null) h.Link("/dashboard/links/" + b.LinkId, c.L("ссылка", "link")).Raw(" ");
                         if (b.Status is "pending" or "confirmed")

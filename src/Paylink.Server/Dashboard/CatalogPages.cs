@@ -27,7 +27,9 @@ public static class CatalogPages
                 duration = dv;
             }
             var aliases = (DashForms.Opt(form, "aliases") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var entry = new CatalogEntry(DashForms.Opt(form, "id") ?? "", DashForms.Opt(form, "name") ?? "", price.Value, currency, aliases, duration);
+            var staff = (DashForms.Opt(form, "staff") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var entry = new CatalogEntry(DashForms.Opt(form, "id") ?? "", DashForms.Opt(form, "name") ?? "", price.Value, currency, aliases, duration,
+                staff.Length > 0 ? staff : null);
             // The catalog file's own validation (ids, names, durations) applies to a single entry too.
             var parsed = ImportCatalog.Parse(System.Text.Json.JsonSerializer.Serialize(new[] { entry }));
             if (!parsed.IsSuccess) return await PageAsync(c, db, null, form, parsed.Error!.Message, ct);
@@ -48,10 +50,12 @@ public static class CatalogPages
         {
             h.El("h1", c.L("Каталог услуг", "Service catalog"));
             h.Raw("<div class=\"card\"><table id=\"catalog\"><thead><tr><th scope=\"col\">").Text(c.L("Услуга", "Service")).Raw("</th><th scope=\"col\" class=\"num\">")
-                .Text(c.L("Цена", "Price")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Минут", "Minutes")).Raw("</th><th scope=\"col\">id</th></tr></thead><tbody>\n");
+                .Text(c.L("Цена", "Price")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Минут", "Minutes")).Raw("</th><th scope=\"col\">").Text(c.L("Мастера", "Staff"))
+                .Raw("</th><th scope=\"col\">id</th></tr></thead><tbody>\n");
             foreach (var s in services)
                 h.Raw("<tr><td>").Link("/dashboard/catalog?edit=" + Uri.EscapeDataString(s.Id), s.Name).Raw("</td><td class=\"num\">").Text(MoneyFormat.Short(s.Price, c.Lang))
-                    .Raw("</td><td class=\"num\">").Text(s.DurationMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—").Raw("</td><td class=\"mono\">").Text(s.Id).Raw("</td></tr>\n");
+                    .Raw("</td><td class=\"num\">").Text(s.DurationMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—")
+                    .Raw("</td><td class=\"staff\">").Text(s.Staff.Count == 0 ? "—" : string.Join(", ", s.Staff)).Raw("</td><td class=\"mono\">").Text(s.Id).Raw("</td></tr>\n");
             h.Raw("</tbody></table></div>\n");
             h.Raw("<div class=\"card\">").El("h2", editing is null ? c.L("Добавить услугу", "Add a service") : c.L("Изменить услугу", "Edit the service")).Error(error);
             h.Form("/dashboard/catalog", id: "catalog-form");
@@ -61,6 +65,9 @@ public static class CatalogPages
             h.Field(c.L("Цена", "Price"), "price", V("price", editing is null ? null : DashForms.Major(editing.PriceMinor, editing.Currency)), required: true, extra: "inputmode=\"decimal\"");
             h.Field(c.L("Длительность, минут", "Duration, minutes"), "duration", V("duration", editing?.DurationMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture)), "number");
             h.Field(c.L("Как называют клиенты (через запятую)", "What clients call it (comma-separated)"), "aliases", V("aliases", editing is null ? null : string.Join(", ", editing.Aliases)));
+            h.Field(c.L("Мастера (через запятую)", "Staff (comma-separated)"), "staff", V("staff", editing is null ? null : string.Join(", ", editing.Staff)),
+                hint: c.L("Имена, как их называют клиенты: «Анна, Ольга». У каждого своё расписание: запись к Анне не занимает время Ольги. Пусто — общее расписание.",
+                    "First names as clients say them: \"Anna, Olga\". Each has their own schedule: a booking with Anna does not take Olga's time. Empty: one shared schedule."));
             h.Button(c.L("Сохранить", "Save"), "catalog-save").EndForm().Raw("</div>\n");
         }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }

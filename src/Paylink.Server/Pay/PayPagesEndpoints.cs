@@ -17,13 +17,19 @@ public static class PayPagesEndpoints
     {
         var group = app.MapGroup("/p").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
 
-        group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, HtmlEncoder enc, CancellationToken ct) =>
+        group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, HtmlEncoder enc,
+            Paylink.Core.Data.AppDbContext db, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
             http.Response.Headers.CacheControl = "no-store";
             var view = await open.HandleAsync(code, recordOpen: true, ct);
-            if (!view.IsSuccess) await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, ct);
-            else await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, ct);
+            if (!view.IsSuccess) await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
+            else
+            {
+                // Only a paid link shows its booking and the way back to the chat: the open page's single read stays as it is.
+                var paid = view.Value.Status == LinkStatus.Paid ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
+                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct);
+            }
         });
 
         group.MapPost("/{code}/pay", async (string code, HttpContext http, StartCheckout start, OpenPayPage open, IMemoryCache cache,
@@ -42,7 +48,7 @@ public static class PayPagesEndpoints
             var view = await open.HandleAsync(code, recordOpen: false, ct);
             if (!view.IsSuccess)
             {
-                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, ct);
+                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
                 return Results.Empty;
             }
             var (message, status) = result.Error!.Kind switch
@@ -52,17 +58,17 @@ public static class PayPagesEndpoints
                 ErrorKind.ProviderDeclined => (texts.CheckoutFailed, StatusCodes.Status402PaymentRequired),
                 _ => (texts.CheckoutFailed, StatusCodes.Status503ServiceUnavailable),
             };
-            await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, ct);
+            await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, null, ct);
             return Results.Empty;
         }).DisableAntiforgery();
     }
 
     /// <summary>Writes the page as UTF-8 from a pooled buffer, with its length.</summary>
     private static async Task WriteAsync(HttpContext http, HtmlEncoder enc, PayTexts texts, PayPageView? view, byte[]? qr, string? error, int status,
-        CancellationToken ct)
+        PaidPageContext? paid, CancellationToken ct)
     {
         using var buffer = new PooledBufferWriter(16 * 1024);
-        PayPageHtml.Render(buffer, enc, texts, view, qr, error);
+        PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid);
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = "text/html; charset=utf-8";

@@ -12,6 +12,8 @@ public sealed record PayTexts(
         ? "Please tick the box to agree to saving your payment method: this payment needs it."
         : "Отметьте согласие на сохранение способа оплаты: без него эту оплату провести нельзя.";
     public string Authorized => Lang == "en" ? "The amount is held on your card; the seller will charge it later." : "Сумма заблокирована на карте; продавец спишет её позже.";
+    public string Booking => Lang == "en" ? "Booking" : "Запись";
+    public string BackToChat => Lang == "en" ? "Back to the chat" : "Вернуться в чат";
     public string Voided => Lang == "en" ? "The hold was released." : "Блокировка суммы снята.";
 
     public static readonly PayTexts Ru = new("ru", "Оплата", "Оплатить", "Ссылка действует до", "Оплачено", "Оплачено",

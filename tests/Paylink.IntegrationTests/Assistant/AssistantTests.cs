@@ -1,6 +1,15 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Paylink.Assistant.Conversations;
+using Paylink.Assistant.Dialogue;
+using Paylink.Core.Catalog;
+using Paylink.Core.Data;
+using Paylink.Core.Messaging;
+using Paylink.Core.Payments;
 using Paylink.IntegrationTests.Bookings;
+using Paylink.Providers.Gateways.Sandbox;
 using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Assistant;
@@ -12,18 +21,18 @@ namespace Paylink.IntegrationTests.Assistant;
 /// </summary>
 public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> where THost : BookingsHost
 {
-    private sealed record Chat(HttpClient Api, string Slug, string AccountId, string Visitor);
+    private sealed record Chat(HttpClient Api, string Slug, string AccountId, string Visitor, string MerchantId);
 
     private async Task<Chat> ChatAsync(string? settings = null)
     {
-        var (_, api) = await host.MerchantWithCatalogAsync();
+        var (merchantId, api) = await host.MerchantWithCatalogAsync();
         if (settings is not null) await (await api.PutJsonAsync("/api/v1/assistant/settings", settings)).ReadJsonAsync(HttpStatusCode.OK);
         var slug = "a-" + Guid.NewGuid().ToString("N")[..10];
         var account = await (await api.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}"""))
             .ReadJsonAsync(HttpStatusCode.Created);
         var page = await host.Client().GetAsync("/chat/" + slug);
         var cookie = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("pl_wv=", StringComparison.Ordinal));
-        return new Chat(api, slug, account.GetProperty("id").GetString()!, cookie[6..cookie.IndexOf(';')]);
+        return new Chat(api, slug, account.GetProperty("id").GetString()!, cookie[6..cookie.IndexOf(';')], merchantId);
     }
 
     private async Task SayAsync(Chat chat, string text, bool drain = true)
@@ -107,6 +116,111 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
         // "Did I pay?" answers from the link.
         await SayAsync(chat, "я оплатила?");
         Assert.Contains("прошла", (await RepliesAsync(chat)).Last().Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Sets the staff member the conversation's dialogue is about, as the dialogue does when a client asks for one.</summary>
+    private async Task AskForStaffAsync(Chat chat, string staff)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var c = await db.Conversations.IgnoreQueryFilters().SingleAsync(x => x.MerchantId == chat.MerchantId && x.Address == chat.Visitor);
+        var last = (await db.ChannelMessages.IgnoreQueryFilters().Where(m => m.ConversationId == c.Id && m.Direction == MessageDirections.Inbound).ToListAsync())
+            .OrderBy(m => m.Id, StringComparer.Ordinal).Last();
+        c.Answered(last.Id, AssistantReply.WriteState(DialogueState.New with { Staff = staff }), paused: false);
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task Book_WithStaff_LandsWithStaff_AndAnotherStaffMembersTimeDoesNotBlock()
+    {
+        var chat = await ChatAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<ImportCatalog>().HandleAsync(chat.MerchantId,
+                [new CatalogEntry("manicure", "Маникюр с покрытием", 250000, "RUB", DurationMinutes: 60, Staff: ["Анна", "Ольга"])], CancellationToken.None)).IsSuccess);
+        await host.BookAsync(chat.Api, "2026-11-19T15:00:00+03:00", staff: "Анна", phone: "+79160000001");
+
+        await SayAsync(chat, "привет");
+        await AskForStaffAsync(chat, "Анна");
+        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        Assert.StartsWith("Это время занято", (await RepliesAsync(chat)).Last().Text);
+
+        await AskForStaffAsync(chat, "Ольга");
+        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        Assert.Contains("15:00", (await RepliesAsync(chat)).Last().Text);
+        await SayAsync(chat, "да");
+        var olga = Assert.Single(await BookingsAsync(chat), b => b.GetProperty("staff").GetString() == "Ольга");
+        Assert.Equal("2026-11-19T15:00:00+03:00", olga.GetProperty("localStart").GetString());
+        Assert.Equal(2, (await BookingsAsync(chat)).Count);
+    }
+
+    /// <summary>The sandbox acquirer's notification for a checkout, sent again as a gateway redelivers it.</summary>
+    private async Task RedeliverNotificationAsync(string checkoutUrl)
+    {
+        byte[] body;
+        string accountId, secret;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var sp = scope.ServiceProvider;
+            var db = sp.GetRequiredService<AppDbContext>();
+            var id = checkoutUrl[(checkoutUrl.LastIndexOf('/') + 1)..];
+            var c = await db.SandboxCheckouts.SingleAsync(x => x.Id == id);
+            var account = await db.GatewayAccounts.SingleAsync(a => a.Id == c.AccountId);
+            secret = sp.GetRequiredService<GatewayAccounts>().Open(account).Value.Context.Settings["secret"]!.GetValue<string>();
+            body = JsonSerializer.SerializeToUtf8Bytes(new SandboxNotification($"evt_{c.Id}_{SandboxNotification.Succeeded}", SandboxNotification.Succeeded,
+                c.CompletedAt ?? host.Clock.GetUtcNow(), new SandboxNotification.CheckoutInfo(c.Id, c.Reference, c.AmountMinor, c.Currency, "succeeded")), SandboxNotification.Json);
+            accountId = account.Id;
+        }
+        var req = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/sandbox/{accountId}") { Content = new ByteArrayContent(body) };
+        req.Content.Headers.ContentType = new("application/json");
+        req.Headers.TryAddWithoutValidation(SandboxSignature.Header, SandboxSignature.Sign(secret, host.Clock.GetUtcNow().ToUnixTimeSeconds(), body));
+        Assert.Equal(HttpStatusCode.OK, (await host.Client().SendAsync(req)).StatusCode);
+        await host.DrainAsync();
+    }
+
+    [Fact]
+    public async Task Paid_ChatGetsTheConfirmationOnce_EvenWhenTheNotificationComesTwice_PayPageLeadsBack()
+    {
+        var chat = await ChatAsync("""{"prepayment":{"kind":"percent","value":50}}""");
+        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        await SayAsync(chat, "да");
+        var invoiceUrl = (await RepliesAsync(chat)).Last().Button!;
+        var pay = await host.Client().PostAsync(new Uri(invoiceUrl).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        var checkout = pay.Headers.Location!.ToString();
+        await host.Client().PostAsync(new Uri(checkout).PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        await host.DrainAsync();
+
+        const string Expected = "Оплата 1 250 ₽ получена, спасибо! Запись подтверждена: Маникюр с покрытием, 19 ноября 2026, 15:00.";
+        var replies = (await RepliesAsync(chat)).Select(r => r.Text.Replace('\u00A0', ' ')).ToList();
+        Assert.Equal(Expected, replies.Last());
+        await RedeliverNotificationAsync(checkout);
+        replies = (await RepliesAsync(chat)).Select(r => r.Text.Replace('\u00A0', ' ')).ToList();
+        Assert.Single(replies, r => r == Expected);
+
+        // Writing to the chat afterwards does not bring the confirmation back either.
+        await SayAsync(chat, "спасибо");
+        Assert.Single((await RepliesAsync(chat)).Select(r => r.Text.Replace('\u00A0', ' ')), r => r == Expected);
+
+        var page = await (await host.Client().GetAsync(new Uri(invoiceUrl).PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("Оплачено", page);
+        Assert.Contains("Запись: Маникюр с покрытием, 19 ноября 2026, 15:00", page.Replace('\u00A0', ' '));
+        Assert.Contains($"href=\"/chat/{chat.Slug}\"", page);
+        Assert.Contains("Вернуться в чат", page);
+    }
+
+    [Fact]
+    public async Task Paid_LinkNotFromTheChat_NoChatConfirmationNoWayBack()
+    {
+        var chat = await ChatAsync();
+        await SayAsync(chat, "привет");
+        var before = (await RepliesAsync(chat)).Count;
+        var link = await (await chat.Api.PostJsonAsync("/api/v1/links", """{"amount":50000,"currency":"RUB","description":"Сертификат"}""")).ReadJsonAsync(HttpStatusCode.Created);
+        var pay = await host.Client().PostAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        await host.Client().PostAsync(pay.Headers.Location!.PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        await host.DrainAsync();
+        Assert.Equal(before, (await RepliesAsync(chat)).Count);
+        var page = await (await host.Client().GetAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("Оплачено", page);
+        Assert.DoesNotContain("back-to-chat", page);
     }
 
     [Fact]

@@ -330,7 +330,7 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var day = await c.PageAsync("/dashboard/bookings?day=2026-12-02");
         Assert.Contains("15:00–16:00", day);
         Assert.Contains("2 декабря 2026, среда", day);
-        Assert.Contains("Маникюр с покрытием · Ольга", day);
+        Assert.Contains("Маникюр с покрытием</td><td class=\"staff\">Ольга</td>", day);
         Assert.Contains("id=\"booking-" + id, await c.PageAsync("/dashboard/bookings?day=2026-12-04&view=week"));
         Assert.DoesNotContain("booking-" + id, await c.PageAsync("/dashboard/bookings?day=2026-12-03"));
 

@@ -301,6 +301,10 @@ namespace Paylink.Core.Data.Migrations.Postgres
                     b.Property<long>("PriceMinor")
                         .HasColumnType("bigint");
 
+                    b.PrimitiveCollection<List<string>>("Staff")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.HasKey("MerchantId", "Id");
 
                     b.ToTable("CatalogServices");

@@ -290,6 +290,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                     b.Property<long>("PriceMinor")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("Staff")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("MerchantId", "Id");
 
                     b.ToTable("CatalogServices");
