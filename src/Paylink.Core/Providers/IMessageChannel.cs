@@ -45,7 +45,10 @@ public interface IChannelCredentialsCheck
 /// <param name="SupportsButtons">Inline URL buttons (Telegram, web chat); otherwise the link goes into the text.</param>
 /// <param name="SupportsHtml">An HTML body beside the plain text (e-mail).</param>
 /// <param name="IsSms">Text is billed per SMS segment (GSM-7 160/153, UCS-2 70/67).</param>
-public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms);
+/// <param name="HasInboundWebhook">Client messages arrive at <c>/webhooks/{provider}/{accountId}</c> (shown as the account's webhookUrl).</param>
+/// <param name="ReportsDelivery">The provider reports delivery (sent → delivered), so a sent message that is not
+/// delivered in time may fall back to the client's next channel.</param>
+public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms, bool HasInboundWebhook = false, bool ReportsDelivery = false);
 
 /// <param name="AccountId">The merchant's channel account.</param>
 /// <param name="Settings">Decrypted, validated settings.</param>
