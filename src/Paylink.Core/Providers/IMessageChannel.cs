@@ -48,7 +48,13 @@ public interface IChannelCredentialsCheck
 /// <param name="HasInboundWebhook">Client messages arrive at <c>/webhooks/{provider}/{accountId}</c> (shown as the account's webhookUrl).</param>
 /// <param name="ReportsDelivery">The provider reports delivery (sent → delivered), so a sent message that is not
 /// delivered in time may fall back to the client's next channel.</param>
-public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms, bool HasInboundWebhook = false, bool ReportsDelivery = false);
+/// <param name="ReachesBy">Which contact detail of a customer is an address on this channel (a phone for SMS, an
+/// e-mail for mail); None: only a client who wrote first (messengers) can be reached.</param>
+public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms, bool HasInboundWebhook = false, bool ReportsDelivery = false,
+    ContactKind ReachesBy = ContactKind.None);
+
+/// <summary>A customer's contact detail a channel can write to without a prior conversation.</summary>
+public enum ContactKind { None, Phone, Email }
 
 /// <param name="AccountId">The merchant's channel account.</param>
 /// <param name="Settings">Decrypted, validated settings.</param>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,7 @@ public class MaxVkHost(Db kind) : BookingsHost(kind)
     {
         ["Channels:Max:PerDialogIntervalMs"] = "0", ["Channels:Max:PerBotPerSecond"] = "1000",
         ["Channels:Vk:PerDialogIntervalMs"] = "0", ["Channels:Vk:PerCommunityPerSecond"] = "1000",
+        ["Channels:Telegram:PerChatIntervalMs"] = "0", ["Channels:Telegram:GlobalPerSecond"] = "1000",
     };
 }
 public sealed class MaxVkSqliteHost() : MaxVkHost(Db.Sqlite);
@@ -33,18 +35,21 @@ public abstract class MaxVkChannelsTests<THost>(THost host) : IClassFixture<THos
 {
     private FakeMaxApi _max = null!;
     private FakeVkApi _vk = null!;
+    private FakeBotApi _bot = null!;
     private static long _user = 40_000_000 + Random.Shared.Next(1_000_000);
 
     public async Task InitializeAsync()
     {
         _max = await FakeMaxApi.StartAsync();
         _vk = await FakeVkApi.StartAsync();
+        _bot = await FakeBotApi.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
         await _max.DisposeAsync();
         await _vk.DisposeAsync();
+        await _bot.DisposeAsync();
     }
 
     private static string NewUser() => Interlocked.Increment(ref _user).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -374,6 +379,93 @@ public abstract class MaxVkChannelsTests<THost>(THost host) : IClassFixture<THos
         var action = JsonNode.Parse(invoice["keyboard"])!["buttons"]![0]![0]!["action"]!;
         Assert.Equal("open_link", action["type"]!.GetValue<string>());
         Assert.StartsWith("Оплатить 1\u00A0250", action["label"]!.GetValue<string>());
+    }
+
+    private static async Task<string> LinkForAsync(HttpClient api, string phone, long amount = 250000) =>
+        (await (await api.PostAsJsonAsync("/api/v1/links", new { amount, currency = "RUB", description = "Маникюр", customer = new { name = "Анна", phone } }))
+            .ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+
+    private static async Task<List<JsonElement>> LinkMessagesAsync(HttpClient api, string linkId) =>
+        (await (await api.GetAsync($"/api/v1/links/{linkId}/messages")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+
+    [Fact]
+    public async Task Fallback_TelegramBlocked_MaxClosed_VkReaches_OneChannelAtATime_ReminderFollows()
+    {
+        var (_, api) = await host.MerchantWithCatalogAsync();
+        await api.AssistantOffAsync();
+        var telegram = (await (await api.PostJsonAsync("/api/v1/channel-accounts",
+            $$$"""{"provider":"telegram","name":"Бот","settings":{"botToken":"{{{FakeBotApi.Token}}}","baseUrl":"{{{_bot.Url}}}"}}""")).ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        var (_, max) = await MaxAccountAsync(api: api);
+        var (_, vk) = await VkAccountAsync(api: api);
+        await (await api.PutJsonAsync("/api/v1/channel-fallback", """{"order":["telegram","pigeon"]}"""))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "order[1]");
+        var policy = await (await api.PutJsonAsync("/api/v1/channel-fallback", """{"order":["telegram","max","vk","exolve","email"],"deliveryTimeoutMinutes":30}"""))
+            .ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(5, policy.GetProperty("order").GetArrayLength());
+
+        // The client is known on MAX and VK (earlier messages reached them there).
+        var phone = "+7916" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (maxUser, vkUser, chat) = (NewUser(), NewUser(), (700_000_000 + Random.Shared.Next(1_000_000)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var earlier = await LinkForAsync(api, phone, 100000);
+        foreach (var (account, to) in new[] { (max, maxUser), (vk, vkUser) })
+            (await api.PostJsonAsync($"/api/v1/links/{earlier}/send", $$"""{"channelAccount":"{{account}}","to":"{{to}}"}""")).EnsureSuccessStatusCode();
+        await host.DrainAsync();
+        Assert.Single(_max.Sends(maxUser));
+        Assert.Single(_vk.Delivered, d => d["peer_id"] == vkUser);
+
+        // Telegram: the bot is blocked → MAX (next in the order): the dialog is closed → VK reaches the client.
+        _bot.BlockedChats[chat] = true;
+        _max.BlockedUsers[maxUser] = true;
+        var link = await LinkForAsync(api, phone);
+        (await api.PostJsonAsync($"/api/v1/links/{link}/send", $$"""{"channelAccount":"{{telegram}}","to":"{{chat}}"}""")).EnsureSuccessStatusCode();
+        await host.DrainAsync();
+        await host.DrainAsync();
+        var messages = await LinkMessagesAsync(api, link);
+        Assert.Equal<string>(["telegram", "max", "vk"], messages.Select(m => m.GetProperty("channel").GetString()!).ToArray());
+        Assert.Equal<string>(["failed", "failed", "sent"], messages.Select(m => m.GetProperty("status").GetString()!).ToArray());
+        for (var i = 1; i < messages.Count; i++)
+        {
+            // Each channel's message is written only once the previous one failed: never two channels at once.
+            Assert.Equal(messages[i - 1].GetProperty("id").GetString(), messages[i].GetProperty("fallbackFromId").GetString());
+            Assert.True(messages[i].GetProperty("createdAt").GetDateTimeOffset() >= messages[i - 1].GetProperty("failedAt").GetDateTimeOffset());
+        }
+        Assert.Single(_bot.Calls("sendMessage"), c => c["chat_id"]!.ToJsonString() == chat);
+        Assert.Equal(2, _max.Sends(maxUser).Count());
+        var vkInvoice = _vk.Sends(vkUser).Last();
+        Assert.Contains("2\u00A0500,00\u00A0₽", vkInvoice["message"]);
+        Assert.Equal("open_link", JsonNode.Parse(vkInvoice["keyboard"])!["buttons"]![0]![0]!["action"]!["type"]!.GetValue<string>());
+
+        // The link's "sent" event names the channel that reached the client; nothing else goes out for this step.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var sent = await scope.ServiceProvider.GetRequiredService<AppDbContext>().LinkEvents.IgnoreQueryFilters().AsNoTracking()
+                .Where(e => e.LinkId == link && e.Type == "sent").Select(e => e.DataJson).ToListAsync();
+            Assert.Contains("\"vk\"", Assert.Single(sent));
+        }
+        await host.DrainAsync();
+        Assert.Equal(3, (await LinkMessagesAsync(api, link)).Count);
+
+        // The 30-minute reminder ("same") follows the fallback: it goes by VK, where the invoice reached the client.
+        host.Clock.Advance(TimeSpan.FromMinutes(31));
+        await host.DrainAsync();
+        await host.DrainAsync();
+        messages = await LinkMessagesAsync(api, link);
+        var reminder = messages.Single(m => m.GetProperty("template").GetString() == "reminder");
+        Assert.Equal("vk", reminder.GetProperty("channel").GetString());
+        Assert.Equal("sent", reminder.GetProperty("status").GetString());
+
+        // A client's own order replaces the merchant's.
+        var customer = (await (await api.GetAsync("/api/v1/crm/contacts?q=" + Uri.EscapeDataString(phone))).ReadJsonAsync(HttpStatusCode.OK))
+            .GetProperty("items")[0].GetProperty("id").GetString();
+        await (await api.PutJsonAsync($"/api/v1/crm/contacts/{customer}/channel-order", """{"order":["vk","vk"]}"""))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "order[1]");
+        var own = await (await api.PutJsonAsync($"/api/v1/crm/contacts/{customer}/channel-order", """{"order":["telegram","vk"]}""")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(2, own.GetProperty("channelOrder").GetArrayLength());
+        var third = await LinkForAsync(api, phone, 300000);
+        (await api.PostJsonAsync($"/api/v1/links/{third}/send", $$"""{"channelAccount":"{{telegram}}","to":"{{chat}}"}""")).EnsureSuccessStatusCode();
+        await host.DrainAsync();
+        await host.DrainAsync();
+        Assert.Equal<string>(["telegram", "vk"], (await LinkMessagesAsync(api, third)).Select(m => m.GetProperty("channel").GetString()!).ToArray());
     }
 }
 
