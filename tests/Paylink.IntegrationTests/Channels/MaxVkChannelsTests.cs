@@ -445,6 +445,13 @@ public abstract class MaxVkChannelsTests<THost>(THost host) : IClassFixture<THos
         await host.DrainAsync();
         Assert.Equal(3, (await LinkMessagesAsync(api, link)).Count);
 
+        // Metrics by channel count the link where it reached the client: the earlier one by MAX, this one by VK.
+        var metrics = await (await api.GetAsync("/api/v1/metrics?from=2026-11-01&to=2026-12-31")).ReadJsonAsync(HttpStatusCode.OK);
+        var byChannel = metrics.GetProperty("byChannel").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r.GetProperty("sent").GetInt32());
+        Assert.Equal(1, byChannel["max"]);
+        Assert.Equal(1, byChannel["vk"]);
+        Assert.False(byChannel.ContainsKey("telegram"));
+
         // The 30-minute reminder ("same") follows the fallback: it goes by VK, where the invoice reached the client.
         host.Clock.Advance(TimeSpan.FromMinutes(31));
         await host.DrainAsync();
