@@ -109,6 +109,9 @@ public static class PaylinkCore
         services.AddScoped<Messaging.MessageTemplates>();
         services.AddScoped<Messaging.ReminderPolicies>();
         services.AddScoped<Messaging.SendLinkMessage>();
+        services.AddScoped<Messaging.ChannelFallbackPolicies>();
+        services.AddScoped<Messaging.ClientReach>();
+        services.AddScoped<Messaging.ChannelFallback>();
         services.AddScoped<Messaging.ScheduleLinkReminders>();
         services.AddScoped<Messaging.ScheduleVisitReminders>();
         services.AddScoped<Messaging.ReceiveChannelMessage>();
@@ -150,6 +153,7 @@ public static class PaylinkCore
         services.AddJobHandler<Bookings.BookingVisitReminders>(Bookings.BookingVisitReminders.JobType, Bookings.BookingVisitReminders.Policy);
         services.AddLinkEventReaction<Messaging.CancelRemindersReaction>();
         services.AddJobHandler<Messaging.SendChannelMessage>(Messaging.SendChannelMessage.JobType, Messaging.SendChannelMessage.Policy);
+        services.AddJobHandler<Messaging.CheckMessageDelivery>(Messaging.ChannelFallback.DeliveryCheckJob, Messaging.ChannelFallback.Policy);
         services.AddJobHandler<Messaging.SendDueReminder>(Messaging.SendDueReminder.JobType, Messaging.SendDueReminder.Policy);
         services.AddJobHandler<DeliverWebhook>(DeliverWebhook.JobType, DeliverWebhook.Policy);
         services.AddHttpClient(DeliverWebhook.HttpClientName, (sp, c) =>

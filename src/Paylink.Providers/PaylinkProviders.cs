@@ -4,8 +4,11 @@ using Paylink.Core.Jobs;
 using Paylink.Core.Providers;
 using Paylink.Providers.Crm.Bitrix24;
 using Paylink.Providers.Channels.Email;
+using Paylink.Providers.Channels;
 using Paylink.Providers.Channels.Exolve;
+using Paylink.Providers.Channels.Max;
 using Paylink.Providers.Channels.Telegram;
+using Paylink.Providers.Channels.Vk;
 using Paylink.Providers.Channels.WebChat;
 using Paylink.Providers.Gateways;
 using Paylink.Providers.Gateways.Sandbox;
@@ -57,7 +60,45 @@ public static class PaylinkProviders
         services.AddSingleton<TelegramChannel>();
         services.AddSingleton<IMessageChannel>(sp => sp.GetRequiredService<TelegramChannel>());
         services.AddSingleton<IMessageChannel, WebChatChannel>();
+        AddMax(services);
+        AddVk(services);
         return services;
+    }
+
+    private static void AddMax(IServiceCollection services)
+    {
+        services.AddOptions<MaxOptions>().BindConfiguration(MaxOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.TrustedRootsPemPath) || File.Exists(o.TrustedRootsPemPath),
+                "Channels:Max:TrustedRootsPemPath names a file that does not exist.")
+            .ValidateOnStart();
+        services.AddGatewayClient(MaxApi.ClientName).RemoveAllLoggers()
+            // The Russian root (Минцифры) joins the chain check when configured; checks are never switched off.
+            .ConfigurePrimaryHttpMessageHandler((handler, sp) =>
+            {
+                var path = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MaxOptions>>().Value.TrustedRootsPemPath;
+                if (!string.IsNullOrEmpty(path)) MaxTrust.Apply(handler, MaxTrust.LoadRoots(path));
+            });
+        services.AddKeyedSingleton(MaxChannel.ProviderId, (sp, _) =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MaxOptions>>().Value;
+            return new ChannelSendLimiter(TimeProvider.System, TimeSpan.FromMilliseconds(o.PerDialogIntervalMs), o.PerBotPerSecond);
+        });
+        services.AddSingleton<MaxChannel>();
+        services.AddSingleton<IMessageChannel>(sp => sp.GetRequiredService<MaxChannel>());
+        // Accounts without a webhook subscription are polled (GET /updates) by a periodic job.
+        services.AddPeriodicTask<MaxLongPolling>(MaxLongPolling.Name, TimeSpan.FromSeconds(5));
+    }
+
+    private static void AddVk(IServiceCollection services)
+    {
+        services.AddOptions<VkOptions>().BindConfiguration(VkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGatewayClient(VkApi.ClientName).RemoveAllLoggers();
+        services.AddKeyedSingleton(VkChannel.ProviderId, (sp, _) =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VkOptions>>().Value;
+            return new ChannelSendLimiter(TimeProvider.System, TimeSpan.FromMilliseconds(o.PerDialogIntervalMs), o.PerCommunityPerSecond);
+        });
+        services.AddSingleton<IMessageChannel, VkChannel>();
     }
 
     /// <summary>Endpoints providers serve themselves (the sandbox acquirer's checkout page).</summary>
@@ -65,6 +106,8 @@ public static class PaylinkProviders
     {
         app.MapSandboxAcquirer();
         app.MapTelegramWebhook();
+        app.MapMaxWebhook();
+        app.MapVkCallback();
         return app;
     }
 }

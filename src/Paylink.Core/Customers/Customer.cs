@@ -17,6 +17,11 @@ public sealed class Customer : IMerchantOwned
     public DateTimeOffset CreatedAt { get; private set; }
     /// <summary>Set when this contact was merged into another; its links, bookings and deals moved there.</summary>
     public string? MergedIntoId { get; private set; }
+    /// <summary>The client's own channel fallback order (provider ids, comma-separated), overriding the
+    /// merchant's (<see cref="Messaging.ChannelFallback"/>); null: the merchant's order.</summary>
+    public string? ChannelOrder { get; private set; }
+
+    public void SetChannelOrder(IReadOnlyList<string>? order) => ChannelOrder = order is { Count: > 0 } ? string.Join(',', order) : null;
 
     public static Customer Create(string merchantId, string? name, string? phone, string? email, TimeProvider clock) => new()
     {

@@ -144,6 +144,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Phone).HasMaxLength(16);
             e.Property(x => x.Email).HasMaxLength(254);
             e.Property(x => x.MergedIntoId).HasMaxLength(40);
+            e.Property(x => x.ChannelOrder).HasMaxLength(200);
             e.HasIndex(x => new { x.MerchantId, x.Phone });
             e.HasIndex(x => new { x.MerchantId, x.Email });
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
@@ -437,6 +438,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Status).HasMaxLength(20);
             e.Property(x => x.ProviderMessageId).HasMaxLength(100);
             e.Property(x => x.Error).HasMaxLength(ChannelMessage.MaxError);
+            e.Property(x => x.FallbackFromId).HasMaxLength(40);
+            // One fallback per undelivered message: never two channels at once for the same step.
+            e.HasIndex(x => x.FallbackFromId).IsUnique();
             e.Ignore(x => x.IsFinal);
             e.HasIndex(x => new { x.ConversationId, x.CreatedAt });
             e.HasIndex(x => x.LinkId);

@@ -132,7 +132,8 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
     public string WidgetSnippet(ChannelAccount a) =>
         $"""<script src="{urls.Base}/chat/widget.js" data-chat="{a.Slug ?? a.MerchantId}" async></script>""";
 
-    public string? WebhookUrl(ChannelAccount a) => a.Provider == Telegram ? urls.Webhook(a.Provider, a.Id) : null;
+    public string? WebhookUrl(ChannelAccount a) =>
+        channels.TryGet(a.Provider, out var channel) && channel.Traits.HasInboundWebhook ? urls.Webhook(a.Provider, a.Id) : null;
 
     public Result<(IMessageChannel Channel, ChannelContext Context)> Open(ChannelAccount account)
     {

@@ -55,6 +55,11 @@ public sealed class ChannelMessage : IMerchantOwned
     public DateTimeOffset? SentAt { get; private set; }
     public DateTimeOffset? DeliveredAt { get; private set; }
     public DateTimeOffset? FailedAt { get; private set; }
+    /// <summary>The message on the previous channel that this one replaces (it failed or was not delivered in
+    /// time); unique, so a message falls back at most once.</summary>
+    public string? FallbackFromId { get; private set; }
+
+    public void FallsBackFrom(ChannelMessage previous) => FallbackFromId = previous.Id;
 
     public bool IsFinal => Status is MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Failed or MessageStatuses.Received;
 

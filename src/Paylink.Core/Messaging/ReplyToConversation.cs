@@ -30,11 +30,11 @@ public sealed class ReplyToConversation(AppDbContext db, MessageOutbox outbox)
 public sealed record MessageView(string Id, string ConversationId, string AccountId, string Channel, string? LinkId, string Direction, string To,
     string? Template, string? Language, string Text, IReadOnlyList<Providers.MessageButton>? Buttons, string? Author, string Status,
     string? ProviderMessageId, string? Error, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt,
-    DateTimeOffset? FailedAt)
+    DateTimeOffset? FailedAt, string? FallbackFromId)
 {
     public static MessageView From(ChannelMessage m) => new(m.Id, m.ConversationId, m.AccountId, m.Channel, m.LinkId, m.Direction, m.To, m.Template,
         m.Language, m.Text, MessageOutbox.ReadButtons(m.ButtonsJson), m.Author, m.Status, m.ProviderMessageId, m.Error, m.Attempts, m.CreatedAt,
-        m.SentAt, m.DeliveredAt, m.FailedAt);
+        m.SentAt, m.DeliveredAt, m.FailedAt, m.FallbackFromId);
 }
 
 public sealed record ConversationView(string Id, string AccountId, string Channel, string Address, string? CustomerId, string? DisplayName,
@@ -77,6 +77,14 @@ public sealed class ConversationQueries(AppDbContext db)
 
     public async Task<Result<MessageView>> MessageAsync(string id, CancellationToken ct) =>
         await db.ChannelMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } m ? MessageView.From(m) : Error.NotFound($"Message '{id}'");
+
+    /// <summary>A link's outbound messages in order: which channel reached the client, and which fell back to which.</summary>
+    public async Task<Result<List<MessageView>>> LinkMessagesAsync(string linkId, CancellationToken ct)
+    {
+        if (!await db.PaymentLinks.AnyAsync(l => l.Id == linkId, ct)) return Error.NotFound($"Link '{linkId}'");
+        return (await db.ChannelMessages.AsNoTracking().Where(m => m.LinkId == linkId).ToListAsync(ct))
+            .OrderBy(m => m.Id, StringComparer.Ordinal).Select(MessageView.From).ToList();
+    }
 
     public async Task<Result<List<ReminderView>>> LinkRemindersAsync(string linkId, CancellationToken ct)
     {

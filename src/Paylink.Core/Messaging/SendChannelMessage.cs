@@ -12,9 +12,11 @@ namespace Paylink.Core.Messaging;
 /// The <c>message.send</c> job: hands one queued message to its channel. Sends only while the message is
 /// queued (a retried or duplicated job finds it sent and stops), passes the message id to the provider as
 /// its idempotency key, retries transient failures (honouring the provider's retry-after) and fails
-/// permanent ones at once. A link's first successful message adds its "sent" event.
+/// permanent ones at once. A link's first successful message adds its "sent" event. A failed link message
+/// falls back to the client's next channel (<see cref="ChannelFallback"/>) in the same SaveChanges.
 /// </summary>
-public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts, TimeProvider clock, ILogger<SendChannelMessage> log) : IJobHandler
+public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts, ChannelFallback fallback, TimeProvider clock,
+    ILogger<SendChannelMessage> log) : IJobHandler
 {
     public const string JobType = "message.send";
     /// <summary>8 attempts, 5 s doubling up to 30 min (about 1 h in all).</summary>
@@ -31,7 +33,7 @@ public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts
 
         var account = await db.ChannelAccounts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.Id == message.AccountId, ct);
         if (account is null || !account.CanSend)
-            return await FailAsync(message, "The channel account is disabled or deleted.");
+            return await FailAsync(message, "The channel account is disabled or deleted.", ct);
         var opened = accounts.Open(account);
         if (!opened.IsSuccess) return JobResult.Retry(opened.Error!.Message);
         var (channel, context) = opened.Value;
@@ -58,14 +60,15 @@ public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts
             case ChannelSendStatus.Sent:
                 message.MarkSent(result.ProviderMessageId, now);
                 await AddSentEventAsync(message, now, ct);
+                await fallback.PlanDeliveryCheckAsync(message, channel, ct);
                 await db.SaveChangesAsync(ct);
                 log.LogInformation("Message {MessageId} sent by {Channel} (account {AccountId})", message.Id, channel.Id, account.Id);
                 return JobResult.Done;
             case ChannelSendStatus.Permanent:
                 log.LogWarning("Message {MessageId} refused by {Channel}: {Error}", message.Id, channel.Id, result.Error);
-                return await FailAsync(message, result.Error ?? "Refused by the channel.");
+                return await FailAsync(message, result.Error ?? "Refused by the channel.", ct);
             default:
-                if (job.IsLastAttempt) return await FailAsync(message, result.Error ?? "The channel kept failing.");
+                if (job.IsLastAttempt) return await FailAsync(message, result.Error ?? "The channel kept failing.", ct);
                 message.AttemptFailed(result.Error ?? "Transient channel failure.");
                 await db.SaveChangesAsync(ct);
                 log.LogInformation("Message {MessageId} will be retried ({Channel}): {Error}", message.Id, channel.Id, result.Error);
@@ -73,10 +76,12 @@ public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts
         }
     }
 
-    private async Task<JobResult> FailAsync(ChannelMessage message, string error)
+    private async Task<JobResult> FailAsync(ChannelMessage message, string error, CancellationToken ct)
     {
         message.MarkFailed(error, clock.GetUtcNow());
-        await db.SaveChangesAsync();
+        var next = await fallback.QueueNextAsync(message, ct);
+        await db.SaveChangesAsync(CancellationToken.None);
+        if (next is not null) log.LogInformation("Message {MessageId} falls back from {From} to {To} as {Next}", message.Id, message.Channel, next.Channel, next.Id);
         return JobResult.Fail(error);
     }
 

@@ -15,7 +15,7 @@ namespace Paylink.Core.Messaging;
 /// conversation for the manager on a "manager" step or when no channel reaches the client.
 /// </summary>
 public sealed class SendDueReminder(AppDbContext db, SendLinkMessage links, MessageOutbox outbox, MessageTemplates templates,
-    MerchantCache merchants, TimeProvider clock) : IJobHandler
+    MerchantCache merchants, ClientReach reach, TimeProvider clock) : IJobHandler
 {
     public const string JobType = "reminder.due";
     public static readonly JobRetryPolicy Policy = new(5, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30));
@@ -56,7 +56,7 @@ public sealed class SendDueReminder(AppDbContext db, SendLinkMessage links, Mess
             await db.SaveChangesAsync(ct);
             return JobResult.Done;
         }
-        var target = await TargetAsync(reminder.Channel, conversation, link, ct) ?? conversation;
+        var target = await TargetAsync(reminder.Channel, conversation, link, ct) ?? await ReachedAsync(link, conversation, ct);
         var customer = link.CustomerId is null ? null : await db.Customers.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == link.CustomerId, ct);
         var message = await links.QueueAsync(target, link, merchant, customer?.Name, TemplateEvents.Reminder, ct);
         reminder.MarkSent(message.Id, target.Channel, now);
@@ -64,24 +64,27 @@ public sealed class SendDueReminder(AppDbContext db, SendLinkMessage links, Mess
         return JobResult.Done;
     }
 
-    /// <summary>The conversation on the step's channel: an existing one of the same client, or a new one by their
-    /// phone (SMS) or e-mail; null when that channel cannot reach them (the invoice's conversation is used).</summary>
+    /// <summary>The conversation on the step's channel: an existing one of the same client, or a new one by the
+    /// contact detail the channel writes to (<see cref="ClientReach"/>); null when that channel cannot reach them.</summary>
     private async Task<Conversation?> TargetAsync(string channel, Conversation original, PaymentLink link, CancellationToken ct)
     {
         if (channel == ReminderPolicy.Same || channel == original.Channel) return null;
-        var account = await db.ChannelAccounts.IgnoreQueryFilters()
-            .Where(a => a.MerchantId == original.MerchantId && a.Provider == channel && a.DeletedAt == null && a.Enabled)
-            .OrderBy(a => a.CreatedAt).FirstOrDefaultAsync(ct);
-        if (account is null) return null;
         var customerId = link.CustomerId ?? original.CustomerId;
         if (customerId is null) return null;
-        var existing = await db.Conversations.IgnoreQueryFilters().FirstOrDefaultAsync(c => c.AccountId == account.Id && c.CustomerId == customerId, ct);
-        if (existing is not null) return existing.OptedOut ? null : existing;
-        var customer = await db.Customers.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == customerId, ct);
-        var address = channel switch { "exolve" => customer?.Phone, "email" => customer?.Email, _ => null };
-        if (address is null) return null;
-        var c = await outbox.ConversationAsync(db, account, address, customerId, customer?.Name, original.Language, ct);
-        return c.OptedOut ? null : c;
+        return await reach.ConversationAsync(original.MerchantId, channel, customerId, original.Language, ct);
+    }
+
+    /// <summary>"same" follows the fallback: the conversation of the link's latest message that the channel took
+    /// (sent or delivered), so a reminder goes where the invoice reached the client, else the invoice's conversation.</summary>
+    private async Task<Conversation> ReachedAsync(PaymentLink link, Conversation original, CancellationToken ct)
+    {
+        var last = await db.ChannelMessages.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.LinkId == link.Id && m.Direction == MessageDirections.Outbound
+                && (m.Status == MessageStatuses.Sent || m.Status == MessageStatuses.Delivered))
+            .OrderByDescending(m => m.Id).Select(m => m.ConversationId).FirstOrDefaultAsync(ct);
+        if (last is null || last == original.Id) return original;
+        var reached = await db.Conversations.IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Id == last, ct);
+        return reached is null || reached.OptedOut ? original : reached;
     }
 
     private async Task<ChannelMessage> QueueVisitAsync(Reminder r, Conversation c, Merchant merchant, CancellationToken ct)

@@ -45,7 +45,16 @@ public interface IChannelCredentialsCheck
 /// <param name="SupportsButtons">Inline URL buttons (Telegram, web chat); otherwise the link goes into the text.</param>
 /// <param name="SupportsHtml">An HTML body beside the plain text (e-mail).</param>
 /// <param name="IsSms">Text is billed per SMS segment (GSM-7 160/153, UCS-2 70/67).</param>
-public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms);
+/// <param name="HasInboundWebhook">Client messages arrive at <c>/webhooks/{provider}/{accountId}</c> (shown as the account's webhookUrl).</param>
+/// <param name="ReportsDelivery">The provider reports delivery (sent → delivered), so a sent message that is not
+/// delivered in time may fall back to the client's next channel.</param>
+/// <param name="ReachesBy">Which contact detail of a customer is an address on this channel (a phone for SMS, an
+/// e-mail for mail); None: only a client who wrote first (messengers) can be reached.</param>
+public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms, bool HasInboundWebhook = false, bool ReportsDelivery = false,
+    ContactKind ReachesBy = ContactKind.None);
+
+/// <summary>A customer's contact detail a channel can write to without a prior conversation.</summary>
+public enum ContactKind { None, Phone, Email }
 
 /// <param name="AccountId">The merchant's channel account.</param>
 /// <param name="Settings">Decrypted, validated settings.</param>

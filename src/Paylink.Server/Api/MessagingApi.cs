@@ -14,6 +14,8 @@ public static class MessagingApi
     public sealed record TemplateBody(string? Text);
     public sealed record PreviewBody(string? Text, string? Channel);
 
+    public sealed record ChannelOrderBody(IReadOnlyList<string>? Order);
+
     public static void MapMessagingApi(this RouteGroupBuilder api)
     {
         api.MapPost("/links/{id}/send", SendAsync).WithTags("Messages")
@@ -28,6 +30,29 @@ public static class MessagingApi
         api.MapGet("/links/{id}/reminders", async (string id, ConversationQueries q, CancellationToken ct) =>
                 (await q.LinkRemindersAsync(id, ct)).ToHttp(r => Results.Json(new { items = r }, PaylinkJson.Output)))
             .WithTags("Reminders").WithName("ListLinkReminders").WithSummary("The link's planned, sent and cancelled reminders.");
+
+        api.MapGet("/links/{id}/messages", async (string id, ConversationQueries q, CancellationToken ct) =>
+                (await q.LinkMessagesAsync(id, ct)).ToHttp(r => Results.Json(new { items = r }, PaylinkJson.Output)))
+            .WithTags("Messages").WithName("ListLinkMessages")
+            .WithSummary("The link's messages in order, with channel, status and fallbackFromId: which channel reached the client.");
+
+        var f = api.MapGroup("/channel-fallback").WithTags("Messages");
+        f.MapGet("", async (MerchantScope scope, ChannelFallbackPolicies policies, CancellationToken ct) =>
+            Results.Json(await policies.GetAsync(scope.MerchantId!, ct), PaylinkJson.Output)).WithName("GetChannelFallback")
+            .WithSummary("The merchant's fallback order of channels (empty: off) and the delivery timeout.");
+        f.MapPut("", async (HttpContext http, MerchantScope scope, ChannelFallbackPolicies policies, CancellationToken ct) =>
+        {
+            var (body, _, error) = await JsonBody.ReadAsync<ChannelFallbackPolicy>(http.Request, ct);
+            if (error is not null) return Problems.BadRequest(error);
+            return (await policies.SaveAsync(scope.MerchantId!, body!, ct)).ToHttp(v => Results.Json(v, PaylinkJson.Output));
+        }).WithName("PutChannelFallback").WithSummary("Replace the fallback order {order:[provider ids], deliveryTimeoutMinutes?}; errors name the field.");
+        api.MapPut("/crm/contacts/{id}/channel-order", async (string id, HttpContext http, ChannelFallbackPolicies policies, CancellationToken ct) =>
+        {
+            var (body, _, error) = await JsonBody.ReadAsync<ChannelOrderBody>(http.Request, ct);
+            if (error is not null) return Problems.BadRequest(error);
+            return (await policies.SetClientOrderAsync(id, body!.Order ?? [], ct))
+                .ToHttp(c => Results.Json(new { id = c.Id, channelOrder = ChannelFallbackPolicies.ClientOrder(c) }, PaylinkJson.Output));
+        }).WithTags("CRM").WithName("PutContactChannelOrder").WithSummary("The client's own fallback order (replaces the merchant's for them); [] clears it.");
 
         var c = api.MapGroup("/conversations").WithTags("Conversations");
         c.MapGet("", async (string? needsReply, string? channelAccount, string? limit, ConversationQueries q, CancellationToken ct) =>

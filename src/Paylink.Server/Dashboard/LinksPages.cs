@@ -165,6 +165,7 @@ public static class LinksPages
     private static async Task<IResult> LinkPageAsync(DashContext c, LinkView link, AppDbContext db, ChannelAccounts channels, string? error, int status, CancellationToken ct)
     {
         var events = await db.LinkEvents.AsNoTracking().Where(e => e.LinkId == link.Id).OrderBy(e => e.Id).ToListAsync(ct);
+        var messages = await db.ChannelMessages.AsNoTracking().Where(m => m.LinkId == link.Id).OrderBy(m => m.Id).ToListAsync(ct);
         var accounts = (await channels.ListAsync(ct)).Where(a => a.CanSend).ToList();
         return c.Page(link.Description, h =>
         {
@@ -209,6 +210,22 @@ public static class LinksPages
                 h.Raw("</div>\n");
             }
 
+            if (messages.Count > 0)
+            {
+                // Which channel reached whom: each message of the link, and the channel it fell back from.
+                var byId = messages.ToDictionary(m => m.Id, StringComparer.Ordinal);
+                h.Raw("<div class=\"card\">").El("h2", c.L("Сообщения", "Messages"));
+                h.Raw("<table id=\"link-messages\"><tbody>");
+                foreach (var m in messages)
+                {
+                    var from = m.FallbackFromId is not null && byId.TryGetValue(m.FallbackFromId, out var f) ? f.Channel : null;
+                    h.Raw("<tr><td>").Text(DateFormat.DateTime(m.CreatedAt, c.Zone, c.Lang)).Raw("</td><td>").Text(m.Channel)
+                        .Text(from is null ? "" : c.L($" (вместо {from})", $" (instead of {from})")).Raw("</td><td class=\"mono\">").Text(MaskAddress(m.To))
+                        .Raw("</td><td>").Text(m.Template ?? "").Raw("</td><td>").Text(MessageStatusText(c, m.Status)).Raw("</td></tr>");
+                }
+                h.Raw("</tbody></table></div>\n");
+            }
+
             h.Raw("<div class=\"card\">").El("h2", c.L("История", "Timeline"));
             h.Raw("<ol id=\"timeline\">");
             foreach (var e in events)
@@ -219,6 +236,19 @@ public static class LinksPages
             h.Raw("</ol></div>\n");
         }, status);
     }
+
+    /// <summary>A recipient as the dashboard shows it: phones and e-mails masked, chat ids as they are.</summary>
+    private static string MaskAddress(string to) =>
+        to.StartsWith('+') ? Masking.Phone(to) : to.Contains('@', StringComparison.Ordinal) ? Masking.Email(to) : to;
+
+    private static string MessageStatusText(DashContext c, string s) => s switch
+    {
+        "queued" => c.L("в очереди", "queued"),
+        "sent" => c.L("отправлено", "sent"),
+        "delivered" => c.L("доставлено", "delivered"),
+        "failed" => c.L("не доставлено", "failed"),
+        _ => s,
+    };
 
     internal static string StatusText(DashContext c, string s) => s switch
     {

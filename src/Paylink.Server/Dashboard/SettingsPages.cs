@@ -164,7 +164,28 @@ public static class SettingsPages
             c.Flash(c.L("Правила напоминаний сохранены.", "Reminder policy saved."));
             return DashContext.Redirect("/dashboard/settings#reminders");
         });
+        MapFallback(g);
     }
+
+    /// <summary>POST /dashboard/settings/fallback: the merchant's channel fallback order (see docs/channels.md).</summary>
+    private static void MapFallback(RouteGroupBuilder g) =>
+        g.MapPost("/fallback", async (HttpContext http, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            ManageWebhookEndpoints webhooks, ReminderPolicies policies, ChannelFallbackPolicies fallback, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            int? timeout = null;
+            if (form["deliveryTimeoutMinutes"].ToString() is { Length: > 0 } t)
+            {
+                if (!int.TryParse(t, out var minutes))
+                    return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, c.L("Время доставки: число минут.", "Delivery time: a number of minutes."), ct);
+                timeout = minutes;
+            }
+            var r = await fallback.SaveAsync(c.MerchantId, new ChannelFallbackPolicy(List(form["order"]), timeout), ct);
+            if (!r.IsSuccess) return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, r.Error!.Message, ct);
+            c.Flash(c.L("Порядок каналов сохранён.", "Channel order saved."));
+            return DashContext.Redirect("/dashboard/settings#fallback");
+        });
 
     private static List<string> List(string? s) => (s ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
@@ -179,6 +200,7 @@ public static class SettingsPages
         var people = await db.Users.AsNoTracking().Where(u => u.MerchantId == c.MerchantId).OrderBy(u => u.Email).ToListAsync(ct);
         var policy = await policies.GetAsync(c.MerchantId, ct);
         var sp = c.Http.RequestServices;
+        var fallback = await sp.GetRequiredService<ChannelFallbackPolicies>().GetAsync(c.MerchantId, ct);
         var gatewayIds = sp.GetRequiredService<ProviderRegistry<IPaymentGateway>>().Ids.Order().ToList();
         var channelIds = sp.GetRequiredService<ProviderRegistry<IMessageChannel>>().Ids.Order().ToList();
         var crmIds = sp.GetRequiredService<ProviderRegistry<ICrmConnector>>().Ids.Order().ToList();
@@ -267,6 +289,15 @@ public static class SettingsPages
                 .Field(c.L("Тихие часы с", "Quiet hours from"), "quietFrom", policy.QuietFrom, "time", required: true)
                 .Field(c.L("до", "to"), "quietTo", policy.QuietTo, "time", required: true).Raw("</div>")
                 .Button(c.L("Сохранить", "Save"), "save-reminders").EndForm().Raw("</div>\n");
+
+            h.Raw("<div class=\"card\" id=\"fallback\">").El("h2", c.L("Порядок каналов", "Channel order"));
+            h.Form("/dashboard/settings/fallback", id: "fallback-form")
+                .Field(c.L($"Если канал не доставил сообщение — следующий, через запятую (пусто — выключено). Каналы: {string.Join(", ", channelIds)}",
+                        $"When a channel cannot deliver, the next one, comma-separated (empty: off). Channels: {string.Join(", ", channelIds)}"),
+                    "order", string.Join(", ", fallback.Order))
+                .Field(c.L("Ждать доставки, минут (для каналов с отчётом о доставке; пусто — не ждать)", "Wait for delivery, minutes (channels with delivery reports; empty: do not wait)"),
+                    "deliveryTimeoutMinutes", fallback.DeliveryTimeoutMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Button(c.L("Сохранить", "Save"), "save-fallback").EndForm().Raw("</div>\n");
         }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -162,7 +162,7 @@ public sealed class ExolveChannelTests : IAsyncLifetime
             Assert.Equal("+79161234567", _channel.NormalizeRecipient(ok).Value);
         foreach (var no in new[] { "", "12345", "+44 20 7946 0958", "abc" })
             Assert.Equal("to", _channel.NormalizeRecipient(no).Error!.Fields!.Keys.Single());
-        Assert.Equal(new ChannelTraits(SupportsButtons: false, SupportsHtml: false, IsSms: true), _channel.Traits);
+        Assert.Equal(new ChannelTraits(SupportsButtons: false, SupportsHtml: false, IsSms: true, ReachesBy: ContactKind.Phone), _channel.Traits);
     }
 }
 

@@ -256,6 +256,17 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var wrongTime = await c.PostAsync("/dashboard/settings/reminders", ("linkSteps", "15"), ("visitHours", "2"), ("quietFrom", "25:00"), ("quietTo", "08:00"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongTime.StatusCode);
         Assert.Contains("quietFrom", c.LastHtml);
+
+        Assert.Contains("max, ", await c.PageAsync("/dashboard/settings"));   // the channels on offer come from the registry
+        var order = await c.PostAsync("/dashboard/settings/fallback", ("order", "telegram, max, vk, exolve, email"), ("deliveryTimeoutMinutes", "30"));
+        Assert.Equal(HttpStatusCode.Redirect, order.StatusCode);
+        var fallback = await (await host.Client(owner.ApiKey).GetAsync("/api/v1/channel-fallback")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("max", fallback.GetProperty("order")[1].GetString());
+        Assert.Equal(30, fallback.GetProperty("deliveryTimeoutMinutes").GetInt32());
+        await c.PageAsync("/dashboard/settings");
+        var unknown = await c.PostAsync("/dashboard/settings/fallback", ("order", "telegram, pigeon"), ("deliveryTimeoutMinutes", ""));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        Assert.Contains("pigeon", c.LastHtml);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, TimeProvider cl
     };
 
     public string Id => "email";
-    public ChannelTraits Traits { get; } = new(SupportsButtons: false, SupportsHtml: true, IsSms: false);
+    public ChannelTraits Traits { get; } = new(SupportsButtons: false, SupportsHtml: true, IsSms: false, ReachesBy: ContactKind.Email);
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
     {

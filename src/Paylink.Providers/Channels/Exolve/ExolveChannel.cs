@@ -29,7 +29,7 @@ public sealed partial class ExolveChannel(IHttpClientFactory http, PublicUrls ur
     public const string DefaultBaseUrl = "https://api.exolve.ru/";
 
     public string Id => "exolve";
-    public ChannelTraits Traits { get; } = new(SupportsButtons: false, SupportsHtml: false, IsSms: true);
+    public ChannelTraits Traits { get; } = new(SupportsButtons: false, SupportsHtml: false, IsSms: true, ReachesBy: ContactKind.Phone);
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
     {

@@ -34,7 +34,7 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, TelegramSen
     public static readonly string[] AllowedUpdates = ["message", "edited_message", "callback_query", "pre_checkout_query"];
 
     public string Id => "telegram";
-    public ChannelTraits Traits { get; } = new(SupportsButtons: true, SupportsHtml: false, IsSms: false);
+    public ChannelTraits Traits { get; } = new(SupportsButtons: true, SupportsHtml: false, IsSms: false, HasInboundWebhook: true);
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
     {

@@ -663,6 +663,10 @@ namespace Paylink.Core.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("ChannelOrder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1108,6 +1112,10 @@ namespace Paylink.Core.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FailedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("FallbackFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Language")
                         .HasMaxLength(5)
                         .HasColumnType("character varying(5)");
@@ -1152,6 +1160,9 @@ namespace Paylink.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(320)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FallbackFromId")
+                        .IsUnique();
 
                     b.HasIndex("LinkId");
 

@@ -646,6 +646,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ChannelOrder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1089,6 +1093,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                     b.Property<long?>("FailedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FallbackFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Language")
                         .HasMaxLength(5)
                         .HasColumnType("TEXT");
@@ -1133,6 +1141,9 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FallbackFromId")
+                        .IsUnique();
 
                     b.HasIndex("LinkId");
 
