@@ -629,6 +629,30 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         BookingStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown booking status '{s}' in database.");
 
     /// <summary>True when the exception is a unique-index violation on either database.</summary>
+    /// <summary>
+    /// Saves an insert-or-update of a row keyed by a unique index (a merchant's settings document, template, policy):
+    /// <paramref name="stage"/> looks the row up and adds or changes it; when a concurrent first save inserted the same
+    /// key between our read and our write, the added rows are dropped and <paramref name="stage"/> runs again, now
+    /// finding the row and updating it. So N concurrent first PUTs end with one row and N successes (last write wins).
+    /// Only for handlers whose unit of work is that one upsert.
+    /// </summary>
+    public async Task UpsertAsync(Func<CancellationToken, Task> stage, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await stage(ct);
+            try
+            {
+                await SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt < 5 && IsUniqueViolation(ex))
+            {
+                foreach (var entry in ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList()) entry.State = EntityState.Detached;
+            }
+        }
+    }
+
     public static bool IsUniqueViolation(DbUpdateException ex) =>
         ex.InnerException switch
         {
