@@ -116,6 +116,7 @@ public static class ServerSetup
         api.MapChannelAccountsApi();
         api.MapMessagingApi();
         api.MapAssistantApi();
+        api.MapPersonalDataApi();
         app.MapPayPages();
         app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);
