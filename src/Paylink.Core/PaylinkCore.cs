@@ -82,6 +82,8 @@ public static class PaylinkCore
         services.AddScoped<ReconcilePayments>();
         services.AddScoped<ReconciliationReport>();
         services.AddScoped<ExportPayments>();
+        services.AddScoped<PersonalData.ClientPersonalData>();
+        services.AddScoped<PersonalData.PersonalDataPolicy>();
         services.AddScoped<Paylink.Core.Metrics.ComputeMetrics>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Migrator>();
@@ -174,6 +176,8 @@ public static class PaylinkCore
         services.AddPeriodicTask<ExpirePaymentLinks>(ExpirePaymentLinks.Name, jobs.LinkExpiryInterval);
         services.AddPeriodicTask<PurgeIdempotencyRecords>(PurgeIdempotencyRecords.Name, jobs.PurgeInterval);
         services.AddPeriodicTask<PurgeSucceededJobs>(PurgeSucceededJobs.Name, jobs.PurgeInterval);
+        // 152-FZ retention: daily is what the law's 30-day destruction deadline needs.
+        services.AddPeriodicTask<PersonalData.AnonymiseExpiredClients>(PersonalData.AnonymiseExpiredClients.Name, TimeSpan.FromDays(1));
         services.AddPeriodicTask<ReconcilePaymentsTask>(ReconcilePaymentsTask.Name, jobs.ReconcileInterval);
         services.AddPeriodicTask<ReconciliationReportTask>(ReconciliationReportTask.Name, jobs.ReconciliationReportInterval);
     }

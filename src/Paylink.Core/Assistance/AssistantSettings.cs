@@ -93,8 +93,8 @@ public sealed class AssistantSettingsStore(AppDbContext db, TimeProvider clock)
             .Select(a => a.Id).ToListAsync(ct);
         var valid = settings.Validate(accounts);
         if (!valid.IsSuccess) return valid;
-        await MerchantSetting.PutAsync(db, merchantId, AssistantSettings.Kind, JsonSerializer.Serialize(valid.Value, AssistantSettings.Json), clock.GetUtcNow(), ct);
-        await db.SaveChangesAsync(ct);
+        var json = JsonSerializer.Serialize(valid.Value, AssistantSettings.Json);
+        await db.UpsertAsync(c => MerchantSetting.PutAsync(db, merchantId, AssistantSettings.Kind, json, clock.GetUtcNow(), c), ct);
         return valid;
     }
 }

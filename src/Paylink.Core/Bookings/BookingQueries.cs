@@ -27,8 +27,18 @@ public sealed class ListBookings(AppDbContext db, MerchantCache merchants)
     {
         var errors = new ValidationErrors();
         DateTimeOffset? f = null, t = null;
-        if (from is not null) { if (DateTimeOffset.TryParse(from, System.Globalization.CultureInfo.InvariantCulture, out var v)) f = v.ToUniversalTime(); else errors.Add("from", "from must be an ISO 8601 date-time with offset."); }
-        if (to is not null) { if (DateTimeOffset.TryParse(to, System.Globalization.CultureInfo.InvariantCulture, out var v)) t = v.ToUniversalTime(); else errors.Add("to", "to must be an ISO 8601 date-time with offset."); }
+        if (from is not null)
+        {
+            if (!DateTimeOffset.TryParse(from, System.Globalization.CultureInfo.InvariantCulture, out var v)) errors.Add("from", "from must be an ISO 8601 date-time with offset.");
+            else if (!DateFormat.IsAccepted(v)) errors.Add("from", DateFormat.OutOfRange("from"));
+            else f = v.ToUniversalTime();
+        }
+        if (to is not null)
+        {
+            if (!DateTimeOffset.TryParse(to, System.Globalization.CultureInfo.InvariantCulture, out var v)) errors.Add("to", "to must be an ISO 8601 date-time with offset.");
+            else if (!DateFormat.IsAccepted(v)) errors.Add("to", DateFormat.OutOfRange("to"));
+            else t = v.ToUniversalTime();
+        }
         BookingStatus? st = null;
         if (status is not null) { if (BookingStatusNames.TryParse(status, out var s)) st = s; else errors.Add("status", $"status must be one of {string.Join(", ", BookingStatusNames.All)}."); }
         if (f is not null && t is not null && t < f) errors.Add("to", "to must not be before from.");

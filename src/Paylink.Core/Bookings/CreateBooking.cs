@@ -54,6 +54,7 @@ public sealed class CreateBooking(AppDbContext db, MerchantCache merchants, Crea
         if (string.IsNullOrWhiteSpace(r.ServiceId)) errors.Add("serviceId", "serviceId is required (a catalog service id).");
         if (r.Start is null) errors.Add("start", "start is required (ISO 8601 with offset, e.g. 2026-11-20T15:00:00+03:00).");
         else if (r.Start.Value < now) errors.Add("start", "start must be in the future.");
+        else if (r.Start.Value > now.AddDays(BookingSlots.MaxDaysAhead)) errors.Add("start", $"start must be within {BookingSlots.MaxDaysAhead} days from now.");
         var staff = string.IsNullOrWhiteSpace(r.Staff) ? null : r.Staff.Trim();
         if (staff is { Length: > MaxStaff }) errors.Add("staff", $"staff must be at most {MaxStaff} characters.");
         if (errors.Any) return errors.ToError();

@@ -8,6 +8,10 @@ namespace Paylink.Core.Bookings;
 /// <summary>The one overlap rule for bookings: a live booking of the same staff member may not overlap.</summary>
 public static class BookingSlots
 {
+    /// <summary>How far ahead a booking may start: a year and a half of diary is plenty, and a bound keeps
+    /// start + duration (and every date shown from it) far from DateTimeOffset's end.</summary>
+    public const int MaxDaysAhead = 550;
+
     /// <summary>
     /// Call inside the transaction that then writes the booking. SQLite runs one write transaction at a time
     /// (the write gate); on PostgreSQL a lock per staff member makes the check and the write one step for
@@ -37,6 +41,8 @@ public sealed class RescheduleBooking(AppDbContext db, MerchantCache merchants, 
     {
         if (newStart is null) return Error.Validation("start", "start is required (ISO 8601 with offset, e.g. 2026-11-20T15:00:00+03:00).");
         if (newStart.Value < clock.GetUtcNow()) return Error.Validation("start", "start must be in the future.");
+        if (newStart.Value > clock.GetUtcNow().AddDays(BookingSlots.MaxDaysAhead))
+            return Error.Validation("start", $"start must be within {BookingSlots.MaxDaysAhead} days from now.");
         var booking = await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId, ct);
         if (booking is null) return Error.NotFound($"Booking '{bookingId}'");
         var merchant = await merchants.GetAsync(booking.MerchantId, ct) ?? throw new InvalidOperationException("The booking's merchant is missing.");

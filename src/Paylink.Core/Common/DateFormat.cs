@@ -12,6 +12,19 @@ public static class DateFormat
 
     public static DateTimeOffset ToLocal(DateTimeOffset utc, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(utc, zone);
 
+    /// <summary>First and last day Paylink accepts from outside (API, forms, query strings). Far enough on both
+    /// sides for any real period, and far from DateTimeOffset's ends, so adding a day, a duration or a zone offset to
+    /// an accepted date can never overflow (0001-01-01 in UTC+3 and 9999-12-31 + 1 day did).</summary>
+    public static readonly DateOnly MinAccepted = new(2000, 1, 1);
+    public static readonly DateOnly MaxAccepted = new(2999, 12, 31);
+
+    public static bool IsAccepted(DateOnly day) => day >= MinAccepted && day <= MaxAccepted;
+
+    public static bool IsAccepted(DateTimeOffset t) => IsAccepted(DateOnly.FromDateTime(t.UtcDateTime));
+
+    /// <summary>The sentence an error names a field with when its date is outside the accepted range.</summary>
+    public static string OutOfRange(string field) => $"{field} must be between {MinAccepted:yyyy-MM-dd} and {MaxAccepted:yyyy-MM-dd}.";
+
     /// <summary>The UTC instant of a wall-clock time in <paramref name="zone"/>; a time skipped by a DST jump
     /// moves one hour later (02:30 on a spring-forward night is 03:30).</summary>
     public static DateTimeOffset LocalToUtc(DateOnly day, TimeOnly time, TimeZoneInfo zone)

@@ -13,4 +13,7 @@ public interface IMerchantOwned
 public sealed class MerchantScope
 {
     public string? MerchantId { get; set; }
+
+    /// <summary>Who acts, for audit logs: "api-key:&lt;SHA-256 prefix&gt;" or "user:&lt;e-mail&gt;"; never a secret.</summary>
+    public string? Actor { get; set; }
 }

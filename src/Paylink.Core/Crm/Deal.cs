@@ -129,6 +129,9 @@ public sealed class TimelineEntry : IMerchantOwned
 
     public const int MaxText = 4000;
 
+    /// <summary>Erasure (152-FZ): a note or event text may name the person; the entry stays as a dated fact.</summary>
+    public void Erase() => Text = "[удалено]";
+
     public static TimelineEntry Note(string merchantId, string contactId, string? dealId, string text, DateTimeOffset at) => new()
     {
         MerchantId = merchantId, ContactId = contactId, DealId = dealId, Kind = "note", Text = text, At = at,
@@ -165,6 +168,9 @@ public sealed class CrmTask : IMerchantOwned
         Id = Ids.New("task", clock), MerchantId = merchantId, DealId = dealId, Text = text, DueAt = dueAt?.ToUniversalTime(),
         Status = CrmTaskStatus.Open, CreatedAt = clock.GetUtcNow(),
     };
+
+    /// <summary>Erasure (152-FZ): the task text may name the client.</summary>
+    public void Erase() => Text = "[удалено]";
 
     /// <summary>Open → done. False when already done.</summary>
     public bool Complete(DateTimeOffset at)

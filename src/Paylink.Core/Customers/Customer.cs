@@ -23,6 +23,18 @@ public sealed class Customer : IMerchantOwned
 
     public void SetChannelOrder(IReadOnlyList<string>? order) => ChannelOrder = order is { Count: > 0 } ? string.Join(',', order) : null;
 
+    /// <summary>When the person's data was erased (152-FZ): name, phone and e-mail are gone, the row stays for the payments.</summary>
+    public DateTimeOffset? ErasedAt { get; private set; }
+
+    /// <summary>Removes what identifies the person; ids, payments and receipts that point here stay valid.</summary>
+    public void Anonymise(DateTimeOffset at)
+    {
+        Name = null;
+        Phone = null;
+        Email = null;
+        ErasedAt ??= at;
+    }
+
     public static Customer Create(string merchantId, string? name, string? phone, string? email, TimeProvider clock) => new()
     {
         Id = Ids.New("cus", clock), MerchantId = merchantId, Name = name, Phone = phone, Email = email,

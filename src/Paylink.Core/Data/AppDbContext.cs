@@ -34,6 +34,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<CatalogService> CatalogServices => Set<CatalogService>();
     public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<PersonalData.ConsentDocument> ConsentDocuments => Set<PersonalData.ConsentDocument>();
+    public DbSet<PersonalData.ConsentRecord> ConsentRecords => Set<PersonalData.ConsentRecord>();
+    public DbSet<PersonalData.PersonalDataAuditEntry> PersonalDataAudit => Set<PersonalData.PersonalDataAuditEntry>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<PaymentLink> PaymentLinks => Set<PaymentLink>();
     public DbSet<LinkEvent> LinkEvents => Set<LinkEvent>();
@@ -472,6 +475,41 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Text).HasMaxLength(MessageTemplate.MaxText);
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
         });
+        b.Entity<PersonalData.ConsentDocument>(e =>
+        {
+            e.HasKey(x => new { x.MerchantId, x.Version });
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Text).HasMaxLength(PersonalData.ConsentDocument.MaxText);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<PersonalData.ConsentRecord>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.ConversationId).HasMaxLength(40);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.Channel).HasMaxLength(20);
+            e.Property(x => x.Ip).HasMaxLength(45);
+            e.Property(x => x.UserAgent).HasMaxLength(PersonalData.ConsentRecord.MaxUserAgent);
+            e.HasIndex(x => new { x.MerchantId, x.CustomerId });
+            e.HasIndex(x => new { x.MerchantId, x.ConversationId });
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<PersonalData.PersonalDataAuditEntry>(e =>
+        {
+            e.ToTable("PersonalDataAudit");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.CustomerId).HasMaxLength(40);
+            e.Property(x => x.Action).HasMaxLength(40);
+            e.Property(x => x.Actor).HasMaxLength(300);
+            e.Property(x => x.Detail).HasMaxLength(500);
+            e.HasIndex(x => new { x.MerchantId, x.CustomerId });
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
         b.Entity<Assistance.MerchantSetting>(e =>
         {
             e.HasKey(x => new { x.MerchantId, x.Kind });
@@ -620,6 +658,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         b.Entity<MessageTemplate>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<ReminderPolicyRecord>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<Assistance.MerchantSetting>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<PersonalData.ConsentDocument>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<PersonalData.ConsentRecord>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<PersonalData.PersonalDataAuditEntry>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<Assistance.AssistantDecision>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 
@@ -633,6 +674,30 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         BookingStatusNames.TryParse(s, out var st) ? st : throw new InvalidOperationException($"Unknown booking status '{s}' in database.");
 
     /// <summary>True when the exception is a unique-index violation on either database.</summary>
+    /// <summary>
+    /// Saves an insert-or-update of a row keyed by a unique index (a merchant's settings document, template, policy):
+    /// <paramref name="stage"/> looks the row up and adds or changes it; when a concurrent first save inserted the same
+    /// key between our read and our write, the added rows are dropped and <paramref name="stage"/> runs again, now
+    /// finding the row and updating it. So N concurrent first PUTs end with one row and N successes (last write wins).
+    /// Only for handlers whose unit of work is that one upsert.
+    /// </summary>
+    public async Task UpsertAsync(Func<CancellationToken, Task> stage, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await stage(ct);
+            try
+            {
+                await SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt < 5 && IsUniqueViolation(ex))
+            {
+                foreach (var entry in ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList()) entry.State = EntityState.Detached;
+            }
+        }
+    }
+
     public static bool IsUniqueViolation(DbUpdateException ex) =>
         ex.InnerException switch
         {

@@ -61,6 +61,15 @@ public sealed class ChannelMessage : IMerchantOwned
 
     public void FallsBackFrom(ChannelMessage previous) => FallbackFromId = previous.Id;
 
+    /// <summary>Erasure (152-FZ): the text, subject and recipient address go; status and times stay for the log.</summary>
+    public void Erase()
+    {
+        Text = "";
+        Subject = null;
+        To = "";
+        ButtonsJson = null;
+    }
+
     public bool IsFinal => Status is MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Failed or MessageStatuses.Received;
 
     public static ChannelMessage Outgoing(Conversation c, string? linkId, string? template, string? language, string text, string? subject,

@@ -39,6 +39,15 @@ public sealed class Conversation : IMerchantOwned
     public DateTimeOffset? AssistantLeaseUntil { get; private set; }
     /// <summary>A person has taken over: the assistant stays quiet until a manager hands the conversation back.</summary>
     public bool AssistantPaused { get; private set; }
+
+    /// <summary>Erasure (152-FZ): the chat address becomes a placeholder unique per conversation, the name and the
+    /// assistant's dialogue state (which may quote the client) are dropped.</summary>
+    public void Anonymise()
+    {
+        Address = "erased:" + Id;
+        DisplayName = null;
+        AssistantState = null;
+    }
     public const int MaxAssistantState = 4000;
 
     public static Conversation Create(string merchantId, string accountId, string channel, string address, string? customerId,

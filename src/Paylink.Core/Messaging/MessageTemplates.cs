@@ -94,10 +94,12 @@ public sealed partial class MessageTemplates(AppDbContext db, TimeProvider clock
     {
         var valid = Validate(text);
         if (!valid.IsSuccess) return valid;
-        var own = await db.MessageTemplates.FirstOrDefaultAsync(t => t.MerchantId == merchantId && t.Event == evt && t.Language == lang, ct);
-        if (own is null) db.MessageTemplates.Add(MessageTemplate.Create(merchantId, evt, lang, valid.Value, clock.GetUtcNow()));
-        else own.Replace(valid.Value, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await db.UpsertAsync(async c =>
+        {
+            var own = await db.MessageTemplates.FirstOrDefaultAsync(t => t.MerchantId == merchantId && t.Event == evt && t.Language == lang, c);
+            if (own is null) db.MessageTemplates.Add(MessageTemplate.Create(merchantId, evt, lang, valid.Value, clock.GetUtcNow()));
+            else own.Replace(valid.Value, clock.GetUtcNow());
+        }, ct);
         return valid;
     }
 

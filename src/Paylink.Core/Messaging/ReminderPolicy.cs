@@ -120,10 +120,12 @@ public sealed class ReminderPolicies(AppDbContext db, Providers.ProviderRegistry
         var valid = policy.Validate(channels.Ids);
         if (!valid.IsSuccess) return valid;
         var json = JsonSerializer.Serialize(policy, ReminderPolicy.Json);
-        var row = await db.ReminderPolicies.FirstOrDefaultAsync(p => p.MerchantId == merchantId, ct);
-        if (row is null) db.ReminderPolicies.Add(ReminderPolicyRecord.Create(merchantId, json, clock.GetUtcNow()));
-        else row.Replace(json, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await db.UpsertAsync(async c =>
+        {
+            var row = await db.ReminderPolicies.FirstOrDefaultAsync(p => p.MerchantId == merchantId, c);
+            if (row is null) db.ReminderPolicies.Add(ReminderPolicyRecord.Create(merchantId, json, clock.GetUtcNow()));
+            else row.Replace(json, clock.GetUtcNow());
+        }, ct);
         return valid;
     }
 }

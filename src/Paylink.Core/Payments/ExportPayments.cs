@@ -34,11 +34,13 @@ public sealed class ExportPayments(AppDbContext db)
     {
         var e = new ValidationErrors();
         if (format is not (null or "csv")) e.Add("format", "format must be csv.");
-        var f = ParseBound(from, zone, isEnd: false);
-        var t = ParseBound(to, zone, isEnd: true);
+        var f = ParseBound(from, zone, isEnd: false, out var fRange);
+        var t = ParseBound(to, zone, isEnd: true, out var tRange);
         if (from is null) e.Add("from", "from is required (yyyy-MM-dd or ISO 8601 date-time with offset).");
+        else if (fRange) e.Add("from", DateFormat.OutOfRange("from"));
         else if (f is null) e.Add("from", "from must be yyyy-MM-dd or an ISO 8601 date-time with offset.");
         if (to is null) e.Add("to", "to is required (yyyy-MM-dd or ISO 8601 date-time with offset).");
+        else if (tRange) e.Add("to", DateFormat.OutOfRange("to"));
         else if (t is null) e.Add("to", "to must be yyyy-MM-dd or an ISO 8601 date-time with offset.");
         if (f is not null && t is not null)
         {
@@ -48,15 +50,18 @@ public sealed class ExportPayments(AppDbContext db)
         return e.Any ? e.ToError() : new Period(f!.Value, t!.Value);
     }
 
-    private static DateTimeOffset? ParseBound(string? s, TimeZoneInfo zone, bool isEnd)
+    private static DateTimeOffset? ParseBound(string? s, TimeZoneInfo zone, bool isEnd, out bool outOfRange)
     {
+        outOfRange = false;
         if (s is null) return null;
         if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
         {
+            if (!DateFormat.IsAccepted(d)) { outOfRange = true; return null; }
             return DateFormat.LocalToUtc(isEnd ? d.AddDays(1) : d, TimeOnly.MinValue, zone);
         }
-        return s.Contains('T', StringComparison.Ordinal) && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt)
-            ? dt.ToUniversalTime() : null;
+        if (!s.Contains('T', StringComparison.Ordinal) || !DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt)) return null;
+        if (!DateFormat.IsAccepted(dt)) { outOfRange = true; return null; }
+        return dt.ToUniversalTime();
     }
 
     public async Task<Result<string>> HandleAsync(string merchantId, Period period, CancellationToken ct)

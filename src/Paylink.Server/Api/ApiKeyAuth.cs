@@ -25,6 +25,7 @@ public sealed class ApiKeyAuth(ApiKeyAuthenticator authenticator, MerchantScope 
                 : "The API key is unknown or revoked."));
         }
         scope.MerchantId = merchantId;
+        scope.Actor = "api-key:" + Hashing.Sha256Hex(header[prefix.Length..].Trim())[..12];
         return await next(context);
     }
 }

@@ -32,7 +32,12 @@ public static class MetricsApi
     internal static DateOnly? ParseDay(string? s, string field, ValidationErrors errors)
     {
         if (s is null) { errors.Add(field, $"{field} is required (yyyy-MM-dd, a day in the merchant's time zone)."); return null; }
-        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            if (DateFormat.IsAccepted(d)) return d;
+            errors.Add(field, DateFormat.OutOfRange(field));
+            return null;
+        }
         errors.Add(field, $"{field} must be a date yyyy-MM-dd.");
         return null;
     }

@@ -13,7 +13,8 @@ public static class BookingsPages
         {
             var c = DashContext.For(http);
             var today = DateOnly.FromDateTime(DateFormat.ToLocal(clock.GetUtcNow(), c.Zone).DateTime);
-            var start = day is not null && DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : today;
+            var start = day is not null && DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                && DateFormat.IsAccepted(d) ? d : today;
             var week = view == "week";
             if (week) start = start.AddDays(-(((int)start.DayOfWeek + 6) % 7));   // Monday
             var days = week ? 7 : 1;

@@ -86,6 +86,7 @@ public static class DashboardSetup
         var owner = g.MapGroup("/settings").AddEndpointFilter(OwnerOnly);
         SettingsPages.Map(owner);
         AssistantPage.Map(owner);
+        PersonalDataPage.Map(owner);
     }
 
     /// <summary>Every POST must carry the form token; otherwise 400 and nothing is done.</summary>
@@ -107,7 +108,9 @@ public static class DashboardSetup
     {
         var http = ctx.HttpContext;
         var merchantId = http.User.FindFirstValue(DashContext.MerchantClaim)!;
-        http.RequestServices.GetRequiredService<MerchantScope>().MerchantId = merchantId;
+        var scope = http.RequestServices.GetRequiredService<MerchantScope>();
+        scope.MerchantId = merchantId;
+        scope.Actor = "user:" + (http.User.FindFirstValue(ClaimTypes.Email) ?? http.User.Identity?.Name ?? "unknown");
         var c = await DashContext.ForMerchantAsync(http, merchantId, http.RequestAborted);
         if (c.Merchant is null) return Results.Forbid();
         return await next(ctx);

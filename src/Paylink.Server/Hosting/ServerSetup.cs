@@ -43,6 +43,7 @@ public static class ServerSetup
         services.AddRazorComponents();
         services.AddPaylinkDashboard(builder.Configuration);
         services.AddProblemDetails();
+        services.AddExceptionHandler<MalformedBodyHandler>();
         // The OpenAPI document describes bodies with these options; keep them as strict as JsonBody reads.
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -115,6 +116,7 @@ public static class ServerSetup
         api.MapChannelAccountsApi();
         api.MapMessagingApi();
         api.MapAssistantApi();
+        api.MapPersonalDataApi();
         app.MapPayPages();
         app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);

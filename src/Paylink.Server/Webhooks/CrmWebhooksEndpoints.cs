@@ -28,11 +28,12 @@ public static class CrmWebhooksEndpoints
                 return Problems.BadRequest(Error.Validation("body", "Content-Type must be application/x-www-form-urlencoded."));
             if (http.Request.ContentLength > MaxBodyBytes)
                 return Problems.From(Error.Validation("body", $"Event body must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge);
+            // Read the form first: a malformed body is a 400 (MalformedBodyHandler) whatever the account.
+            var form = await http.Request.ReadFormAsync(ct);
             var account = await db.CrmAccounts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.Id == accountId && a.Provider == "bitrix24" && a.DeletedAt == null, ct);
             if (account is null) return Problems.From(Error.NotFound($"CRM account '{accountId}'"));
             var opened = accounts.Open(account);
             if (!opened.IsSuccess) return Problems.From(opened.Error!);
-            var form = await http.Request.ReadFormAsync(ct);
             var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
             var verified = opened.Value.Connector.VerifyEvent(opened.Value.Context, fields);
             if (!verified.IsSuccess)

@@ -40,8 +40,10 @@ public static class SandboxSignature
         var expected = Sign(secret, t.Value, body);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes($"t={t},v1={v1}")))
             return "signature does not match";
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(t.Value);
-        if (age > Tolerance || age < -Tolerance) return "timestamp outside tolerance";
+        // Compare in whole seconds: a timestamp far outside DateTimeOffset's range (99999999999999) must be
+        // "outside tolerance", not an overflow. Both values are non-negative, so the difference cannot overflow.
+        var age = now.ToUnixTimeSeconds() - t.Value;
+        if (Math.Abs(age) > (long)Tolerance.TotalSeconds) return "timestamp outside tolerance";
         return null;
     }
 }

@@ -114,10 +114,13 @@ public sealed class StripeGateway(IHttpClientFactory http, TimeProvider clock)
         {
             return new Error(ErrorKind.Unauthorized, "invalid_signature", "Stripe notification rejected: " + ex.Message);
         }
-        catch (Newtonsoft.Json.JsonException)
+        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or System.Text.Json.JsonException or FormatException
+            or ArgumentException or InvalidOperationException or InvalidCastException or NullReferenceException)
         {
+            // The signature matched but the body is not an event Stripe.net can read: the sender's bug, not ours.
             return Error.Validation("body", "Stripe notification is not a valid event.");
         }
+        if (string.IsNullOrEmpty(e?.Id) || e.Data is null) return Error.Validation("body", "Stripe notification is not a valid event (id and data are required).");
 
         string? reference = null, piId = null;
         switch (e.Data.Object)
