@@ -90,7 +90,13 @@ public sealed class ConversationBackend(
         if (!booked.IsSuccess) return booked.Error!;
         var booking = booked.Value;
         LastBookingId = booking.Id;
-        if (booking.LinkId is null) return (booking.Id, null);
+        if (booking.LinkId is null)
+        {
+            // Nothing to prepay: the client's "да" to the exact proposal is the confirmation.
+            var confirmed = await changeStatus.HandleAsync(booking.Id, BookingAction.Confirm, ct);
+            if (!confirmed.IsSuccess) return confirmed.Error!;
+            return (booking.Id, null);
+        }
         LastLinkId = booking.LinkId;
         var link = await db.PaymentLinks.AsNoTracking().FirstAsync(l => l.Id == booking.LinkId, ct);
         return (booking.Id, ToInvoice(link));

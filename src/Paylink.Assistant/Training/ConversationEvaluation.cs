@@ -270,7 +270,7 @@ public sealed class SteppedClock(DateTimeOffset start) : TimeProvider
 /// CreateBooking, CreatePaymentLink, RescheduleBooking, ChangeBookingStatus, RefundPayment,
 /// ConfirmBookingOnPayment): a booking needs a service with a duration, a future start and a slot free for its
 /// staff member (bookings without staff share one resource); it is pending until its prepayment link is paid,
-/// and a booking made without prepayment stays pending as on the server.
+/// and a booking made without prepayment is confirmed at once, as on the server (the client's yes confirms it).
 /// </summary>
 public sealed class InMemoryDialogueBackend(CatalogSnapshot catalog, TimeZoneInfo zone, TimeProvider clock) : IDialogueBackend
 {
@@ -372,6 +372,7 @@ public sealed class InMemoryDialogueBackend(CatalogSnapshot catalog, TimeZoneInf
         if (Clash(start, end, staff, null) is { } clash) return Task.FromResult<Result<(string, Invoice?)>>(clash);
         var booking = new Booking { Id = "bkg_" + (_bookings.Count(b => !b.Foreign) + 1), Service = service, Start = start, End = end, Staff = staff };
         _bookings.Add(booking);
+        if (prepaymentMinor == 0) booking.Status = "confirmed";
         Invoice? invoice = null;
         if (prepaymentMinor > 0)
         {

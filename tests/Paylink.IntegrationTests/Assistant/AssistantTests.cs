@@ -118,18 +118,6 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
         Assert.Contains("прошла", (await RepliesAsync(chat)).Last().Text, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Sets the staff member the conversation's dialogue is about, as the dialogue does when a client asks for one.</summary>
-    private async Task AskForStaffAsync(Chat chat, string staff)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var c = await db.Conversations.IgnoreQueryFilters().SingleAsync(x => x.MerchantId == chat.MerchantId && x.Address == chat.Visitor);
-        var last = (await db.ChannelMessages.IgnoreQueryFilters().Where(m => m.ConversationId == c.Id && m.Direction == MessageDirections.Inbound).ToListAsync())
-            .OrderBy(m => m.Id, StringComparer.Ordinal).Last();
-        c.Answered(last.Id, AssistantReply.WriteState(DialogueState.New with { Staff = staff }), paused: false);
-        await db.SaveChangesAsync();
-    }
-
     [Fact]
     public async Task Book_WithStaff_LandsWithStaff_AndAnotherStaffMembersTimeDoesNotBlock()
     {
@@ -139,13 +127,11 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
                 [new CatalogEntry("manicure", "Маникюр с покрытием", 250000, "RUB", DurationMinutes: 60, Staff: ["Анна", "Ольга"])], CancellationToken.None)).IsSuccess);
         await host.BookAsync(chat.Api, "2026-11-19T15:00:00+03:00", staff: "Анна", phone: "+79160000001");
 
-        await SayAsync(chat, "привет");
-        await AskForStaffAsync(chat, "Анна");
-        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
-        Assert.StartsWith("Это время занято", (await RepliesAsync(chat)).Last().Text);
+        await SayAsync(chat, "хочу записаться к Анне на маникюр завтра в 15:00");
+        Assert.StartsWith("У мастера Анна это время занято", (await RepliesAsync(chat)).Last().Text);
 
-        await AskForStaffAsync(chat, "Ольга");
-        await SayAsync(chat, "хочу записаться на маникюр завтра в 15:00");
+        await SayAsync(chat, "а к Оле можно в 15:00?");
+        Assert.Contains("к мастеру Ольга", (await RepliesAsync(chat)).Last().Text);
         Assert.Contains("15:00", (await RepliesAsync(chat)).Last().Text);
         await SayAsync(chat, "да");
         var olga = Assert.Single(await BookingsAsync(chat), b => b.GetProperty("staff").GetString() == "Ольга");
