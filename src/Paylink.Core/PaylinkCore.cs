@@ -34,7 +34,10 @@ public static class PaylinkCore
         services.AddOptions<LinkOptions>().Bind(config.GetSection(LinkOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(config.GetSection(DemoOptions.Section));
         services.AddOptions<JobsOptions>().Bind(config.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<WebhooksOptions>().Bind(config.GetSection(WebhooksOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboundOptions>().Bind(config.GetSection(OutboundOptions.Section));
+        // Webhooks:AllowPrivateNetworks predates the Outbound section; either one opens webhooks to private networks.
+        services.AddOptions<WebhooksOptions>().Bind(config.GetSection(WebhooksOptions.Section)).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IOptions<OutboundOptions>>((w, o) => w.AllowPrivateNetworks |= o.Value.AllowPrivateNetworks);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
@@ -60,6 +63,7 @@ public static class PaylinkCore
         services.AddScoped<RevokeApiKey>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<ImportCatalog>();
+        services.AddSingleton<OutboundSettings>();
         services.AddScoped<GatewayAccounts>();
         services.AddScoped<CreatePaymentLink>();
         services.AddSingleton<LinkCreationBatcher>();
@@ -156,14 +160,7 @@ public static class PaylinkCore
             {
                 c.Timeout = sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.Timeout;
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                ConnectCallback = NetworkGuard.ConnectCallback(sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.AllowPrivateNetworks),
-            })
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundGuard.CreateHandler(sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.AllowPrivateNetworks))
             // Endpoint URLs may carry the merchant's own tokens: the handler logs ids and host only.
             .RemoveAllLoggers();
 
