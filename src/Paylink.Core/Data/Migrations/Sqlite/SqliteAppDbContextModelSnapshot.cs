@@ -1881,7 +1881,7 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Provider", "EventId")
+                    b.HasIndex("Provider", "AccountId", "EventId")
                         .IsUnique();
 
                     b.ToTable("InboundEvents");
