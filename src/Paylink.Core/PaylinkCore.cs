@@ -53,7 +53,16 @@ public static class PaylinkCore
         // install is one process with its keys beside the database file.
         var dataProtection = services.AddDataProtection().SetApplicationName("Paylink");
         if (db.EffectiveProvider == "postgres") dataProtection.PersistKeysToDbContext<PostgresAppDbContext>();
-        else dataProtection.PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(dataDir, "keys")));
+        else
+        {
+            OwnerOnlyFiles.Directory(dataDir);
+            dataProtection.PersistKeysToFileSystem(OwnerOnlyFiles.Directory(Path.Combine(dataDir, "keys")));
+        }
+        // Optional: the key ring encrypted at rest with a certificate (docs/deployment.md), so a copy of the keys
+        // directory or the DataProtectionKeys table alone does not open the secrets.
+        if (config["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificatePath, config["DataProtection:CertificatePassword"]));
         services.AddSingleton<SecretProtector>();
         AddDashboardIdentity(services);
         services.AddSingleton(typeof(ProviderRegistry<>));
@@ -187,7 +196,8 @@ public static class PaylinkCore
             var cs = db.ConnectionString;
             if (string.IsNullOrEmpty(cs))
             {
-                Directory.CreateDirectory(dataDir);
+                OwnerOnlyFiles.Directory(dataDir);
+                OwnerOnlyFiles.File(Path.Combine(dataDir, "paylink.db"));
                 cs = new SqliteConnectionStringBuilder
                 {
                     DataSource = Path.Combine(dataDir, "paylink.db"),
