@@ -24,7 +24,7 @@ public static class CrmWebhooksEndpoints
         app.MapPost("/webhooks/bitrix24/{accountId}", async (string accountId, HttpContext http, AppDbContext db, CrmAccounts accounts,
             IJobQueue jobs, TimeProvider clock, CancellationToken ct) =>
         {
-            if (!http.Request.HasFormContentType)
+            if (http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
                 return Problems.BadRequest(Error.Validation("body", "Content-Type must be application/x-www-form-urlencoded."));
             if (http.Request.ContentLength > MaxBodyBytes)
                 return Problems.From(Error.Validation("body", $"Event body must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge);
@@ -32,7 +32,18 @@ public static class CrmWebhooksEndpoints
             if (account is null) return Problems.From(Error.NotFound($"CRM account '{accountId}'"));
             var opened = accounts.Open(account);
             if (!opened.IsSuccess) return Problems.From(opened.Error!);
-            var form = await http.Request.ReadFormAsync(ct);
+            // The limit holds on the stream itself: a chunked body has no Content-Length to check.
+            var body = new MemoryStream();
+            var chunk = new byte[8192];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (body.Length + read > MaxBodyBytes)
+                    return Problems.From(Error.Validation("body", $"Event body must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge);
+                body.Write(chunk, 0, read);
+            }
+            body.Position = 0;
+            var form = await new Microsoft.AspNetCore.WebUtilities.FormReader(body).ReadFormAsync(ct);
             var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
             var verified = opened.Value.Connector.VerifyEvent(opened.Value.Context, fields);
             if (!verified.IsSuccess)
