@@ -145,7 +145,12 @@ public static class AuthPages
             key = await users.GetAuthenticatorKeyAsync(user);
             if (string.IsNullOrEmpty(key))
             {
-                await users.ResetAuthenticatorKeyAsync(user);
+                // Not ResetAuthenticatorKeyAsync: it also renews the security stamp, and with the stamp checked on every
+                // request that signed the user out everywhere (this session included) on the first visit of this page.
+                // A key not yet enabled protects nothing, so storing it without a new stamp is safe.
+                var store = (IUserAuthenticatorKeyStore<DashboardUser>)c.Http.RequestServices.GetRequiredService<IUserStore<DashboardUser>>();
+                await store.SetAuthenticatorKeyAsync(user, users.GenerateNewAuthenticatorKey(), c.Http.RequestAborted);
+                await users.UpdateAsync(user);
                 key = await users.GetAuthenticatorKeyAsync(user);
             }
             uri = OtpAuthUri(user.Email!, key!);

@@ -540,6 +540,17 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task AccountPage_FirstVisit_SignsNoSessionOut()
+    {
+        var user = await host.NewUserAsync();
+        var here = await host.SignedInAsync(user);
+        var elsewhere = await host.SignedInAsync(user);
+        Assert.Contains("otpauth://totp/", await here.PageAsync("/dashboard/account"));   // creates the authenticator key
+        await here.PageAsync("/dashboard");
+        await elsewhere.PageAsync("/dashboard");
+    }
+
+    [Fact]
     public async Task TwoFactor_Enable_ThenSignInAsksForTheCode()
     {
         var user = await host.NewUserAsync();
