@@ -34,7 +34,10 @@ public static class PaylinkCore
         services.AddOptions<LinkOptions>().Bind(config.GetSection(LinkOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(config.GetSection(DemoOptions.Section));
         services.AddOptions<JobsOptions>().Bind(config.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<WebhooksOptions>().Bind(config.GetSection(WebhooksOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboundOptions>().Bind(config.GetSection(OutboundOptions.Section));
+        // Webhooks:AllowPrivateNetworks predates the Outbound section; either one opens webhooks to private networks.
+        services.AddOptions<WebhooksOptions>().Bind(config.GetSection(WebhooksOptions.Section)).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IOptions<OutboundOptions>>((w, o) => w.AllowPrivateNetworks |= o.Value.AllowPrivateNetworks);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
@@ -50,7 +53,16 @@ public static class PaylinkCore
         // install is one process with its keys beside the database file.
         var dataProtection = services.AddDataProtection().SetApplicationName("Paylink");
         if (db.EffectiveProvider == "postgres") dataProtection.PersistKeysToDbContext<PostgresAppDbContext>();
-        else dataProtection.PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(dataDir, "keys")));
+        else
+        {
+            OwnerOnlyFiles.Directory(dataDir);
+            dataProtection.PersistKeysToFileSystem(OwnerOnlyFiles.Directory(Path.Combine(dataDir, "keys")));
+        }
+        // Optional: the key ring encrypted at rest with a certificate (docs/deployment.md), so a copy of the keys
+        // directory or the DataProtectionKeys table alone does not open the secrets.
+        if (config["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificatePath, config["DataProtection:CertificatePassword"]));
         services.AddSingleton<SecretProtector>();
         AddDashboardIdentity(services);
         services.AddSingleton(typeof(ProviderRegistry<>));
@@ -60,6 +72,7 @@ public static class PaylinkCore
         services.AddScoped<RevokeApiKey>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<ImportCatalog>();
+        services.AddSingleton<OutboundSettings>();
         services.AddScoped<GatewayAccounts>();
         services.AddScoped<CreatePaymentLink>();
         services.AddSingleton<LinkCreationBatcher>();
@@ -162,14 +175,7 @@ public static class PaylinkCore
             {
                 c.Timeout = sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.Timeout;
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                ConnectCallback = NetworkGuard.ConnectCallback(sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.AllowPrivateNetworks),
-            })
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundGuard.CreateHandler(sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.AllowPrivateNetworks))
             // Endpoint URLs may carry the merchant's own tokens: the handler logs ids and host only.
             .RemoveAllLoggers();
 
@@ -198,7 +204,8 @@ public static class PaylinkCore
             var cs = db.ConnectionString;
             if (string.IsNullOrEmpty(cs))
             {
-                Directory.CreateDirectory(dataDir);
+                OwnerOnlyFiles.Directory(dataDir);
+                OwnerOnlyFiles.File(Path.Combine(dataDir, "paylink.db"));
                 cs = new SqliteConnectionStringBuilder
                 {
                     DataSource = Path.Combine(dataDir, "paylink.db"),

@@ -28,6 +28,7 @@ public static class PaylinkProviders
         services.AddJobHandler<SandboxNotifyHandler>(SandboxNotifyHandler.JobType, SandboxNotifyHandler.Policy);
         services.AddHttpClient(SandboxAcquirer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
 
+        services.AddOptions<Core.Common.OutboundOptions>().BindConfiguration(Core.Common.OutboundOptions.Section);
         services.AddOptions<GatewayHttpOptions>().BindConfiguration(GatewayHttpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<YooKassaOptions>().BindConfiguration(YooKassaOptions.Section);
         services.AddGatewayClient(TBankApi.ClientName);
@@ -43,6 +44,7 @@ public static class PaylinkProviders
         services.AddSingleton<ICrmConnector, Bitrix24Connector>();
         services.AddHttpClient(Bitrix24Client.HttpClientName, (sp, c) =>
                 c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Bitrix24Options>>().Value.TimeoutSeconds))
+            .AddOutboundGuard()
             // The webhook URL carries its secret code: never let the default handler log request URLs.
             .RemoveAllLoggers();
         services.AddGatewayClient(ExolveChannel.ClientName);

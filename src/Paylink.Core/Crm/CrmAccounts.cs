@@ -16,7 +16,7 @@ public sealed record CrmLogView(long Id, DateTimeOffset At, string Level, string
 /// Mirrors <see cref="Payments.GatewayAccounts"/>: settings validated by the connector, stored encrypted, shown masked.
 /// </summary>
 public sealed class CrmAccounts(AppDbContext db, ProviderRegistry<ICrmConnector> connectors, SecretProtector protector, PublicUrls urls,
-    TimeProvider clock)
+    TimeProvider clock, OutboundSettings outbound)
 {
     public async Task<Result<CrmAccount>> CreateAsync(string merchantId, string? provider, JsonObject? settings, CancellationToken ct)
     {
@@ -26,6 +26,7 @@ public sealed class CrmAccounts(AppDbContext db, ProviderRegistry<ICrmConnector>
         if (!connectors.TryGet(provider, out var connector)) return Error.Validation("provider", $"Unknown CRM '{provider}'. Known: {known}.");
         var valid = connector.ValidateSettings(settings ?? []);
         if (!valid.IsSuccess) return valid.Error!;
+        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
         if (await db.CrmAccounts.AnyAsync(a => a.MerchantId == merchantId && a.DeletedAt == null, ct))
             return Error.Conflict("crm_connected", "A CRM is already connected; disconnect it (DELETE) before connecting another.");
         var account = CrmAccount.Create(merchantId, provider, protector.Protect(valid.Value.ToJsonString()), clock);
@@ -52,6 +53,7 @@ public sealed class CrmAccounts(AppDbContext db, ProviderRegistry<ICrmConnector>
         foreach (var (k, v) in settings) merged[k] = v?.DeepClone();
         var valid = opened.Value.Connector.ValidateSettings(merged);
         if (!valid.IsSuccess) return valid.Error!;
+        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
         found.Value.ReplaceSettings(protector.Protect(valid.Value.ToJsonString()));
         found.Value.Succeeded();
         await db.SaveChangesAsync(ct);

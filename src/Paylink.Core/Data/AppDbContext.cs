@@ -305,7 +305,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.MerchantId).HasMaxLength(40);
             e.Property(x => x.EventId).HasMaxLength(100);
             e.Property(x => x.Outcome).HasMaxLength(40);
-            e.HasIndex(x => new { x.Provider, x.EventId }).IsUnique();
+            // Dedupe per account: event ids are unique only within one gateway/channel/CRM account.
+            e.HasIndex(x => new { x.Provider, x.AccountId, x.EventId }).IsUnique();
         });
         b.Entity<IdempotencyRecord>(e =>
         {

@@ -16,7 +16,7 @@ public sealed record ChannelAccountView(string Id, string Provider, string Name,
 /// their encrypted settings for a provider call. Mirrors <see cref="Payments.GatewayAccounts"/>.
 /// </summary>
 public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IMessageChannel> channels, SecretProtector protector,
-    PublicUrls urls, TimeProvider clock)
+    PublicUrls urls, TimeProvider clock, OutboundSettings outbound)
 {
     public const string WebChat = "webchat";
     public const string Telegram = "telegram";
@@ -30,6 +30,7 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
             return Error.Validation("name", $"name is required, at most {ChannelAccount.MaxName} characters.");
         var valid = channel.ValidateSettings(settings ?? []);
         if (!valid.IsSuccess) return valid.Error!;
+        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
         var account = ChannelAccount.Create(merchantId, provider, name, protector.Protect(valid.Value.ToJsonString()), clock);
         var slug = await ApplySlugAsync(account, valid.Value, ct);
         if (!slug.IsSuccess) return slug.Error!;
@@ -64,6 +65,7 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
             foreach (var (k, v) in settings) merged[k] = v?.DeepClone();
             var valid = opened.Value.Channel.ValidateSettings(merged);
             if (!valid.IsSuccess) return valid.Error!;
+            if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
             var slug = await ApplySlugAsync(account, valid.Value, ct);
             if (!slug.IsSuccess) return slug.Error!;
             account.ReplaceSettings(protector.Protect(valid.Value.ToJsonString()));

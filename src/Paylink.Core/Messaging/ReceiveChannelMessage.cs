@@ -46,7 +46,7 @@ public sealed class ReceiveChannelMessage(AppDbContext db, MessageOutbox outbox,
     public async Task<ReceiveOutcome> HandleAsync(ChannelAccount account, InboundChannelMessage m, CancellationToken ct)
     {
         var eventId = $"{account.Id}:{m.EventId}";
-        if (await db.InboundEvents.AsNoTracking().AnyAsync(e => e.Provider == account.Provider && e.EventId == eventId, ct))
+        if (await db.InboundEvents.AsNoTracking().AnyAsync(e => e.Provider == account.Provider && e.AccountId == account.Id && e.EventId == eventId, ct))
             return ReceiveOutcome.Duplicate;
         var now = clock.GetUtcNow();
         var conversation = await outbox.ConversationAsync(db, account, m.Address, null, m.DisplayName, m.Language, ct);

@@ -9,7 +9,7 @@ using Paylink.Core.Webhooks;
 namespace Paylink.Core.Payments;
 
 /// <summary>
-/// The one inbound path for gateway notifications: verify (provider) → dedupe on (provider, event id) →
+/// The one inbound path for gateway notifications: verify (provider) → dedupe on (provider, account, event id) →
 /// conditional status update (<see cref="PaymentTransitions"/>), stored in one SaveChanges so the dedupe
 /// row and the effect commit together. Reconciliation feeds what it learns from the gateway through
 /// <see cref="ApplyVerifiedAsync"/>, the same dedupe and the same transitions.
@@ -40,7 +40,8 @@ public sealed class ApplyGatewayNotification(AppDbContext db, GatewayAccounts ac
     }
 
     /// <summary>Applies a report already verified (a notification, or the gateway's answer to a state query).
-    /// Idempotent on (provider, event id).</summary>
+    /// Idempotent on (provider, account, event id): per account, because an event id is only unique within one gateway
+    /// account, and a merchant signing with its own secret must never be able to pre-empt another's event id.</summary>
     public async Task<NotificationOutcome> ApplyVerifiedAsync(GatewayAccount account, GatewayNotification n, string body, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -52,7 +53,7 @@ public sealed class ApplyGatewayNotification(AppDbContext db, GatewayAccounts ac
             catch (DbUpdateException ex) when (attempt < MaxTries && (ex is DbUpdateConcurrencyException || AppDbContext.IsUniqueViolation(ex)))
             {
                 db.ChangeTracker.Clear();
-                if (await db.InboundEvents.AnyAsync(e => e.Provider == account.Provider && e.EventId == n.EventId, ct))
+                if (await db.InboundEvents.AnyAsync(e => e.Provider == account.Provider && e.AccountId == account.Id && e.EventId == n.EventId, ct))
                     return NotificationOutcome.Duplicate;
                 // Another event for the same link won the race; re-read and apply again.
             }
@@ -62,10 +63,16 @@ public sealed class ApplyGatewayNotification(AppDbContext db, GatewayAccounts ac
     private async Task<NotificationOutcome> ApplyOnceAsync(GatewayAccount account, GatewayNotification n, string body, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (await db.InboundEvents.AnyAsync(e => e.Provider == account.Provider && e.EventId == n.EventId, ct))
+        if (await db.InboundEvents.AnyAsync(e => e.Provider == account.Provider && e.AccountId == account.Id && e.EventId == n.EventId, ct))
             return NotificationOutcome.Duplicate;
 
         var outcome = await transitions.ApplyAsync(account, n, now, ct);
+        if (outcome == NotificationOutcome.UnknownReference)
+        {
+            // Matched nothing of ours: keep no dedupe row, so it can never block a later genuine event with this id.
+            log.LogWarning("{Provider} report {EventId} for account {AccountId} matches no payment attempt", account.Provider, n.EventId, account.Id);
+            return outcome;
+        }
         db.InboundEvents.Add(InboundEvent.Create(account.Provider, account.Id, account.MerchantId, n.EventId, body, now, outcome.ToString()));
         await db.SaveChangesAsync(ct);
         if (outcome == NotificationOutcome.AmountMismatch)

@@ -17,7 +17,7 @@ public sealed record GatewayAccountView(string Id, string Provider, string Name,
 /// encrypted and shown only masked.
 /// </summary>
 public sealed class GatewayAccounts(AppDbContext db, ProviderRegistry<IPaymentGateway> gateways, SecretProtector protector,
-    PublicUrls urls, TimeProvider clock)
+    PublicUrls urls, TimeProvider clock, OutboundSettings outbound)
 {
     public const int MaxName = 100;
 
@@ -30,6 +30,7 @@ public sealed class GatewayAccounts(AppDbContext db, ProviderRegistry<IPaymentGa
         if (string.IsNullOrEmpty(name) || name.Length > MaxName) return Error.Validation("name", $"name is required, at most {MaxName} characters.");
         var valid = gateway.ValidateSettings(settings ?? []);
         if (!valid.IsSuccess) return valid.Error!;
+        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
         var position = await db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId)
             .Select(a => (int?)a.Position).MaxAsync(ct) ?? -1;
         var account = GatewayAccount.Create(merchantId, provider, name, position + 1, protector.Protect(valid.Value.ToJsonString()), clock);
@@ -65,6 +66,7 @@ public sealed class GatewayAccounts(AppDbContext db, ProviderRegistry<IPaymentGa
             foreach (var (k, v) in settings) merged[k] = v?.DeepClone();
             var valid = opened.Value.Gateway.ValidateSettings(merged);
             if (!valid.IsSuccess) return valid.Error!;
+            if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
             account.ReplaceSettings(protector.Protect(valid.Value.ToJsonString()));
         }
         await db.SaveChangesAsync(ct);

@@ -63,7 +63,7 @@ public static class WebhookUrls
         if (uri.Scheme == Uri.UriSchemeHttp && !options.AllowHttp) { errors.Add("url", "url must use https."); return null; }
         if (!string.IsNullOrEmpty(uri.UserInfo)) { errors.Add("url", "url must not contain a user name or password."); return null; }
         if (!string.IsNullOrEmpty(uri.Fragment)) { errors.Add("url", "url must not contain a fragment (#…)."); return null; }
-        if (!options.AllowPrivateNetworks && await NetworkGuard.CheckHostAsync(uri.IdnHost, ct) is { } problem)
+        if (await OutboundGuard.CheckHostAsync(uri.IdnHost, options.AllowPrivateNetworks, ct) is { } problem)
         {
             errors.Add("url", $"url must point to a public internet address: {problem}");
             return null;

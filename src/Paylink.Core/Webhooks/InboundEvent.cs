@@ -1,8 +1,9 @@
 namespace Paylink.Core.Webhooks;
 
 /// <summary>
-/// A verified notification from a provider, stored raw. The unique (Provider, EventId) index is the
-/// dedupe: the row is inserted in the same transaction as the effect, so one event acts once.
+/// A verified notification from a provider, stored raw. The unique (Provider, AccountId, EventId) index is the
+/// dedupe: the row is inserted in the same transaction as the effect, so one event acts once per account.
+/// A gateway report that matched none of our attempts leaves no row (it must not block a later genuine one).
 /// </summary>
 public sealed class InboundEvent
 {

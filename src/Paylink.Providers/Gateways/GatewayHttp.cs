@@ -41,7 +41,8 @@ public static class GatewayHttp
     /// </summary>
     public static IHttpClientBuilder AddGatewayClient(this IServiceCollection services, string name)
     {
-        var builder = services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        var builder = services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddOutboundGuard();
         builder.AddResilienceHandler("gateway", (pipeline, context) =>
         {
             var o = context.ServiceProvider.GetRequiredService<IOptions<GatewayHttpOptions>>().Value;
@@ -63,6 +64,12 @@ public static class GatewayHttp
         });
         return builder;
     }
+
+    /// <summary>Makes a client that calls merchant-set destinations connect only through <see cref="OutboundGuard"/>:
+    /// public addresses (unless <c>Outbound:AllowPrivateNetworks</c>), checked at connect time, no redirects.</summary>
+    public static IHttpClientBuilder AddOutboundGuard(this IHttpClientBuilder builder) =>
+        builder.ConfigurePrimaryHttpMessageHandler(sp =>
+            OutboundGuard.CreateHandler(sp.GetRequiredService<IOptions<OutboundOptions>>().Value.AllowPrivateNetworks));
 
     public static bool IsRetrySafe(HttpRequestMessage? r) =>
         r is not null && (r.Method == HttpMethod.Get

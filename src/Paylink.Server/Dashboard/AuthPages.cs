@@ -8,6 +8,12 @@ namespace Paylink.Server.Dashboard;
 /// <summary>Sign-in (password, then TOTP when enabled), sign-out, and the account page that turns TOTP on/off.</summary>
 public static class AuthPages
 {
+    private static string? _dummyHash;
+
+    /// <summary>A hash of a random password made by the configured hasher (same algorithm and work factor as real ones).</summary>
+    private static string DummyHash(IPasswordHasher<DashboardUser> hasher) =>
+        _dummyHash ??= hasher.HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
     public static void MapPublic(RouteGroupBuilder g)
     {
         g.MapGet("/signin", (HttpContext http, string? returnUrl) => SignInForm(DashContext.For(http), returnUrl, null, null));
@@ -20,6 +26,13 @@ public static class AuthPages
             var returnUrl = form["returnUrl"].ToString();
             if (email.Length == 0 || form["password"].ToString().Length == 0)
                 return SignInForm(c, returnUrl, email, c.L("Введите e-mail и пароль.", "Enter your e-mail and password."), StatusCodes.Status422UnprocessableEntity);
+            if (await signIn.UserManager.FindByNameAsync(email) is null)
+            {
+                // Unknown e-mail: hash the password anyway, so the answer takes as long as for a known one
+                // (otherwise timing tells which e-mails have an account).
+                signIn.UserManager.PasswordHasher.VerifyHashedPassword(null!, DummyHash(signIn.UserManager.PasswordHasher), form["password"].ToString());
+                return SignInForm(c, returnUrl, email, c.L("Неверный e-mail или пароль.", "Wrong e-mail or password."), StatusCodes.Status401Unauthorized);
+            }
             var r = await signIn.PasswordSignInAsync(email, form["password"].ToString(), isPersistent: false, lockoutOnFailure: true);
             if (r.Succeeded) return DashContext.Redirect(SafeReturn(returnUrl));
             if (r.RequiresTwoFactor) return DashContext.Redirect("/dashboard/signin/2fa?returnUrl=" + Uri.EscapeDataString(SafeReturn(returnUrl)));
@@ -132,7 +145,12 @@ public static class AuthPages
             key = await users.GetAuthenticatorKeyAsync(user);
             if (string.IsNullOrEmpty(key))
             {
-                await users.ResetAuthenticatorKeyAsync(user);
+                // Not ResetAuthenticatorKeyAsync: it also renews the security stamp, and with the stamp checked on every
+                // request that signed the user out everywhere (this session included) on the first visit of this page.
+                // A key not yet enabled protects nothing, so storing it without a new stamp is safe.
+                var store = (IUserAuthenticatorKeyStore<DashboardUser>)c.Http.RequestServices.GetRequiredService<IUserStore<DashboardUser>>();
+                await store.SetAuthenticatorKeyAsync(user, users.GenerateNewAuthenticatorKey(), c.Http.RequestAborted);
+                await users.UpdateAsync(user);
                 key = await users.GetAuthenticatorKeyAsync(user);
             }
             uri = OtpAuthUri(user.Email!, key!);

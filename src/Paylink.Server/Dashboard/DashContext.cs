@@ -64,7 +64,17 @@ public sealed class DashContext
         return new Html(Http.RequestServices.GetRequiredService<HtmlEncoder>(), tokens.FormFieldName, tokens.RequestToken!);
     }
 
-    /// <summary>A message shown once on the next page (after a redirect).</summary>
+    private const string OnceKey = "paylink.show-once";
+
+    /// <summary>A message for the page this very request renders (no redirect). One-time secrets (a new API key, a
+    /// generated password, a webhook signing secret) go only this way: never into the flash cookie, which travels
+    /// back with the next request and could be read from the browser's storage or a proxy log.</summary>
+    public void ShowOnce(string message) => Http.Items[OnceKey] = message;
+
+    /// <summary>The message set by <see cref="ShowOnce"/> in this request, if any.</summary>
+    public string? TakeShowOnce() => Http.Items.Remove(OnceKey, out var v) ? v as string : null;
+
+    /// <summary>A message shown once on the next page (after a redirect). Never a secret: see <see cref="ShowOnce"/>.</summary>
     public void Flash(string message, bool error = false) =>
         Http.Response.Cookies.Append(FlashCookie, (error ? "e:" : "o:") + Uri.EscapeDataString(message),
             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/dashboard" });

@@ -80,6 +80,7 @@ public static class Layout
             h.Form("/dashboard/signout", cls: "inline").Button(c.L("Выйти", "Sign out"), "signout", "btn secondary").EndForm();
         }
         h.Raw("</div></header>\n<main id=\"main\">\n");
+        if (c.TakeShowOnce() is { } once) h.Notice(once);
         if (c.TakeFlash() is { } flash)
         {
             if (flash.Error) h.Error(flash.Text);

@@ -22,15 +22,16 @@ public static class SettingsPages
             ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
             await PageAsync(DashContext.For(http), db, gateways, channels, crm, webhooks, policies, null, ct));
 
-        g.MapPost("/api-keys", async (HttpContext http, CreateApiKey create, CancellationToken ct) =>
+        // One-time secrets are rendered in the answer to the POST itself (no redirect, so never in a cookie).
+        g.MapPost("/api-keys", async (HttpContext http, CreateApiKey create, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
             var form = await http.Request.ReadFormAsync(ct);
             var r = await create.HandleAsync(c.MerchantId, DashForms.Opt(form, "name"), ct);
-            c.Flash(r.IsSuccess
-                ? c.L("Новый ключ (показан один раз, сохраните его): ", "New key (shown once, keep it safe): ") + r.Value.ClearText
-                : r.Error!.Message, !r.IsSuccess);
-            return DashContext.Redirect("/dashboard/settings");
+            if (!r.IsSuccess) return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, r.Error!.Message, ct);
+            c.ShowOnce(c.L("Новый ключ (показан один раз, сохраните его): ", "New key (shown once, keep it safe): ") + r.Value.ClearText);
+            return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, null, ct);
         });
 
         g.MapPost("/api-keys/{id}/revoke", async (string id, HttpContext http, RevokeApiKey revoke, CancellationToken ct) =>
@@ -42,15 +43,15 @@ public static class SettingsPages
             return DashContext.Redirect("/dashboard/settings");
         });
 
-        g.MapPost("/users", async (HttpContext http, CreateDashboardUser create, CancellationToken ct) =>
+        g.MapPost("/users", async (HttpContext http, CreateDashboardUser create, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
             var form = await http.Request.ReadFormAsync(ct);
             var r = await create.HandleAsync(new CreateDashboardUserRequest(c.MerchantId, form["email"].ToString(), DashForms.Opt(form, "role")), ct);
-            c.Flash(r.IsSuccess
-                ? c.L($"Пользователь {r.Value.User.Email} добавлен. Пароль (показан один раз, передайте его лично): ", $"User {r.Value.User.Email} added. Password (shown once, hand it over in person): ") + r.Value.Password
-                : r.Error!.Message, !r.IsSuccess);
-            return DashContext.Redirect("/dashboard/settings#users");
+            if (!r.IsSuccess) return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, r.Error!.Message, ct);
+            c.ShowOnce(c.L($"Пользователь {r.Value.User.Email} добавлен. Пароль (показан один раз, передайте его лично): ", $"User {r.Value.User.Email} added. Password (shown once, hand it over in person): ") + r.Value.Password);
+            return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, null, ct);
         });
 
         g.MapPost("/users/{id}/delete", async (string id, HttpContext http, UserManager<DashboardUser> users) =>
@@ -69,16 +70,16 @@ public static class SettingsPages
             return DashContext.Redirect("/dashboard/settings#users");
         });
 
-        g.MapPost("/webhooks", async (HttpContext http, CreateWebhookEndpoint create, CancellationToken ct) =>
+        g.MapPost("/webhooks", async (HttpContext http, CreateWebhookEndpoint create, AppDbContext db, GatewayAccounts gateways, ChannelAccounts channels, CrmAccounts crm,
+            ManageWebhookEndpoints webhooks, ReminderPolicies policies, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
             var form = await http.Request.ReadFormAsync(ct);
             var events = DashForms.Opt(form, "events")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var r = await create.HandleAsync(c.MerchantId, new CreateWebhookEndpointRequest(DashForms.Opt(form, "url"), events), ct);
-            c.Flash(r.IsSuccess
-                ? c.L("Адрес добавлен. Секрет подписи (показан один раз): ", "Endpoint added. Signing secret (shown once): ") + r.Value.Secret
-                : r.Error!.Message, !r.IsSuccess);
-            return DashContext.Redirect("/dashboard/settings");
+            if (!r.IsSuccess) return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, r.Error!.Message, ct);
+            c.ShowOnce(c.L("Адрес добавлен. Секрет подписи (показан один раз): ", "Endpoint added. Signing secret (shown once): ") + r.Value.Secret);
+            return await PageAsync(c, db, gateways, channels, crm, webhooks, policies, null, ct);
         });
 
         g.MapPost("/webhooks/{id}/delete", async (string id, HttpContext http, ManageWebhookEndpoints manage, CancellationToken ct) =>

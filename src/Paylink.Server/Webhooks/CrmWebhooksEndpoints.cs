@@ -24,12 +24,23 @@ public static class CrmWebhooksEndpoints
         app.MapPost("/webhooks/bitrix24/{accountId}", async (string accountId, HttpContext http, AppDbContext db, CrmAccounts accounts,
             IJobQueue jobs, TimeProvider clock, CancellationToken ct) =>
         {
-            if (!http.Request.HasFormContentType)
+            if (http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
                 return Problems.BadRequest(Error.Validation("body", "Content-Type must be application/x-www-form-urlencoded."));
             if (http.Request.ContentLength > MaxBodyBytes)
                 return Problems.From(Error.Validation("body", $"Event body must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge);
-            // Read the form first: a malformed body is a 400 (MalformedBodyHandler) whatever the account.
-            var form = await http.Request.ReadFormAsync(ct);
+            // Read the form first: a malformed body is a 400 whatever the account. The limit holds on the
+            // stream itself: a chunked body has no Content-Length to check.
+            var body = new MemoryStream();
+            var chunk = new byte[8192];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (body.Length + read > MaxBodyBytes)
+                    return Problems.From(Error.Validation("body", $"Event body must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge);
+                body.Write(chunk, 0, read);
+            }
+            body.Position = 0;
+            var form = await new Microsoft.AspNetCore.WebUtilities.FormReader(body).ReadFormAsync(ct);
             var account = await db.CrmAccounts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.Id == accountId && a.Provider == "bitrix24" && a.DeletedAt == null, ct);
             if (account is null) return Problems.From(Error.NotFound($"CRM account '{accountId}'"));
             var opened = accounts.Open(account);

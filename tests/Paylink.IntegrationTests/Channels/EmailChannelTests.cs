@@ -19,7 +19,8 @@ public sealed class EmailChannelTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _channel = new EmailChannel(Options.Create(new EmailOptions { TimeoutSeconds = 10 }), _clock, NullLogger<EmailChannel>.Instance);
+        _channel = new EmailChannel(Options.Create(new EmailOptions { TimeoutSeconds = 10 }),
+            Options.Create(new OutboundOptions { AllowPrivateNetworks = true }), _clock, NullLogger<EmailChannel>.Instance);
         return Task.CompletedTask;
     }
 

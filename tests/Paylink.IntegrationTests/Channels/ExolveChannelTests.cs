@@ -27,6 +27,7 @@ public sealed class ExolveChannelTests : IAsyncLifetime
             ["PublicBaseUrl"] = "https://pay.romashka.ru",
             ["Gateways:Http:AttemptTimeoutSeconds"] = "3", // the timeout test waits this long
             ["Gateways:Http:BaseDelayMilliseconds"] = "1",
+            ["Outbound:AllowPrivateNetworks"] = "true",   // the fake Exolve listens on loopback
         }).Build());
         services.AddLogging(l => l.AddProvider(_log));
         services.AddOptions<PaylinkOptions>().BindConfiguration("");

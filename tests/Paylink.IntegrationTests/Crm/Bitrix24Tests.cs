@@ -267,6 +267,13 @@ public abstract class Bitrix24Tests<THost>(THost host) : IClassFixture<THost>, I
         await (await EventAsync(account, id, token: "forged-token-000")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await EventAsync("crm_nope", id)).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await host.Client().PostAsync($"/webhooks/bitrix24/{account}", HttpAssert.Json("{}"))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        // A chunked 2 MB body (no Content-Length) is refused on the stream, not only by its header.
+        var huge = new StreamContent(new UnknownLengthStream(System.Text.Encoding.ASCII.GetBytes("event=ONCRMDEALUPDATE&pad=" + new string('a', 2 * 1024 * 1024))));
+        huge.Headers.ContentType = new("application/x-www-form-urlencoded");
+        var chunked = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/bitrix24/{account}") { Content = huge };
+        chunked.Headers.TransferEncodingChunked = true;
+        Assert.Null(chunked.Content.Headers.ContentLength);
+        await (await host.Client().SendAsync(chunked)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("ok", await (await EventAsync(account, id)).Content.ReadAsStringAsync());
         Assert.Equal("duplicate", await (await EventAsync(account, id)).Content.ReadAsStringAsync());
         await host.DrainAsync();
@@ -309,3 +316,24 @@ public abstract class Bitrix24Tests<THost>(THost host) : IClassFixture<THost>, I
 
 public sealed class Bitrix24SqliteTests(Bitrix24SqliteHost host) : Bitrix24Tests<Bitrix24SqliteHost>(host);
 public sealed class Bitrix24PostgresTests(Bitrix24PostgresHost host) : Bitrix24Tests<Bitrix24PostgresHost>(host);
+
+/// <summary>A body whose length is not known up front (what a chunked upload looks like to the server).</summary>
+internal sealed class UnknownLengthStream(byte[] data) : Stream
+{
+    private readonly MemoryStream _inner = new(data);
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _inner.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -48,6 +48,8 @@ public class PaylinkHost(Db kind) : IAsyncLifetime
             if (!RealListener) b.UseSetting("PublicBaseUrl", "http://localhost");
             b.UseSetting("PayPage:RateLimitPerMinute", "100000");
             b.UseSetting("Dashboard:SignInRateLimitPerMinute", "100000");
+            // Local fakes of T-Bank, SMTP, Bitrix24… listen on loopback; the guard tests prove refusal with this false.
+            b.UseSetting("Outbound:AllowPrivateNetworks", "true");
             // Tests move the fake clock by minutes or hours; reconciliation runs only when a test calls it.
             b.UseSetting("Jobs:ReconcileInterval", "30.00:00:00");
             b.UseSetting("Jobs:ReconciliationReportInterval", "30.00:00:00");

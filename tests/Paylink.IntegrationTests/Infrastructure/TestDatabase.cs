@@ -75,6 +75,7 @@ public sealed class TestDatabase : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         var all = Settings;
+        all["Outbound:AllowPrivateNetworks"] = "true";   // local fakes listen on loopback
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var config = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var services = new ServiceCollection();

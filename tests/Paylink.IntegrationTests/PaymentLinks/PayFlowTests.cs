@@ -265,6 +265,41 @@ public abstract class PayFlowTests<THost>(THost host) : IClassFixture<THost> whe
     }
 
     [Fact]
+    public async Task Notification_OtherMerchantSignsVictimsEventId_VictimsGenuineOneStillApplies()
+    {
+        var victim = await host.NewMerchantAsync();
+        var victimLink = await host.Client(victim.ApiKey).CreateLinkAsync();
+        var victimCheckout = await StartCheckoutAsync(victimLink);
+        var (victimBody, victimAccount, victimSecret) = await NotificationForAsync(victimCheckout, complete: true);
+        var victimEvent = System.Text.Json.JsonSerializer.Deserialize<SandboxNotification>(victimBody, SandboxNotification.Json)!;
+
+        var attacker = await host.NewMerchantAsync("Чужой салон");
+        var attackerLink = await host.Client(attacker.ApiKey).CreateLinkAsync();
+        var attackerCheckout = await StartCheckoutAsync(attackerLink);
+        var (attackerBody, attackerAccount, attackerSecret) = await NotificationForAsync(attackerCheckout, complete: true);
+        var attackerEvent = System.Text.Json.JsonSerializer.Deserialize<SandboxNotification>(attackerBody, SandboxNotification.Json)!;
+        var now = host.Clock.GetUtcNow().ToUnixTimeSeconds();
+
+        // 1. The victim's event id and reference, signed with the attacker's own secret to the attacker's account: matches nothing.
+        var forged = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(victimEvent, SandboxNotification.Json);
+        (await PostNotificationAsync(attackerAccount, forged, SandboxSignature.Sign(attackerSecret, now, forged))).EnsureSuccessStatusCode();
+        // 2. The victim's event id on the attacker's own payment: applies to the attacker's account only.
+        var ownWithVictimsId = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(attackerEvent with { Id = victimEvent.Id }, SandboxNotification.Json);
+        (await PostNotificationAsync(attackerAccount, ownWithVictimsId, SandboxSignature.Sign(attackerSecret, now, ownWithVictimsId))).EnsureSuccessStatusCode();
+        Assert.Equal(1, await CountPaymentsAsync(attackerLink));
+        Assert.Equal(0, await CountPaymentsAsync(victimLink));
+
+        // The victim's genuine notification is not taken for a duplicate.
+        (await PostNotificationAsync(victimAccount, victimBody, SandboxSignature.Sign(victimSecret, now, victimBody))).EnsureSuccessStatusCode();
+        Assert.Equal(1, await CountPaymentsAsync(victimLink));
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(1, await db.InboundEvents.CountAsync(e => e.AccountId == victimAccount && e.EventId == victimEvent.Id));
+        // The event that matched nothing left no dedupe row behind.
+        Assert.Equal(1, await db.InboundEvents.CountAsync(e => e.AccountId == attackerAccount));
+    }
+
+    [Fact]
     public async Task Notification_AmountMismatch_NotMarkedPaid()
     {
         var m = await host.NewMerchantAsync();

@@ -224,10 +224,10 @@ public abstract class WebhooksTests<THost>(THost host) : IClassFixture<THost> wh
         Assert.NotNull(await WebhookUrls.ValidateAsync("https://8.8.8.8/h", strict, errors, default));
 
         // Delivery time: the connection itself refuses a non-public address.
-        using var handler = new SocketsHttpHandler { ConnectCallback = NetworkGuard.ConnectCallback(allowPrivate: false) };
+        using var handler = new SocketsHttpHandler { ConnectCallback = Paylink.Core.Common.OutboundGuard.ConnectCallback(allowPrivate: false) };
         using var http = new HttpClient(handler);
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("http://localhost:9/"));
-        Assert.Contains("non-public", ex.Message);
+        Assert.IsType<Paylink.Core.Common.OutboundRefusedException>(ex.InnerException);
     }
 }
 

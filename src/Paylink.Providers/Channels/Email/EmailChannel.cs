@@ -33,7 +33,7 @@ public sealed class EmailOptions
 /// repeated send after an unknown outcome is recognisably the same mail. SMTP 4xx and connection failures
 /// are transient, 5xx refusals (rejected mailbox, rejected login) permanent.
 /// </summary>
-public sealed class EmailChannel(IOptions<EmailOptions> options, TimeProvider clock, ILogger<EmailChannel> log)
+public sealed class EmailChannel(IOptions<EmailOptions> options, IOptions<OutboundOptions> outbound, TimeProvider clock, ILogger<EmailChannel> log)
     : IMessageChannel, IChannelCredentialsCheck
 {
     private static readonly string[] Securities = ["none", "starttls", "ssl"];
@@ -163,7 +163,8 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, TimeProvider cl
         }
         catch (AuthenticationException ex)
         {
-            return Error.Validation("settings.password", $"The SMTP server rejected the login: {GatewayHttp.Truncate(ex.Message, 200)}");
+            log.LogInformation("SMTP login rejected: {Reason}", GatewayHttp.Truncate(ex.Message, 200));
+            return Error.Validation("settings.password", "The SMTP server rejected the login (check user and password).");
         }
         catch (Exception ex) when (Classify(ex, ct) is { } result)
         {
@@ -182,7 +183,22 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, TimeProvider cl
                 "none" => SecureSocketOptions.None,
                 _ => SecureSocketOptions.StartTls,
             };
-            await smtp.ConnectAsync(GatewayHttp.Setting(s, "host"), s["port"]!.GetValue<int>(), security, ct);
+            var host = GatewayHttp.Setting(s, "host");
+            var port = s["port"]!.GetValue<int>();
+            // Resolve and check the address ourselves, then hand MailKit the connected socket: MailKit's own
+            // connect would resolve again and could reach a private address (SSRF, DNS rebinding).
+            Socket socket;
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                connectTimeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+                socket = await OutboundGuard.ConnectAsync(host, port, outbound.Value.AllowPrivateNetworks, connectTimeout.Token);
+            }
+            try { await smtp.ConnectAsync(socket, host, port, security, ct); }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
             if (s["user"] is not null)
             {
                 smtp.AuthenticationMechanisms.Remove("XOAUTH2");
@@ -201,10 +217,11 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, TimeProvider cl
     private static ChannelSendResult? Classify(Exception ex, CancellationToken ct) => ex switch
     {
         OperationCanceledException when ct.IsCancellationRequested => null,
-        SmtpCommandException c when (int)c.StatusCode >= 500 => ChannelSendResult.Permanent(
-            $"SMTP {(int)c.StatusCode} {Describe(c.ErrorCode)}: {GatewayHttp.Truncate(c.Message, 200)}"),
-        SmtpCommandException c => ChannelSendResult.Transient($"SMTP {(int)c.StatusCode}: {GatewayHttp.Truncate(c.Message, 200)}"),
-        AuthenticationException a => ChannelSendResult.Permanent($"SMTP login rejected (check the account's user and password): {GatewayHttp.Truncate(a.Message, 200)}"),
+        // Only the reply code and our own wording: the server's text is the remote's, never shown to the merchant.
+        SmtpCommandException c when (int)c.StatusCode >= 500 => ChannelSendResult.Permanent($"SMTP {(int)c.StatusCode} {Describe(c.ErrorCode)}."),
+        SmtpCommandException c => ChannelSendResult.Transient($"SMTP {(int)c.StatusCode} {Describe(c.ErrorCode)} (temporary)."),
+        AuthenticationException => ChannelSendResult.Permanent("SMTP login rejected (check the account's user and password)."),
+        OutboundRefusedException => ChannelSendResult.Permanent("The SMTP host is not a public internet address; Paylink does not connect to it."),
         SslHandshakeException => ChannelSendResult.Transient("TLS handshake with the SMTP server failed (check security and port)."),
         SmtpProtocolException or ServiceNotConnectedException or IOException or SocketException or TimeoutException or OperationCanceledException
             => ChannelSendResult.Transient($"SMTP server unreachable: {ex.GetType().Name}."),

@@ -2037,7 +2037,7 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Provider", "EventId")
+                    b.HasIndex("Provider", "AccountId", "EventId")
                         .IsUnique();
 
                     b.ToTable("InboundEvents");

@@ -2014,7 +2014,7 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Provider", "EventId")
+                    b.HasIndex("Provider", "AccountId", "EventId")
                         .IsUnique();
 
                     b.ToTable("InboundEvents");
