@@ -36,7 +36,8 @@ public abstract class BadInputTests<THost>(THost host) : IClassFixture<THost> wh
         Assert.Equal(HttpStatusCode.BadRequest, signin.StatusCode);
         var problem = await (await host.Client().PostAsync("/webhooks/bitrix24/crm_unknown", MultipartWithoutBoundary()))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "body");
-        Assert.Contains("boundary", problem.GetProperty("detail").GetString());
+        // Bitrix24 sends only form-urlencoded: any other content type is refused, naming what it must be.
+        Assert.Contains("application/x-www-form-urlencoded", problem.GetProperty("detail").GetString());
         Assert.Equal("open", (await (await host.Client(m.ApiKey).GetAsync("/api/v1/links/" + link.GetProperty("id").GetString()))
             .ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
     }
