@@ -56,13 +56,13 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
             .Take(MaxLinks + 1).ToListAsync(ct);
         if (links.Count > MaxLinks) return Error.Validation("from", $"More than {MaxLinks} links in the period; choose a shorter one.");
         var ids = links.Select(l => l.Id).ToList();
-        var events = new List<(string LinkId, string Type, DateTimeOffset At, string? Data)>();
+        var events = new List<(long Id, string LinkId, string Type, DateTimeOffset At, string? Data)>();
         foreach (var chunk in ids.Chunk(1000))
         {
             var part = await db.LinkEvents.IgnoreQueryFilters().AsNoTracking()
                 .Where(e => e.MerchantId == merchantId && chunk.Contains(e.LinkId) && FunnelEvents.Contains(e.Type))
-                .Select(e => new { e.LinkId, e.Type, e.At, e.DataJson }).ToListAsync(ct);
-            events.AddRange(part.Select(e => (e.LinkId, e.Type, e.At, e.DataJson)));
+                .Select(e => new { e.Id, e.LinkId, e.Type, e.At, e.DataJson }).ToListAsync(ct);
+            events.AddRange(part.Select(e => (e.Id, e.LinkId, e.Type, e.At, e.DataJson)));
         }
         var payments = new List<(string LinkId, long Captured, long Refunded)>();
         foreach (var chunk in ids.Chunk(1000))
@@ -79,7 +79,8 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
         {
             var ev = byLinkEvents.GetValueOrDefault(l.Id) ?? [];
             DateTimeOffset? First(string type) => ev.Where(e => e.Type == type).Select(e => (DateTimeOffset?)e.At).Min();
-            var sentEvent = ev.Where(e => e.Type == LinkEventTypes.Sent).OrderBy(e => e.At).FirstOrDefault();
+            // Two sends at one instant: the one recorded first (event ids grow), so the answer never depends on row order.
+            var sentEvent = ev.Where(e => e.Type == LinkEventTypes.Sent).OrderBy(e => e.At).ThenBy(e => e.Id).FirstOrDefault();
             var pay = byLinkPay.GetValueOrDefault(l.Id);
             return new LinkFact(
                 DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(l.CreatedAt, zone).DateTime), l.CreatedAt,
