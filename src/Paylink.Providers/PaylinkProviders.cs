@@ -54,10 +54,10 @@ public static class PaylinkProviders
         // Messaging channels (looked up through ProviderRegistry<IMessageChannel>).
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddGatewayClient(TelegramApi.ClientName).RemoveAllLoggers();   // the bot token is part of the URL
-        services.AddSingleton(sp =>
+        services.AddKeyedSingleton(TelegramChannel.ProviderId, (sp, _) =>
         {
             var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelegramOptions>>().Value;
-            return new TelegramSendLimiter(TimeProvider.System, TimeSpan.FromMilliseconds(o.PerChatIntervalMs), o.GlobalPerSecond);
+            return new ChannelSendLimiter(TimeProvider.System, TimeSpan.FromMilliseconds(o.PerChatIntervalMs), o.GlobalPerSecond);
         });
         services.AddSingleton<TelegramChannel>();
         services.AddSingleton<IMessageChannel>(sp => sp.GetRequiredService<TelegramChannel>());

@@ -4,7 +4,7 @@ namespace Paylink.Providers.Channels;
 /// A messenger's flood limits, kept before sending: at most one message per dialog per <see cref="PerDialog"/>
 /// and <see cref="PerBotPerSecond"/> messages per second per bot overall. <see cref="TryReserve"/> books the
 /// earliest slot and says how long to wait for it. Runs on the system clock (network pacing, not business time).
-/// One instance per provider (MAX, VK); limits are per process, the provider's 429 covers several instances.
+/// One instance per provider (Telegram, MAX, VK); limits are per process, the provider's 429 covers several instances.
 /// </summary>
 public sealed class ChannelSendLimiter(TimeProvider clock, TimeSpan perDialog, int perBotPerSecond)
 {

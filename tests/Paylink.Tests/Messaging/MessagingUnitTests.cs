@@ -10,7 +10,7 @@ public class TelegramSendLimiterTests
     public void PerChatOnePerSecond_GlobalSpacing_AndRefusesBeyondMaxWait()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 18, 7, 0, 0, TimeSpan.Zero));
-        var limiter = new TelegramSendLimiter(clock, TimeSpan.FromSeconds(1), 30);
+        var limiter = new Paylink.Providers.Channels.ChannelSendLimiter(clock, TimeSpan.FromSeconds(1), 30);
         var max = TimeSpan.FromSeconds(5);
         Assert.True(limiter.TryReserve("bot", "1", max, out var w1));
         Assert.Equal(TimeSpan.Zero, w1);
@@ -32,7 +32,7 @@ public class TelegramSendLimiterTests
     public void ThirtyChats_TakeOneSecondOfSlots()
     {
         var clock = new FakeTimeProvider();
-        var limiter = new TelegramSendLimiter(clock, TimeSpan.FromSeconds(1), 30);
+        var limiter = new Paylink.Providers.Channels.ChannelSendLimiter(clock, TimeSpan.FromSeconds(1), 30);
         var waits = Enumerable.Range(0, 31).Select(i => { limiter.TryReserve("bot", i.ToString(), TimeSpan.FromSeconds(5), out var w); return w; }).ToList();
         Assert.True(waits[29] < TimeSpan.FromSeconds(1));
         Assert.True(waits[30] >= TimeSpan.FromSeconds(0.99));

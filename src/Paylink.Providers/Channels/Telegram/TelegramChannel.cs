@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Common;
 using Paylink.Core.Providers;
 using Paylink.Providers.Gateways;
@@ -25,15 +26,17 @@ public sealed class TelegramOptions
 /// Telegram bots over the raw Bot API. Settings: <c>botToken</c> (secret), optional <c>baseUrl</c> (a Bot API
 /// server), optional <c>paymentsProviderToken</c> (secret; enables native invoices). Recipients are chat ids.
 /// Sends with an inline URL button; 429 → transient with retry_after; 403 (blocked) and 400 (chat not
-/// found) → permanent. Keeps the per-chat and per-bot limits with <see cref="TelegramSendLimiter"/>.
+/// found) → permanent. Keeps the per-chat and per-bot limits with a <see cref="ChannelSendLimiter"/>.
 /// </summary>
-public sealed partial class TelegramChannel(IHttpClientFactory http, TelegramSendLimiter limiter, Microsoft.Extensions.Options.IOptions<TelegramOptions> options)
+public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedServices(TelegramChannel.ProviderId)] ChannelSendLimiter limiter, Microsoft.Extensions.Options.IOptions<TelegramOptions> options)
     : IMessageChannel, IChannelCredentialsCheck, IChannelWebhookRegistration, IChannelNativeInvoice
 {
     public const int MaxText = 4096;
     public static readonly string[] AllowedUpdates = ["message", "edited_message", "callback_query", "pre_checkout_query"];
 
-    public string Id => "telegram";
+    public const string ProviderId = "telegram";
+
+    public string Id => ProviderId;
     public ChannelTraits Traits { get; } = new(SupportsButtons: true, SupportsHtml: false, IsSms: false, HasInboundWebhook: true);
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
