@@ -127,6 +127,7 @@ public static class PaylinkCore
         services.AddScoped<Messaging.ChannelFallbackPolicies>();
         services.AddScoped<Messaging.ClientReach>();
         services.AddScoped<Messaging.ChannelFallback>();
+        services.AddScoped<Messaging.MessageDeliveryReports>();
         services.AddScoped<Messaging.ScheduleLinkReminders>();
         services.AddScoped<Messaging.ScheduleVisitReminders>();
         services.AddScoped<Messaging.ReceiveChannelMessage>();

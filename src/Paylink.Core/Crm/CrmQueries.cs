@@ -5,9 +5,12 @@ using Paylink.Core.Data;
 
 namespace Paylink.Core.Crm;
 
-public sealed record ContactView(string Id, string? Name, string? Phone, string? Email, DateTimeOffset CreatedAt, string? MergedIntoId)
+/// <param name="ChannelOrder">The client's own channel fallback order (empty: the merchant's applies), see docs/channels.md.</param>
+public sealed record ContactView(string Id, string? Name, string? Phone, string? Email, DateTimeOffset CreatedAt, string? MergedIntoId,
+    IReadOnlyList<string> ChannelOrder)
 {
-    public static ContactView From(Customer c) => new(c.Id, c.Name, c.Phone, c.Email, c.CreatedAt, c.MergedIntoId);
+    public static ContactView From(Customer c) => new(c.Id, c.Name, c.Phone, c.Email, c.CreatedAt, c.MergedIntoId,
+        c.ChannelOrder?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? []);
 }
 
 public sealed record ContactDetailsView(ContactView Contact, IReadOnlyList<DealView> Deals, IReadOnlyList<TimelineView> Timeline);

@@ -187,3 +187,21 @@ public sealed class CheckMessageDelivery(AppDbContext db, ChannelFallback fallba
         return JobResult.Done;
     }
 }
+
+/// <summary>
+/// Delivery reports of channels that <see cref="ChannelTraits.ReportsDelivery"/>: a provider's webhook or status
+/// poll names its message id and the message goes sent → delivered. Only a status change: a report arriving after
+/// the delivery check already moved the step to the next channel queues nothing (the check alone falls back).
+/// </summary>
+public sealed class MessageDeliveryReports(AppDbContext db, TimeProvider clock)
+{
+    /// <summary>Marks the account's message with this provider id delivered; false when unknown or not <c>sent</c>.</summary>
+    public async Task<bool> DeliveredAsync(string accountId, string providerMessageId, CancellationToken ct)
+    {
+        var message = await db.ChannelMessages.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(m => m.AccountId == accountId && m.ProviderMessageId == providerMessageId && m.Direction == MessageDirections.Outbound, ct);
+        if (message is null || !message.MarkDelivered(clock.GetUtcNow())) return false;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+}

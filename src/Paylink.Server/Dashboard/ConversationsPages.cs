@@ -1,10 +1,15 @@
 using Paylink.Core.Assistance;
 using Paylink.Core.Common;
+using Paylink.Core.Customers;
+using Paylink.Core.Data;
 using Paylink.Core.Messaging;
+using Paylink.Core.Providers;
+using Microsoft.EntityFrameworkCore;
 
 namespace Paylink.Server.Dashboard;
 
-/// <summary>/dashboard/conversations: all or the hand-over inbox (needs a reply), a transcript, the manager's reply.</summary>
+/// <summary>/dashboard/conversations: all or the hand-over inbox (needs a reply), a transcript, the manager's reply and the
+/// client's own channel order (the same use case as PUT /api/v1/crm/contacts/{id}/channel-order).</summary>
 public static class ConversationsPages
 {
     public static void Map(RouteGroupBuilder g)
@@ -32,6 +37,22 @@ public static class ConversationsPages
         g.MapGet("/conversations/{id}", async (string id, HttpContext http, ConversationQueries q, CancellationToken ct) =>
             await TranscriptAsync(DashContext.For(http), id, q, null, ct));
 
+        g.MapPost("/conversations/{id}/channel-order", async (string id, HttpContext http, ConversationQueries q, ChannelFallbackPolicies policies, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var conv = await q.GetAsync(id, ct);
+            if (!conv.IsSuccess || conv.Value.CustomerId is not { } customerId) return c.NotFound();
+            var form = await http.Request.ReadFormAsync(ct);
+            // One select per position; empty positions are skipped, all empty clears the client's order.
+            var order = form["order"].Select(o => (o ?? "").Trim()).Where(o => o.Length > 0).ToList();
+            var r = await policies.SetClientOrderAsync(customerId, order, ct);
+            if (!r.IsSuccess)
+                return r.Error!.Kind == ErrorKind.NotFound ? c.NotFound() : await TranscriptAsync(c, id, q, null, ct, r.Error.Message);
+            c.Flash(order.Count == 0 ? c.L("Свой порядок каналов клиента снят: действует порядок магазина.", "The client's own channel order is cleared: the merchant's applies.")
+                : c.L("Порядок каналов клиента сохранён.", "The client's channel order is saved."));
+            return DashContext.Redirect($"/dashboard/conversations/{id}#channel-order");
+        });
+
         g.MapPost("/conversations/{id}/assistant", async (string id, HttpContext http, AssistantConversations assistant, CancellationToken ct) =>
         {
             var c = DashContext.For(http);
@@ -54,11 +75,20 @@ public static class ConversationsPages
         });
     }
 
-    private static async Task<IResult> TranscriptAsync(DashContext c, string id, ConversationQueries q, string? error, CancellationToken ct)
+    private static async Task<IResult> TranscriptAsync(DashContext c, string id, ConversationQueries q, string? error, CancellationToken ct, string? orderError = null)
     {
         var conv = await q.GetAsync(id, ct);
         if (!conv.IsSuccess) return c.NotFound();
         var v = conv.Value;
+        IReadOnlyList<string> own = [];
+        List<string> channelIds = [];
+        if (v.CustomerId is not null)
+        {
+            var sp = c.Http.RequestServices;
+            var customer = await sp.GetRequiredService<AppDbContext>().Customers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == v.CustomerId, ct);
+            if (customer is not null) own = ChannelFallbackPolicies.ClientOrder(customer);
+            channelIds = sp.GetRequiredService<ProviderRegistry<IMessageChannel>>().Ids.Order(StringComparer.Ordinal).ToList();
+        }
         return c.Page(v.DisplayName ?? v.Address, h =>
         {
             h.El("h1", v.DisplayName ?? v.Address).El("p", $"{v.Channel} · {v.Address}", "muted");
@@ -78,6 +108,15 @@ public static class ConversationsPages
             h.Error(error).Form($"/dashboard/conversations/{v.Id}/reply", id: "reply-form", cls: "card")
                 .TextArea(c.L("Ответ клиенту", "Reply to the client"), "text", null, 3, required: true)
                 .Button(c.L("Отправить", "Send"), "reply").EndForm();
-        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+            if (v.CustomerId is null) return;
+            h.Raw("<div class=\"card\" id=\"channel-order\">").El("h2", c.L("Порядок каналов клиента", "The client's channel order"))
+                .El("p", c.L("Заменяет порядок магазина для этого клиента. Все поля пустые — действует порядок магазина.",
+                    "Replaces the merchant's order for this client. All empty: the merchant's order applies."), "muted");
+            h.Error(orderError).Form($"/dashboard/conversations/{v.Id}/channel-order", id: "channel-order-form");
+            var options = new[] { ("", c.L("— нет —", "— none —")) }.Concat(channelIds.Select(p => (p, p))).ToList();
+            for (var i = 0; i < Math.Min(channelIds.Count, ChannelFallbackPolicy.MaxChannels); i++)
+                h.Select(c.L($"{i + 1}-й канал", $"Channel {i + 1}"), "order", options, i < own.Count ? own[i] : "", idPrefix: $"order{i + 1}");
+            h.Button(c.L("Сохранить", "Save"), "save-channel-order").EndForm().Raw("</div>\n");
+        }, error is null && orderError is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 }
