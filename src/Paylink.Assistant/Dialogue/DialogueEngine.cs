@@ -271,13 +271,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
         private bool Fits(DateTimeOffset start)
         {
             var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(start, ctx.Zone).DateTime);
-            var part = a.PartOfDay switch
-            {
-                PartOfDay.Morning => local < new TimeOnly(12, 0),
-                PartOfDay.Afternoon => local >= new TimeOnly(12, 0) && local < new TimeOnly(17, 0),
-                PartOfDay.Evening => local >= new TimeOnly(17, 0),
-                _ => true,
-            };
+            var part = InPart(local, a.PartOfDay);
             if (a.Time is not { } bound) return part;
             return part && a.TimeRelation switch
             {

@@ -13,11 +13,14 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
     public string When(DateTimeOffset utc)
     {
         var l = TimeZoneInfo.ConvertTime(utc, zone);
-        string[] ru = ["вс", "пн", "вт", "ср", "чт", "пт", "сб"];
-        string[] en = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-        var day = En ? en[(int)l.DayOfWeek] : ru[(int)l.DayOfWeek];
+        var day = DayName(l.DayOfWeek);
         return $"{day} {DateFormat.DayMonth(l, lang)} {(En ? "at" : "в")} {l:HH:mm}";
     }
+
+    private static readonly string[] RuDays = ["вс", "пн", "вт", "ср", "чт", "пт", "сб"];
+    private static readonly string[] EnDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+    private string DayName(DayOfWeek d) => (En ? EnDays : RuDays)[(int)d];
 
     public string Times(IEnumerable<DateTimeOffset> starts) => string.Join(", ", starts.Select(When));
 
@@ -155,10 +158,8 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
 
     public string Hours(Core.Assistance.WeeklyHours hours)
     {
-        string[] ru = ["вс", "пн", "вт", "ср", "чт", "пт", "сб"];
-        string[] en = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
         var days = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday }
-            .Select(d => (En ? en : ru)[(int)d] + " " + (hours.On(d) is { } h ? $"{h.Open:HH\\:mm}–{h.Close:HH\\:mm}" : (En ? "closed" : "выходной")));
+            .Select(d => DayName(d) + " " + (hours.On(d) is { } h ? $"{h.Open:HH\\:mm}–{h.Close:HH\\:mm}" : (En ? "closed" : "выходной")));
         return (En ? "Our hours: " : "Мы работаем: ") + string.Join(", ", days) + ".";
     }
 
