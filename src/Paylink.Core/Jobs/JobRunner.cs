@@ -13,16 +13,21 @@ namespace Paylink.Core.Jobs;
 /// <see cref="JobSignal"/> or every <see cref="JobsOptions.PollInterval"/>. Database failures are logged,
 /// counted and retried with a growing pause (up to 30 s): the loop never dies of them. On stop, jobs
 /// still running are cancelled and handed back (due at once, attempt not counted); a crash instead leaves
-/// them to the lease.
+/// them to the lease. While it holds claims, a heartbeat renews their leases every
+/// <see cref="JobsOptions.HeartbeatInterval"/>, so the lease can be short (a dead holder's jobs run again
+/// within seconds) and still outlive long handlers.
 /// </summary>
 public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> dbFactory, JobRegistry registry, JobStore store,
-    JobSignal signal, JobMetrics metrics, IOptions<JobsOptions> options, TimeProvider clock, ILogger<JobRunner> log)
+    JobSignal signal, JobMetrics metrics, IOptions<JobsOptions> options, TimeProvider clock, ILogger<JobRunner> log) : IDisposable
 {
     private static readonly TimeSpan StatsEvery = TimeSpan.FromSeconds(5);
     private readonly Channel<Completion> _completions = Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _flusherLock = new();
     private Task? _flusher;
     private long _batch;
+    private int _held;
+    private int _renewing;
+    private ITimer? _heartbeat;
 
     private sealed record Completion(Job Job, string Token, TaskCompletionSource<bool> Done);
 
@@ -143,6 +148,7 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
     /// freed as soon as the handler returns and the (batched) recording goes on in the background, tracked there.</summary>
     private async Task ExecuteAsync(Job job, string token, CancellationToken stopping, HashSet<Task>? recordings = null)
     {
+        Hold();
         await Task.Yield();
         var started = clock.GetTimestamp();
         var parent = ActivityContext.TryParse(job.TraceParent, null, out var pc) ? pc : default;
@@ -171,6 +177,7 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 await RecordAsync("release", job, () => Release(job, token));
+                Unhold();
                 metrics.Finished(job.Type, "released", clock.GetElapsedTime(started));
                 return;
             }
@@ -193,9 +200,44 @@ public sealed class JobRunner(IServiceScopeFactory scopes, Func<AppDbContext> db
 
     private async Task RecordOutcomeAsync(Job job, string token, JobResult result, long started)
     {
-        var outcome = await RecordAsync("complete", job, () => Finish(job, token, result));
+        string outcome;
+        try { outcome = await RecordAsync("complete", job, () => Finish(job, token, result)); }
+        finally { Unhold(); }
         metrics.Finished(job.Type, outcome, clock.GetElapsedTime(started));
     }
+
+    /// <summary>Counts a claim this instance holds from its start to its recorded outcome; the first one
+    /// starts the heartbeat timer (it stays, idle and query-free, while nothing is held).</summary>
+    private void Hold()
+    {
+        Interlocked.Increment(ref _held);
+        if (Volatile.Read(ref _heartbeat) is not null) return;
+        var every = options.Value.HeartbeatInterval;
+        lock (_flusherLock) _heartbeat ??= clock.CreateTimer(_ => _ = HeartbeatAsync(), null, every, every);
+    }
+
+    private void Unhold() => Interlocked.Decrement(ref _held);
+
+    /// <summary>Renews the leases of every job this instance is running (one UPDATE); skipped while nothing
+    /// is held or the previous renewal is still under way. A failed renewal is logged: the next one, a third
+    /// of a lease later, tries again before any lease can run out.</summary>
+    private async Task HeartbeatAsync()
+    {
+        if (Volatile.Read(ref _held) <= 0 || Interlocked.Exchange(ref _renewing, 1) == 1) return;
+        try
+        {
+            await using var db = dbFactory();
+            await store.RenewAsync(db, InstanceId, options.Value.LeaseDuration, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            metrics.RunnerError("heartbeat");
+            log.LogWarning("Job runner {Instance} could not renew its leases: {Error}", InstanceId, ex.Message);
+        }
+        finally { Volatile.Write(ref _renewing, 0); }
+    }
+
+    public void Dispose() => _heartbeat?.Dispose();
 
     private async Task<string> Finish(Job job, string token, JobResult result)
     {

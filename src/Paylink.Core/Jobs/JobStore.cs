@@ -61,6 +61,18 @@ public sealed class JobStore(JobRegistry registry, TimeProvider clock)
             .SetProperty(j => j.LockedBy, (string?)null).SetProperty(j => j.LockedUntil, (DateTimeOffset?)null), ct);
     }
 
+    /// <summary>Extends the lease of every job still running under a claim of <paramref name="instance"/>
+    /// (claim tokens are <c>{instance}/{batch}</c>): the heartbeat that lets a short lease find a dead holder
+    /// quickly while a live one keeps its long-running handlers. Jobs taken over by another instance carry
+    /// that instance's token and are not touched.</summary>
+    public Task<int> RenewAsync(AppDbContext db, string instance, TimeSpan lease, CancellationToken ct)
+    {
+        var until = clock.GetUtcNow() + lease;
+        var prefix = instance + "/";
+        return db.Jobs.Where(j => j.State == JobState.Running && j.LockedBy != null && j.LockedBy.StartsWith(prefix))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LockedUntil, until), ct);
+    }
+
     /// <summary>Claims one pending job now, due or not (to run it right away); null when it is not pending.</summary>
     public async Task<Job?> ClaimByIdAsync(AppDbContext db, long id, string token, TimeSpan lease, CancellationToken ct)
     {

@@ -19,10 +19,15 @@ public sealed class JobsOptions : IValidatableObject
     [Range(1, 256)]
     public int Concurrency { get; set; } = 32;
 
-    /// <summary>How long a claim holds a job. A job whose holder died is claimed again after this.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a claim holds a job without a heartbeat. A live runner renews its claims every third
+    /// of this, so a job whose holder died (crash, kill, lost machine) is claimed again within one lease, while a
+    /// handler may run longer than the lease (up to <see cref="HandlerTimeout"/>).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>A handler running longer than this is cancelled and its job retried. Must be below the lease.</summary>
+    /// <summary>How often a runner renews the leases it holds: a third of <see cref="LeaseDuration"/>.</summary>
+    public TimeSpan HeartbeatInterval => LeaseDuration / 3;
+
+    /// <summary>A handler running longer than this is cancelled and its job retried.</summary>
     public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Succeeded jobs are deleted after this long (dead ones are kept until retried or deleted).</summary>
@@ -57,10 +62,10 @@ public sealed class JobsOptions : IValidatableObject
     {
         if (PollInterval < TimeSpan.FromMilliseconds(10) || PollInterval > TimeSpan.FromMinutes(1))
             yield return new ValidationResult("Jobs:PollInterval must be between 00:00:00.010 and 00:01:00.", [nameof(PollInterval)]);
-        if (LeaseDuration < TimeSpan.FromSeconds(5))
-            yield return new ValidationResult("Jobs:LeaseDuration must be at least 5 seconds.", [nameof(LeaseDuration)]);
-        if (HandlerTimeout <= TimeSpan.Zero || HandlerTimeout >= LeaseDuration)
-            yield return new ValidationResult("Jobs:HandlerTimeout must be positive and shorter than Jobs:LeaseDuration.", [nameof(HandlerTimeout)]);
+        if (LeaseDuration < TimeSpan.FromSeconds(2) || LeaseDuration > TimeSpan.FromHours(1))
+            yield return new ValidationResult("Jobs:LeaseDuration must be between 00:00:02 and 01:00:00.", [nameof(LeaseDuration)]);
+        if (HandlerTimeout <= TimeSpan.Zero)
+            yield return new ValidationResult("Jobs:HandlerTimeout must be positive.", [nameof(HandlerTimeout)]);
         foreach (var (name, value) in new[] { (nameof(SucceededRetention), SucceededRetention), (nameof(IdempotencyRetention), IdempotencyRetention),
                      (nameof(LinkExpiryInterval), LinkExpiryInterval), (nameof(PurgeInterval), PurgeInterval), (nameof(ReconcileInterval), ReconcileInterval),
                      (nameof(ReconciliationReportInterval), ReconciliationReportInterval), (nameof(CrmReconcileInterval), CrmReconcileInterval), (nameof(BacklogUnhealthyAfter), BacklogUnhealthyAfter) })

@@ -19,7 +19,7 @@ public sealed class CreateApiKey(AppDbContext db, TimeProvider clock)
     }
 }
 
-public sealed class RevokeApiKey(AppDbContext db, IMemoryCache cache, TimeProvider clock)
+public sealed class RevokeApiKey(AppDbContext db, TimeProvider clock)
 {
     public async Task<Result<ApiKey>> HandleAsync(string keyId, CancellationToken ct)
     {
@@ -27,31 +27,31 @@ public sealed class RevokeApiKey(AppDbContext db, IMemoryCache cache, TimeProvid
         if (key is null) return Error.NotFound($"API key '{keyId}'");
         key.Revoke(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        cache.Remove(ApiKeyAuthenticator.CacheKey(key.Hash));
         return key;
     }
 }
 
 /// <summary>
-/// Resolves a bearer key to its merchant. Results are cached for a short time so a busy API does not
-/// hit the database per request; revocation in this process evicts at once, elsewhere within the TTL.
+/// Resolves a bearer key to its merchant. A known key is looked up on every request (one primary-key-like
+/// index seek on the hash), so a key revoked on any instance or from the CLI stops working on the very
+/// next request everywhere. Only unknown keys are cached, briefly, so a flood of bad keys costs no queries;
+/// a key is never unknown before it is created, so the cache cannot hide a new key.
 /// </summary>
 public sealed class ApiKeyAuthenticator(AppDbContext db, IMemoryCache cache)
 {
-    public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan UnknownKeyCacheTtl = TimeSpan.FromSeconds(5);
 
-    internal static string CacheKey(string hash) => "apikey:" + hash;
+    private static string CacheKey(string hash) => "apikey-unknown:" + hash;
 
     public async Task<string?> AuthenticateAsync(string? bearer, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(bearer) || !bearer.StartsWith(ApiKey.KeyPrefix, StringComparison.Ordinal) || bearer.Length > 100)
             return null;
         var hash = Hashing.Sha256Hex(bearer);
-        if (cache.TryGetValue(CacheKey(hash), out string? merchantId)) return merchantId;
-        merchantId = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+        if (cache.TryGetValue(CacheKey(hash), out _)) return null;
+        var merchantId = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
             .Where(k => k.Hash == hash && k.RevokedAt == null).Select(k => k.MerchantId).FirstOrDefaultAsync(ct);
-        // Unknown keys are cached too (briefly) so a flood of bad keys costs no queries.
-        cache.Set(CacheKey(hash), merchantId, merchantId is null ? TimeSpan.FromSeconds(5) : CacheTtl);
+        if (merchantId is null) cache.Set(CacheKey(hash), true, UnknownKeyCacheTtl);
         return merchantId;
     }
 }

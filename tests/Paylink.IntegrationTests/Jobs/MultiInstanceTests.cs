@@ -70,6 +70,66 @@ public abstract class MultiInstanceTests(Db kind, int instances)
     }
 
     [Fact]
+    public async Task Runners_HandlersOutliveTheLease_HeartbeatKeepsTheClaims_NoSecondRun()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await JobTestKit.CreateEffectsTableAsync(database);
+        var log = new TestJobLog { Gate = TestJobLog.NewGate(released: false) };
+        var settings = new Dictionary<string, string?>(RunnerSettings) { ["Jobs:LeaseDuration"] = "00:00:02", ["Jobs:HandlerTimeout"] = "00:00:30" };
+        var providers = Enumerable.Range(0, 2)
+            .Select(_ => database.BuildServices(null, s => { s.AddSingleton(log); JobTestKit.AddTestHandlers(s); }, settings)).ToList();
+        try
+        {
+            var ids = await JobTestKit.EnqueueAsync(providers[0], EffectHandler.Type, 12);
+            using var stop = new CancellationTokenSource();
+            var runs = providers.Select(p => Task.Run(() => p.GetRequiredService<JobRunner>().RunAsync(stop.Token))).ToList();
+            await JobTestKit.WaitUntilAsync(() => Task.FromResult(log.Started.Distinct().Count() == ids.Count), Bound, "every job to start");
+
+            // Handlers block for three leases; without the heartbeat the other instance would take them over.
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            Assert.Equal(ids.Count, await CountAsync(providers[1], JobState.Running));
+            log.Gate.SetResult();
+
+            await JobTestKit.WaitUntilAsync(async () => await CountAsync(providers[1], JobState.Succeeded) == ids.Count, Bound, "all jobs to succeed");
+            await stop.CancelAsync();
+            await Task.WhenAll(runs);
+            Assert.Equal(ids.Count, log.Started.Count);   // each started once: no lease ran out under a live holder
+            Assert.All(ids, id => Assert.Equal(1, log.Runs[id]));
+        }
+        finally
+        {
+            foreach (var p in providers) await p.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Runner_HolderCrashedWithTheDefaultLease_ItsJobsRunWithinSeconds()
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await JobTestKit.CreateEffectsTableAsync(database);
+        var settings = new Dictionary<string, string?>(RunnerSettings);
+        settings.Remove("Jobs:LeaseDuration");
+        settings.Remove("Jobs:HandlerTimeout");
+        await using var sp = database.BuildServices(null, JobTestKit.AddTestHandlers, settings);
+        var lease = new JobsOptions().LeaseDuration;
+        Assert.True(lease <= TimeSpan.FromSeconds(30), $"the default lease is {lease}");
+        var ids = await JobTestKit.EnqueueAsync(sp, EffectHandler.Type, 20);
+
+        // A holder that claimed the jobs (e.g. payments completed just before the crash) and died.
+        await using (var db = sp.GetRequiredService<Func<AppDbContext>>()())
+            Assert.Equal(ids.Count, (await sp.GetRequiredService<JobStore>().ClaimAsync(db, "crashed/1/x/1", ids.Count, lease, default)).Count);
+        var t0 = TimeProvider.System.GetTimestamp();
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => sp.GetRequiredService<JobRunner>().RunAsync(stop.Token));
+        await JobTestKit.WaitUntilAsync(async () => await CountAsync(sp, JobState.Succeeded) == ids.Count, Bound, "the crashed holder's jobs");
+        var waited = TimeProvider.System.GetElapsedTime(t0);
+        await stop.CancelAsync();
+        await run;
+        Assert.InRange(waited, lease - TimeSpan.FromSeconds(1), lease + TimeSpan.FromSeconds(10));
+        Assert.Equal(ids.Count, await JobTestKit.CountEffectsAsync(sp));
+    }
+
+    [Fact]
     public async Task Runner_DatabaseUnreachableForAWhile_SurvivesAndFinishesEverything()
     {
         await using var database = await TestDatabase.CreateAsync(kind);

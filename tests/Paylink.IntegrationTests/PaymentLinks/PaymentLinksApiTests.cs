@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -149,6 +150,23 @@ public abstract class PaymentLinksApiTests<THost>(THost host) : IClassFixture<TH
             var keyId = db.ApiKeys.Single(k => k.MerchantId == m.Merchant.Id).Id;
             var revoked = await scope.ServiceProvider.GetRequiredService<Paylink.Core.Merchants.RevokeApiKey>().HandleAsync(keyId, default);
             Assert.True(revoked.IsSuccess);
+        }
+        await (await c.GetAsync("/api/v1/links")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task KeyRevokedElsewhere_StopsWorkingOnTheNextRequest()
+    {
+        var m = await host.NewMerchantAsync();
+        var c = host.Client(m.ApiKey);
+        await (await c.GetAsync("/api/v1/links")).ReadJsonAsync(HttpStatusCode.OK);   // authenticated once: any cache is warm
+        // Another instance (or the CLI) revokes it with a plain database write, never touching this process.
+        using (var scope = host.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Paylink.Core.Data.AppDbContext>();
+            var now = host.Clock.GetUtcNow();
+            Assert.Equal(1, await db.ApiKeys.Where(k => k.MerchantId == m.Merchant.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now)));
         }
         await (await c.GetAsync("/api/v1/links")).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
