@@ -42,8 +42,8 @@ public sealed class AssistantConversationHandler(AssistantSettingsStore settings
 /// </summary>
 public sealed partial class AssistantReply(
     AppDbContext db, MerchantScope scope, MerchantCache merchants, AssistantSettingsStore settings, IMessageUnderstanding understanding,
-    ConversationBackend backend, MessageOutbox outbox, SendLinkMessage linkMessages, ScheduleLinkReminders reminders, TimeProvider clock,
-    ILogger<AssistantReply> log) : IJobHandler
+    ConversationBackend backend, MessageOutbox outbox, SendLinkMessage linkMessages, ScheduleLinkReminders reminders, ChatConsent consent,
+    TimeProvider clock, ILogger<AssistantReply> log) : IJobHandler
 {
     public const string JobType = "assistant.reply";
     public const string Author = "assistant";
@@ -106,6 +106,9 @@ public sealed partial class AssistantReply(
             await db.SaveChangesAsync(ct);
             return;
         }
+        // The merchant may require the personal data consent first: the messages then wait for it.
+        var gate = await consent.CheckAsync(conversation, pending, ct);
+        if (!gate.Proceed) return;
         var services = await db.CatalogServices.AsNoTracking().ToListAsync(ct);
         var catalog = CatalogSnapshot.Create(services.OrderBy(x => x.Id, StringComparer.Ordinal)
             .Select(x => new CatalogEntry(x.Id, x.Name, x.PriceMinor, x.Currency, x.Aliases, x.DurationMinutes, x.Staff.Count > 0 ? x.Staff : null)).ToList());
@@ -115,6 +118,13 @@ public sealed partial class AssistantReply(
 
         foreach (var message in pending)
         {
+            if (message.Id == gate.AgreementId)
+            {
+                // «Согласен» answered the consent request, not the dialogue.
+                conversation.Answered(message.Id, conversation.AssistantState, paused: conversation.AssistantPaused);
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
             backend.ResetTurn();
             var state = ReadState(conversation.AssistantState);
             var reply = await engine.HandleAsync(state, ClientText(message.Text), context, backend, ct);

@@ -28,6 +28,7 @@ public static class PaylinkAssistant
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<LlmAssistedAnalyzer>());
         });
         services.AddScoped<ConversationBackend>();
+        services.AddScoped<ChatConsent>();
         services.Replace(ServiceDescriptor.Scoped<IConversationHandler, AssistantConversationHandler>());
         services.AddJobHandler<AssistantReply>(AssistantReply.JobType, AssistantReply.Policy);
         services.AddJobHandler<PaidInChat>(PaidInChat.JobType, PaidInChat.Policy);

@@ -15,5 +15,8 @@ public sealed class PublicUrls(IOptions<PaylinkOptions> options)
     public void UseDetected(string baseUrl) => _detected ??= baseUrl.TrimEnd('/');
 
     public string PayPage(string code) => $"{Base}/p/{code}";
+    /// <summary>The public text of a merchant's consent document version (sent in chat when consent is asked).</summary>
+    public string ConsentPage(string merchantId, int version, string lang) =>
+        $"{Base}/consent/{merchantId}?v={version.ToString(System.Globalization.CultureInfo.InvariantCulture)}{(lang == "en" ? "&lang=en" : "")}";
     public string Webhook(string provider, string accountId) => $"{Base}/webhooks/{provider}/{accountId}";
 }

@@ -20,7 +20,8 @@ public sealed record CheckoutConsent(bool Given, string? Ip, string? UserAgent, 
 /// (timeout, 5xx — not a decline) the merchant's next active account in order is tried, and the link's
 /// event log records the failover.
 /// </summary>
-public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, PublicUrls urls, TimeProvider clock, ILogger<StartCheckout> log)
+public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, PublicUrls urls, PersonalData.PersonalDataPolicy pdn, TimeProvider clock,
+    ILogger<StartCheckout> log)
 {
     public static readonly TimeSpan ReuseWindow = TimeSpan.FromMinutes(15);
 
@@ -34,6 +35,8 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
             return Error.Conflict("link_not_open", $"The link is {link.StatusAt(now).ToWire()}; it cannot be paid.");
         if (link.SavePaymentMethod && consent is not { Given: true })
             return Error.Validation("consent", "Tick the box to agree to saving the payment method; this payment needs it.");
+        if (await pdn.ConsentMissingAsync(link.MerchantId, link.CustomerId, null, link.Id, ct))
+            return PersonalData.PersonalDataPolicy.ConsentRequiredError;
 
         // Paying implies the customer saw the page (a form posted from elsewhere, a page opened before we counted).
         if (link.OpenedAt is null) await OpenPayPage.RecordFirstOpenAsync(db, link.Id, link.MerchantId, LinkStatus.Open, now, ct);

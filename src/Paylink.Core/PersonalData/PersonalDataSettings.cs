@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Paylink.Core.Assistance;
 using Paylink.Core.Common;
@@ -8,8 +9,13 @@ using Paylink.Core.Jobs;
 
 namespace Paylink.Core.PersonalData;
 
-/// <summary>A merchant's retention rule: clients with no activity for <c>RetentionDays</c> are anonymised by the daily job (null: never).</summary>
-public sealed record PersonalDataSettings(int? RetentionDays)
+/// <summary>
+/// A merchant's personal-data rules: clients with no activity for <c>RetentionDays</c> are anonymised by the daily job
+/// (null: never); with <c>ConsentRequired</c>, the consent document is a step of its own before anything else — the
+/// pay page shows it before the pay button, and the assistant asks for it before it answers a client's first message.
+/// Off by default: a merchant that collects consent elsewhere (a contract, a site form) must not have it asked twice.
+/// </summary>
+public sealed record PersonalDataSettings(int? RetentionDays, bool ConsentRequired = false)
 {
     public const string Kind = "personal-data";
     public const int MinDays = 30;
@@ -24,9 +30,54 @@ public sealed record PersonalDataSettings(int? RetentionDays)
 public sealed record DataFlow(string Id, string Destination, bool CrossBorder, string Data, bool Active);
 
 /// <summary>Consent documents (versioned, merchant-editable, Russian default), consent records, retention settings and data flows.</summary>
-public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, IConfiguration config)
+public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, IConfiguration config, IMemoryCache cache)
 {
     public const int MaxConsentText = ConsentDocument.MaxText;
+    /// <summary>How long an instance trusts its copy of a merchant's settings on the pay page and in chat (a change on
+    /// this instance applies at once, on others within this).</summary>
+    public static readonly TimeSpan SettingsCacheTtl = TimeSpan.FromSeconds(30);
+
+    private static string SettingsCacheKey(string merchantId) => "pdn-settings:" + merchantId;
+
+    /// <summary>The settings from a short cache: the pay page's hot path pays no query while consent is not required.</summary>
+    public async Task<PersonalDataSettings> CachedSettingsAsync(string merchantId, CancellationToken ct) =>
+        cache.TryGetValue(SettingsCacheKey(merchantId), out PersonalDataSettings? s) && s is not null
+            ? s
+            : cache.Set(SettingsCacheKey(merchantId), await GetSettingsAsync(merchantId, ct), SettingsCacheTtl);
+
+    /// <summary>Whether a consent step must come first for this client: the merchant requires it and neither the client
+    /// (<paramref name="customerId"/>), the conversation nor the link has a consent that is not withdrawn.</summary>
+    public async Task<bool> ConsentMissingAsync(string merchantId, string? customerId, string? conversationId, string? linkId, CancellationToken ct)
+    {
+        if (!(await CachedSettingsAsync(merchantId, ct)).ConsentRequired) return false;
+        // A consent given in a chat before the client was known names the conversation; it counts for the client the
+        // conversation was later linked to (e.g. the link the assistant made for them).
+        return !await db.ConsentRecords.IgnoreQueryFilters().AnyAsync(r => r.MerchantId == merchantId && r.WithdrawnAt == null
+            && ((customerId != null && r.CustomerId == customerId) || (conversationId != null && r.ConversationId == conversationId)
+                || (linkId != null && r.LinkId == linkId)
+                || (customerId != null && r.ConversationId != null && db.Conversations.IgnoreQueryFilters()
+                    .Any(c => c.Id == r.ConversationId && c.MerchantId == merchantId && c.CustomerId == customerId))), ct);
+    }
+
+    public const string ConsentRequiredCode = "pdn_consent_required";
+
+    /// <summary>The error a payment start answers while the client's consent is missing.</summary>
+    public static Error ConsentRequiredError => new(ErrorKind.Validation, ConsentRequiredCode,
+        "The merchant asks for consent to personal data processing before payment; the client has not given it yet.",
+        new Dictionary<string, string[]> { ["pdnConsent"] = ["Consent to personal data processing is required first."] });
+
+    /// <summary>The text of one version (0 is the built-in text), or null when there is no such version.</summary>
+    public async Task<string?> ConsentTextAsync(string merchantId, int version, CancellationToken ct)
+    {
+        if (version == 0)
+        {
+            if (await db.ConsentDocuments.IgnoreQueryFilters().AnyAsync(d => d.MerchantId == merchantId, ct)) return null;
+            var name = await db.Merchants.AsNoTracking().Where(m => m.Id == merchantId).Select(m => m.Name).FirstOrDefaultAsync(ct);
+            return name is null ? null : DefaultConsentText.Replace("{merchant}", name, StringComparison.Ordinal);
+        }
+        return await db.ConsentDocuments.IgnoreQueryFilters().AsNoTracking().Where(d => d.MerchantId == merchantId && d.Version == version)
+            .Select(d => d.Text).FirstOrDefaultAsync(ct);
+    }
 
     /// <summary>The built-in consent text (version 0) until the merchant saves their own.</summary>
     public const string DefaultConsentText =
@@ -100,8 +151,10 @@ public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, ICon
         {
             await MerchantSetting.PutAsync(db, merchantId, PersonalDataSettings.Kind, json, clock.GetUtcNow(), c);
             if (!db.ChangeTracker.Entries<PersonalDataAuditEntry>().Any(e => e.State == EntityState.Added))
-                db.PersonalDataAudit.Add(PersonalDataAuditEntry.Create(merchantId, null, PersonalDataActions.Settings, actor, $"retentionDays={settings.RetentionDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}", clock));
+                db.PersonalDataAudit.Add(PersonalDataAuditEntry.Create(merchantId, null, PersonalDataActions.Settings, actor,
+                    $"retentionDays={settings.RetentionDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, consentRequired={(settings.ConsentRequired ? "true" : "false")}", clock));
         }, ct);
+        cache.Remove(SettingsCacheKey(merchantId));
         return valid;
     }
 

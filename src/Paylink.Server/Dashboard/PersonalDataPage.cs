@@ -38,11 +38,26 @@ public static class PersonalDataPage
                     return await PageAsync(c, policy, data, c.L("Срок хранения: целое число дней.", "Retention: a whole number of days."), ct);
                 days = d;
             }
-            var saved = await policy.SaveSettingsAsync(c.MerchantId, new PersonalDataSettings(days), Actor(http), ct);
+            var current = await policy.GetSettingsAsync(c.MerchantId, ct);
+            var saved = await policy.SaveSettingsAsync(c.MerchantId, current with { RetentionDays = days }, Actor(http), ct);
             if (!saved.IsSuccess)
                 return await PageAsync(c, policy, data, c.L($"Срок хранения: от {PersonalDataSettings.MinDays} до {PersonalDataSettings.MaxDays} дней или пусто.",
                     $"Retention: {PersonalDataSettings.MinDays}–{PersonalDataSettings.MaxDays} days, or empty."), ct);
             c.Flash(c.L("Срок хранения сохранён.", "Retention saved."));
+            return DashContext.Redirect("/dashboard/settings/personal-data");
+        });
+
+        settings.MapPost("/personal-data/consent-step", async (HttpContext http, PersonalDataPolicy policy, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var required = form["consentRequired"].ToString() is "on" or "true";
+            var current = await policy.GetSettingsAsync(c.MerchantId, ct);
+            await policy.SaveSettingsAsync(c.MerchantId, current with { ConsentRequired = required }, Actor(http), ct);
+            c.Flash(required
+                ? c.L("Согласие теперь спрашивается отдельным шагом: на странице оплаты и в чате до первого ответа.",
+                    "Consent is now asked as a step of its own: on the pay page and in chat before the first answer.")
+                : c.L("Согласие больше не спрашивается отдельным шагом.", "Consent is no longer asked as a separate step."));
             return DashContext.Redirect("/dashboard/settings/personal-data");
         });
 
@@ -100,6 +115,15 @@ public static class PersonalDataPage
             h.Form("/dashboard/settings/personal-data/consent", id: "consent-form", cls: "card");
             h.TextArea(c.L("Текст согласия", "Consent text"), "text", text, rows: 10, required: true);
             h.Button(c.L("Сохранить новую версию", "Save a new version")).EndForm();
+            h.Form("/dashboard/settings/personal-data/consent-step", id: "consent-step-form", cls: "card");
+            h.Checkbox(c.L("Спрашивать согласие отдельным шагом: на странице оплаты перед кнопкой «Оплатить» и в чате перед первым ответом ассистента",
+                "Ask for consent as a step of its own: on the pay page before the pay button, and in chat before the assistant's first answer"),
+                "consentRequired", settings.ConsentRequired);
+            h.Raw("<p class=\"hint\">").Text(c.L("Согласие записывается с временем, каналом, IP-адресом и браузером (на странице оплаты) и номером версии текста. "
+                + "Выключите, если вы берёте согласие иначе (договор, форма на сайте).",
+                "Each consent is recorded with time, channel, IP address and browser (on the pay page) and the text version. "
+                + "Turn this off if you collect consent another way (a contract, a form on your site).")).Raw("</p>");
+            h.Button(c.L("Сохранить", "Save")).EndForm();
             h.El("h2", c.L("Срок хранения", "Retention"));
             h.Form("/dashboard/settings/personal-data/retention", id: "retention-form", cls: "card");
             h.Field(c.L("Дней без активности до обезличивания (пусто — не обезличивать)", "Days of inactivity before anonymising (empty: never)"), "retentionDays",

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Caching.Memory;
 using Paylink.Core.Common;
 using Paylink.Core.PaymentLinks;
 using Paylink.Core.Payments;
+using Paylink.Core.PersonalData;
+using Microsoft.EntityFrameworkCore;
 using QRCoder;
 
 namespace Paylink.Server.Pay;
@@ -18,7 +20,7 @@ public static class PayPagesEndpoints
         var group = app.MapGroup("/p").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
 
         group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, HtmlEncoder enc,
-            Paylink.Core.Data.AppDbContext db, CancellationToken ct) =>
+            Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
             http.Response.Headers.CacheControl = "no-store";
@@ -28,7 +30,8 @@ public static class PayPagesEndpoints
             {
                 // Only a paid link shows its booking and the way back to the chat: the open page's single read stays as it is.
                 var paid = view.Value.Status == LinkStatus.Paid ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
-                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct);
+                var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, view.Value.Link, ct) : null;
+                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step);
             }
         });
 
@@ -39,10 +42,11 @@ public static class PayPagesEndpoints
             var consentGiven = http.Request.HasFormContentType && (await http.Request.ReadFormAsync(ct))["consent"].ToString() is "on" or "yes" or "true";
             var consent = new CheckoutConsent(consentGiven, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
             var result = await start.HandleAsync(code, consent, ct);
-            if (result.IsSuccess)
+            if (result.IsSuccess || result.Error!.Code == PersonalDataPolicy.ConsentRequiredCode)
             {
+                // Without the personal data consent the page itself shows the consent step first.
                 http.Response.StatusCode = StatusCodes.Status303SeeOther;
-                http.Response.Headers.Location = result.Value;
+                http.Response.Headers.Location = result.IsSuccess ? result.Value : BackToPage(code, texts);
                 return Results.Empty;
             }
             var view = await open.HandleAsync(code, recordOpen: false, ct);
@@ -61,14 +65,90 @@ public static class PayPagesEndpoints
             await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, null, ct);
             return Results.Empty;
         }).DisableAntiforgery();
+
+        app.MapGet("/consent/{merchantId}", async (string merchantId, string? v, HttpContext http, PersonalDataPolicy pdn, HtmlEncoder enc,
+            Paylink.Core.Data.AppDbContext db, CancellationToken ct) =>
+        {
+            var texts = PayTexts.For(http.Request);
+            string? text = null, name = null;
+            var version = 0;
+            if (merchantId.Length <= 40 && (v is null || int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version)))
+            {
+                name = await db.Merchants.AsNoTracking().Where(m => m.Id == merchantId).Select(m => m.Name).FirstOrDefaultAsync(ct);
+                if (name is not null)
+                {
+                    if (v is null) (version, text, _) = await pdn.CurrentConsentAsync(merchantId, ct);
+                    else text = await pdn.ConsentTextAsync(merchantId, version, ct);
+                }
+            }
+            using var buffer = new PooledBufferWriter(8 * 1024);
+            PayPageHtml.RenderConsentDocument(buffer, enc, texts, name, version, text);
+            http.Response.StatusCode = text is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK;
+            http.Response.ContentType = "text/html; charset=utf-8";
+            await http.Response.Body.WriteAsync(buffer.WrittenMemory, ct);
+        }).RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
+
+        group.MapPost("/{code}/consent", async (string code, HttpContext http, OpenPayPage open, PersonalDataPolicy pdn, IMemoryCache cache,
+            PublicUrls urls, HtmlEncoder enc, Paylink.Core.Data.AppDbContext db, CancellationToken ct) =>
+        {
+            var texts = PayTexts.For(http.Request);
+            var view = await open.HandleAsync(code, recordOpen: false, ct);
+            if (!view.IsSuccess)
+            {
+                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
+                return Results.Empty;
+            }
+            var link = view.Value.Link;
+            var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, link, ct) : null;
+            if (step is not null)
+            {
+                var raw = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(ct))["version"].ToString() : "";
+                // The version the client read: a page older than a new version of the text asks again with the new one.
+                if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+                    || version != step.Version)
+                {
+                    await WriteAsync(http, enc, texts, view.Value, null, texts.PdnRequired, StatusCodes.Status422UnprocessableEntity, null, ct, step);
+                    return Results.Empty;
+                }
+                var customerId = await LinkCustomerAsync(db, link.Id, ct);
+                var recorded = await pdn.RecordConsentAsync(link.MerchantId, customerId, null, link.Id, "pay_page", version,
+                    http.Connection.RemoteIpAddress?.ToString(), Cut(http.Request.Headers.UserAgent.ToString(), 300), ct);
+                if (!recorded.IsSuccess)
+                {
+                    await WriteAsync(http, enc, texts, view.Value, null, texts.PdnRequired, StatusCodes.Status422UnprocessableEntity, null, ct, step);
+                    return Results.Empty;
+                }
+            }
+            http.Response.StatusCode = StatusCodes.Status303SeeOther;
+            http.Response.Headers.Location = BackToPage(code, texts);
+            return Results.Empty;
+        }).DisableAntiforgery();
+    }
+
+    private static string BackToPage(string code, PayTexts texts) => "/p/" + code + (texts.Lang == "en" ? "?lang=en" : "");
+
+    private static string? Cut(string? s, int max) => string.IsNullOrEmpty(s) ? null : s.Length <= max ? s : s[..max];
+
+    private static Task<string?> LinkCustomerAsync(Paylink.Core.Data.AppDbContext db, string linkId, CancellationToken ct) =>
+        db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == linkId).Select(l => l.CustomerId).FirstOrDefaultAsync(ct);
+
+    /// <summary>The consent step an open link shows first, or null: the merchant does not require it (read from a short
+    /// cache, so the page's hot path stays one query) or this client, link or chat already consented.</summary>
+    private static async Task<PayPageHtml.ConsentStep?> ConsentStepAsync(Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, PayPageLink link,
+        CancellationToken ct)
+    {
+        if (!(await pdn.CachedSettingsAsync(link.MerchantId, ct)).ConsentRequired) return null;
+        if (!await pdn.ConsentMissingAsync(link.MerchantId, await LinkCustomerAsync(db, link.Id, ct), null, link.Id, ct)) return null;
+        var (version, text, _) = await pdn.CurrentConsentAsync(link.MerchantId, ct);
+        return new PayPageHtml.ConsentStep(version, text);
     }
 
     /// <summary>Writes the page as UTF-8 from a pooled buffer, with its length.</summary>
     private static async Task WriteAsync(HttpContext http, HtmlEncoder enc, PayTexts texts, PayPageView? view, byte[]? qr, string? error, int status,
-        PaidPageContext? paid, CancellationToken ct)
+        PaidPageContext? paid, CancellationToken ct, PayPageHtml.ConsentStep? consentStep = null)
     {
         using var buffer = new PooledBufferWriter(16 * 1024);
-        PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid);
+        PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid, consentStep);
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = "text/html; charset=utf-8";

@@ -14,6 +14,15 @@ public sealed record PayTexts(
     public string Authorized => Lang == "en" ? "The amount is held on your card; the seller will charge it later." : "Сумма заблокирована на карте; продавец спишет её позже.";
     public string Booking => Lang == "en" ? "Booking" : "Запись";
     public string BackToChat => Lang == "en" ? "Back to the chat" : "Вернуться в чат";
+    public string PdnTitle => Lang == "en" ? "Consent to personal data processing" : "Согласие на обработку персональных данных";
+    public string PdnVersion => Lang == "en" ? "Text version" : "Версия текста";
+    public string PdnAgree => Lang == "en" ? "I agree, continue to payment" : "Согласен, перейти к оплате";
+    public string PdnNote => Lang == "en"
+        ? "The seller needs your consent before taking the payment. If you do not agree, you can write to the seller."
+        : "Продавцу нужно ваше согласие до оплаты. Если вы не согласны, напишите продавцу.";
+    public string PdnRequired => Lang == "en"
+        ? "Please give your consent to personal data processing first."
+        : "Сначала дайте согласие на обработку персональных данных.";
     public string Voided => Lang == "en" ? "The hold was released." : "Блокировка суммы снята.";
 
     public static readonly PayTexts Ru = new("ru", "Оплата", "Оплатить", "Ссылка действует до", "Оплачено", "Оплачено",

@@ -125,6 +125,35 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         await Task.WhenAll(page.WaitForURLAsync("**/dashboard/signin"), page.ClickAsync("#signout"));
     }
 
+    [Fact]
+    public async Task PayPage_ConsentStep_PhoneAndDesktop_AgreeThenPayButton()
+    {
+        var user = await host.NewUserAsync();
+        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };   // the real listener, as the browser uses
+        api.DefaultRequestHeaders.Authorization = new("Bearer", user.ApiKey);
+        await (await api.PutJsonAsync("/api/v1/personal-data/settings", """{"retentionDays":null,"consentRequired":true}""")).ReadJsonAsync(System.Net.HttpStatusCode.OK);
+        var link = await (await api.PostJsonAsync("/api/v1/links",
+            """{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием","customer":{"name":"Анна","phone":"+79161234599"}}"""))
+            .ReadJsonAsync(System.Net.HttpStatusCode.Created);
+        var url = link.GetProperty("url").GetString()!;
+        var code = link.GetProperty("code").GetString()!;
+        var desktop = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, BaseURL = host.BaseUrl, Locale = "ru-RU" });
+        desktop.SetDefaultTimeout(15_000);
+        await desktop.GotoAsync("/p/" + code);
+        Assert.Equal("Согласен, перейти к оплате", (await desktop.TextContentAsync("#agree"))!.Trim());
+        Assert.Equal(0, await desktop.Locator("#pay").CountAsync());
+        await Shot(desktop, "09-pay-consent-desktop");
+        var phone = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, BaseURL = host.BaseUrl, Locale = "ru-RU" });
+        phone.SetDefaultTimeout(15_000);
+        await phone.GotoAsync("/p/" + code);
+        // The whole step fits a phone screen without sideways scrolling.
+        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await Shot(phone, "10-pay-consent-phone");
+        await Task.WhenAll(phone.WaitForURLAsync(url), phone.ClickAsync("#agree"));
+        Assert.Contains("Оплатить", await phone.TextContentAsync("#pay"));
+        await Shot(phone, "11-pay-after-consent-phone");
+    }
+
     private static Task Shot(IPage page, string name, bool fullPage = false) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir.Value, name + ".png"), FullPage = fullPage });
 
