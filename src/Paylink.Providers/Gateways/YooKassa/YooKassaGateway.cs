@@ -158,7 +158,7 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
         {
             "succeeded" => new GatewayRefund(id, GatewayRefundStatus.Succeeded),
             "pending" => new GatewayRefund(id, GatewayRefundStatus.Pending),
-            var s => Error.Declined($"YooKassa refund ended {s}."),
+            var s => Error.Declined($"YooKassa refund ended {RemoteText.CodeOrMark(s)}."),
         };
     }
 
