@@ -108,6 +108,7 @@ public static class PaylinkCore
         services.AddScoped<Bookings.ChangeBookingStatus>();
         services.AddScoped<Bookings.RescheduleBooking>();
         services.AddScoped<Assistance.AssistantSettingsStore>();
+        services.AddScoped<Documents.RequisitesStore>();
         services.AddScoped<Assistance.AssistantConversations>();
         services.AddScoped<Bookings.ListBookings>();
         services.AddScoped<Crm.CrmQueries>();

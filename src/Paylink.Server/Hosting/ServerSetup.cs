@@ -117,6 +117,7 @@ public static class ServerSetup
         api.MapMessagingApi();
         api.MapAssistantApi();
         api.MapPersonalDataApi();
+        api.MapDocumentsApi();
         app.MapPayPages();
         app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);
