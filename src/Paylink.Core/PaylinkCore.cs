@@ -109,6 +109,8 @@ public static class PaylinkCore
         services.AddScoped<Bookings.RescheduleBooking>();
         services.AddScoped<Assistance.AssistantSettingsStore>();
         services.AddScoped<Documents.RequisitesStore>();
+        services.AddScoped<Documents.CreateInvoice>();
+        services.AddScoped<Documents.InvoiceQueries>();
         services.AddScoped<Assistance.AssistantConversations>();
         services.AddScoped<Bookings.ListBookings>();
         services.AddScoped<Crm.CrmQueries>();
@@ -158,6 +160,7 @@ public static class PaylinkCore
 
         services.AddLinkEventReaction<WebhookEventsReaction>();
         services.AddLinkEventReaction<Bookings.ConfirmBookingOnPayment>();
+        services.AddLinkEventReaction<Documents.MarkInvoicePaidReaction>();
         services.AddLinkEventReaction<Bookings.ReleaseBookingOnExpiry>();
         services.AddLinkEventReaction<Crm.CrmLinkEventsReaction>();
         services.AddSingleton<Metrics.BusinessMetrics>();

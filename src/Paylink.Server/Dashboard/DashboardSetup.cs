@@ -88,6 +88,7 @@ public static class DashboardSetup
         AssistantPage.Map(owner);
         PersonalDataPage.Map(owner);
         DocumentsPages.MapSettings(owner);
+        DocumentsPages.MapInvoices(g);
     }
 
     /// <summary>Every POST must carry the form token; otherwise 400 and nothing is done.</summary>

@@ -1,11 +1,14 @@
 using Paylink.Core.Common;
 using Paylink.Core.Documents;
+using Paylink.Server.Api;
 
 namespace Paylink.Server.Dashboard;
 
 /// <summary>
 /// B2B documents in the dashboard. /dashboard/settings/requisites (owner): the merchant's details printed on a счёт and an
-/// акт, stored by <see cref="RequisitesStore"/> (the same as PUT /api/v1/requisites).
+/// акт, stored by <see cref="RequisitesStore"/> (the same as PUT /api/v1/requisites). /dashboard/invoices: the счета,
+/// a form to issue one (the same use case as POST /api/v1/invoices, double submits replayed by the form's nonce), the PDF
+/// and cancelling.
 /// </summary>
 public static class DocumentsPages
 {
@@ -36,6 +39,151 @@ public static class DocumentsPages
             c.Flash(c.L("Реквизиты сохранены.", "Requisites saved."));
             return DashContext.Redirect("/dashboard/settings/requisites");
         });
+    }
+
+    private const int FormLines = 5;
+
+    public static void MapInvoices(RouteGroupBuilder g)
+    {
+        g.MapGet("/invoices", async (HttpContext http, string? status, string? cursor, InvoiceQueries q, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var page = await q.ListAsync(string.IsNullOrEmpty(status) ? null : status, 50, cursor, ct);
+            return c.Page(c.L("Счета", "Invoices"), h =>
+            {
+                h.Raw("<div class=\"row\" style=\"justify-content:space-between\">").El("h1", c.L("Счета для компаний", "Invoices for companies"))
+                    .Link("/dashboard/invoices/new", c.L("Выставить счёт", "New invoice"), "btn", "new-invoice").Raw("</div>\n");
+                if (!page.IsSuccess) { h.Error(page.Error!.Message); return; }
+                h.Raw("<div class=\"card\"><table id=\"invoices-table\"><thead><tr><th scope=\"col\">№</th><th scope=\"col\">").Text(c.L("Дата", "Date"))
+                    .Raw("</th><th scope=\"col\">").Text(c.L("Покупатель", "Buyer")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Сумма", "Amount"))
+                    .Raw("</th><th scope=\"col\">").Text(c.L("Статус", "Status")).Raw("</th></tr></thead><tbody>\n");
+                foreach (var i in page.Value.Items)
+                    h.Raw("<tr><td>").Link("/dashboard/invoices/" + i.Id, i.NumberText).Raw("</td><td>").Text(InvoicePdf.Date(i.IssueDate)).Raw("</td><td>")
+                        .Text($"{i.BuyerName} (ИНН {i.BuyerInn})").Raw("</td><td class=\"num\">").Text(RussianMoney.Amount(i.AmountMinor) + " ₽")
+                        .Raw("</td><td>").Text(StatusText(c, i.Status)).Raw("</td></tr>\n");
+                if (page.Value.Items.Count == 0) h.Raw("<tr><td colspan=\"5\" class=\"muted\">").Text(c.L("Счетов пока нет.", "No invoices yet.")).Raw("</td></tr>");
+                h.Raw("</tbody></table>");
+                if (page.Value.NextCursor is { } next) h.Raw("<p>").Link($"/dashboard/invoices?cursor={Uri.EscapeDataString(next)}", c.L("Дальше →", "More →")).Raw("</p>");
+                h.Raw("</div>");
+            });
+        });
+
+        g.MapGet("/invoices/new", (HttpContext http) => NewInvoicePage(DashContext.For(http), null, null));
+
+        g.MapPost("/invoices", async (HttpContext http, CreateInvoice create, Idempotency idempotency, PublicUrls urls, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var items = new List<InvoiceLineInput>();
+            for (var i = 0; i < FormLines; i++)
+            {
+                var name = DashForms.Opt(form, $"item{i}.name");
+                var priceText = DashForms.Opt(form, $"item{i}.price");
+                if (name is null && priceText is null) continue;
+                var price = DashForms.Amount(priceText, "RUB");
+                if (priceText is not null && price is null)
+                    return NewInvoicePage(c, form, c.L($"Строка {i + 1}: цена — число, например 15000 или 15000,50.", $"Line {i + 1}: the price is a number such as 15000."));
+                var qtyText = DashForms.Opt(form, $"item{i}.quantity");
+                int? qty = qtyText is null ? 1 : int.TryParse(qtyText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var q) ? q : null;
+                if (qty is null) return NewInvoicePage(c, form, c.L($"Строка {i + 1}: количество — целое число.", $"Line {i + 1}: the quantity is a whole number."));
+                items.Add(new InvoiceLineInput(name, qty, DashForms.Opt(form, $"item{i}.unit"), price, DashForms.Opt(form, $"item{i}.vat")));
+            }
+            DateOnly? due = null;
+            if (DashForms.Opt(form, "dueDate") is { } dueText)
+            {
+                if (!DateOnly.TryParseExact(dueText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d))
+                    return NewInvoicePage(c, form, c.L("Срок оплаты: дата в виде ГГГГ-ММ-ДД.", "Due date: a date as YYYY-MM-DD."));
+                due = d;
+            }
+            var request = new CreateInvoiceRequest(new InvoiceBuyerInput(DashForms.Opt(form, "buyerName"), DashForms.Opt(form, "buyerInn"),
+                DashForms.Opt(form, "buyerKpp"), DashForms.Opt(form, "buyerAddress"), DashForms.Opt(form, "buyerEmail")), items, due, DashForms.Opt(form, "comment"));
+            var answer = await InvoicesApi.CreateOnceAsync(idempotency, create, urls, c.MerchantId, DashForms.KeyOf(form), request, DashForms.Canonical(form), null, ct);
+            if (answer.Status != StatusCodes.Status201Created) return NewInvoicePage(c, form, DashForms.Message(answer));
+            using var doc = System.Text.Json.JsonDocument.Parse(answer.Json);
+            c.Flash(c.L("Счёт выставлен.", "Invoice issued."));
+            return DashContext.Redirect("/dashboard/invoices/" + doc.RootElement.GetProperty("id").GetString());
+        });
+
+        g.MapGet("/invoices/{id}", async (string id, HttpContext http, InvoiceQueries q, PublicUrls urls, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var r = await q.GetAsync(id, ct);
+            if (!r.IsSuccess) return c.NotFound();
+            var i = r.Value;
+            return c.Page(c.L("Счёт", "Invoice") + " № " + i.NumberText, h =>
+            {
+                h.Raw("<p>").Link("/dashboard/invoices", c.L("← Счета", "← Invoices")).Raw("</p>");
+                h.El("h1", $"{c.L("Счёт", "Invoice")} № {i.NumberText} {c.L("от", "of")} {InvoicePdf.Date(i.IssueDate)}");
+                h.Raw("<div class=\"card\" id=\"invoice\">");
+                h.El("p", $"{c.L("Покупатель", "Buyer")}: {InvoicePdf.Party(i.BuyerName, i.BuyerInn, i.BuyerKpp, i.BuyerAddress)}");
+                h.El("p", $"{c.L("Сумма", "Amount")}: {RussianMoney.Amount(i.AmountMinor)} ₽ — {RussianMoney.InWords(i.AmountMinor)}");
+                h.El("p", $"{c.L("Оплатить до", "Due")}: {InvoicePdf.Date(i.DueDate)}. {c.L("Статус", "Status")}: {StatusText(c, i.Status)}", id: "invoice-status");
+                h.El("p", $"{c.L("Назначение платежа", "Payment purpose")}: {i.Purpose}");
+                h.Raw("<p>").Text(c.L("Оплата картой или СБП: ", "Card or SBP: ")).Link(urls.PayPage(i.LinkCode), urls.PayPage(i.LinkCode)).Raw("</p>");
+                h.Raw("<p>").Link($"/dashboard/invoices/{i.Id}/pdf", c.L("Скачать PDF", "Download PDF"), "btn", "invoice-pdf").Raw("</p>");
+                if (i.Status == InvoiceStatus.Open)
+                    h.ActionButton($"/dashboard/invoices/{i.Id}/cancel", c.L("Отменить счёт", "Cancel invoice"), "invoice-cancel", "btn danger");
+                h.Raw("</div>");
+            });
+        });
+
+        g.MapGet("/invoices/{id}/pdf", async (string id, HttpContext http, InvoiceQueries q, PublicUrls urls, CancellationToken ct) =>
+        {
+            var r = await q.GetAsync(id, ct);
+            if (!r.IsSuccess) return DashContext.For(http).NotFound();
+            return Results.File(InvoicePdf.Render(r.Value, urls.PayPage(r.Value.LinkCode)), "application/pdf", $"schet-{r.Value.Year}-{r.Value.NumberText}.pdf");
+        });
+
+        g.MapPost("/invoices/{id}/cancel", async (string id, HttpContext http, InvoiceQueries q, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var r = await q.CancelAsync(id, ct);
+            if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
+            c.Flash(r, c.L("Счёт отменён.", "Invoice cancelled."));
+            return DashContext.Redirect("/dashboard/invoices/" + id);
+        });
+    }
+
+    private static string StatusText(DashContext c, InvoiceStatus s) => s switch
+    {
+        InvoiceStatus.Paid => c.L("оплачен", "paid"),
+        InvoiceStatus.Cancelled => c.L("отменён", "cancelled"),
+        _ => c.L("ждёт оплаты", "awaiting payment"),
+    };
+
+    private static IResult NewInvoicePage(DashContext c, IFormCollection? form, string? error)
+    {
+        string? V(string name) => form?[name].ToString();
+        return c.Page(c.L("Новый счёт", "New invoice"), h =>
+        {
+            h.Raw("<p>").Link("/dashboard/invoices", c.L("← Счета", "← Invoices")).Raw("</p>");
+            h.El("h1", c.L("Выставить счёт компании", "Issue an invoice to a company"));
+            h.El("p", c.L("Нужны заполненные реквизиты (Настройки → Реквизиты). Счёт можно оплатить переводом по реквизитам или картой/СБП по ссылке.",
+                "Requisites must be filled in (Settings → Requisites). The invoice is payable by bank transfer or by card/SBP via its link."), "muted");
+            h.Error(error);
+            h.Form("/dashboard/invoices", id: "invoice-form", cls: "card").Hidden(DashForms.NonceField, DashForms.NewNonce());
+            h.Field(c.L("Покупатель", "Buyer"), "buyerName", V("buyerName"), required: true, hint: c.L("Например: ООО «Вектор»", "E.g. OOO Vektor"));
+            h.Raw("<div class=\"row\">")
+                .Field(c.L("ИНН покупателя", "Buyer's INN"), "buyerInn", V("buyerInn"), required: true, extra: "inputmode=\"numeric\"")
+                .Field(c.L("КПП покупателя", "Buyer's KPP"), "buyerKpp", V("buyerKpp"), hint: c.L("Только у организаций", "Companies only"))
+                .Field(c.L("E-mail покупателя", "Buyer's e-mail"), "buyerEmail", V("buyerEmail"), "email")
+                .Raw("</div>");
+            h.Field(c.L("Адрес покупателя", "Buyer's address"), "buyerAddress", V("buyerAddress"));
+            for (var i = 0; i < FormLines; i++)
+            {
+                h.Raw("<fieldset class=\"row\"><legend>").Text(c.L($"Позиция {i + 1}", $"Line {i + 1}")).Raw("</legend>");
+                h.Field(c.L("Наименование", "Name"), $"item{i}.name", V($"item{i}.name"), required: i == 0)
+                    .Field(c.L("Кол-во", "Qty"), $"item{i}.quantity", V($"item{i}.quantity") is { Length: > 0 } qv ? qv : "1", "number")
+                    .Field(c.L("Ед.", "Unit"), $"item{i}.unit", V($"item{i}.unit") is { Length: > 0 } uv ? uv : "усл.")
+                    .Field(c.L("Цена, ₽ (с НДС)", "Price (VAT incl.)"), $"item{i}.price", V($"item{i}.price"), extra: "inputmode=\"decimal\"", required: i == 0)
+                    .Select(c.L("НДС", "VAT"), $"item{i}.vat", [("", c.L("как в реквизитах", "as in requisites")), ("none", c.L("Без НДС", "No VAT")),
+                        ("vat0", "0 %"), ("vat5", "5 %"), ("vat7", "7 %"), ("vat10", "10 %"), ("vat22", "22 %")], V($"item{i}.vat"));
+                h.Raw("</fieldset>");
+            }
+            h.Field(c.L("Оплатить до", "Due date"), "dueDate", V("dueDate"), "date", hint: c.L("Пусто — срок из реквизитов", "Empty: the requisites' term"));
+            h.TextArea(c.L("Комментарий в счёте", "Comment on the invoice"), "comment", V("comment"), 2);
+            h.Button(c.L("Выставить счёт", "Issue invoice"), "invoice-create").EndForm();
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 
     private static IResult RequisitesPage(DashContext c, Requisites r, Error? error)

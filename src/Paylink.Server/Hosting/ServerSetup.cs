@@ -118,6 +118,7 @@ public static class ServerSetup
         api.MapAssistantApi();
         api.MapPersonalDataApi();
         api.MapDocumentsApi();
+        api.MapInvoicesApi();
         app.MapPayPages();
         app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);

@@ -1,0 +1,86 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Paylink.Core.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class B2bDocuments : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Invoices",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    MerchantId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssueDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    BuyerName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    BuyerInn = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    BuyerKpp = table.Column<string>(type: "TEXT", maxLength: 9, nullable: true),
+                    BuyerAddress = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    BuyerEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    LinesJson = table.Column<string>(type: "TEXT", maxLength: 60000, nullable: false),
+                    SellerJson = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    AmountMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    VatMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    LinkId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    LinkCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    PaidAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Invoices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Invoices_Merchants_MerchantId",
+                        column: x => x.MerchantId,
+                        principalTable: "Merchants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Invoices_PaymentLinks_LinkId",
+                        column: x => x.LinkId,
+                        principalTable: "PaymentLinks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_LinkId",
+                table: "Invoices",
+                column: "LinkId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_MerchantId_Id",
+                table: "Invoices",
+                columns: new[] { "MerchantId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_MerchantId_Year_Number",
+                table: "Invoices",
+                columns: new[] { "MerchantId", "Year", "Number" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Invoices");
+        }
+    }
+}
