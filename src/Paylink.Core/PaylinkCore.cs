@@ -111,6 +111,8 @@ public static class PaylinkCore
         services.AddScoped<Documents.RequisitesStore>();
         services.AddScoped<Documents.CreateInvoice>();
         services.AddScoped<Documents.InvoiceQueries>();
+        services.AddScoped<Documents.ImportStatement>();
+        services.AddScoped<Documents.StatementReview>();
         services.AddScoped<Assistance.AssistantConversations>();
         services.AddScoped<Bookings.ListBookings>();
         services.AddScoped<Crm.CrmQueries>();
@@ -169,6 +171,7 @@ public static class PaylinkCore
         services.AddJobHandler<Crm.PushToCrm>(Crm.PushToCrm.JobType, Crm.PushToCrm.Policy);
         services.AddJobHandler<Crm.IssueLinkFromCrm>(Crm.IssueLinkFromCrm.JobType, Crm.IssueLinkFromCrm.Policy);
         services.AddPeriodicTask<Crm.ReconcileCrmDeals>(Crm.ReconcileCrmDeals.Name, jobs.CrmReconcileInterval);
+        services.AddJobHandler<Documents.IssueAct>(Documents.IssueAct.JobType, Documents.IssueAct.Policy);
         services.AddJobHandler<Bookings.SettleBookingReceipt>(Bookings.SettleBookingReceipt.JobType, Bookings.SettleBookingReceipt.Policy);
         services.AddJobHandler<Bookings.BookingVisitReminders>(Bookings.BookingVisitReminders.JobType, Bookings.BookingVisitReminders.Policy);
         services.AddLinkEventReaction<Messaging.CancelRemindersReaction>();

@@ -13,6 +13,15 @@ public sealed class InvoiceQueries(AppDbContext db, CancelPaymentLink cancelLink
     public async Task<Result<Invoice>> GetAsync(string id, CancellationToken ct) =>
         await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } inv ? inv : Error.NotFound($"Invoice '{id}'");
 
+    /// <summary>The act of a счёт (404 until issued) with the счёт it closes.</summary>
+    public async Task<Result<(Act Act, Invoice Invoice)>> ActAsync(string invoiceId, CancellationToken ct)
+    {
+        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == invoiceId, ct);
+        if (invoice is null) return Error.NotFound($"Invoice '{invoiceId}'");
+        var act = await db.Acts.AsNoTracking().FirstOrDefaultAsync(a => a.InvoiceId == invoiceId, ct);
+        return act is null ? Error.NotFound($"The act of invoice '{invoiceId}'") : (act, invoice);
+    }
+
     /// <summary>Newest first; <paramref name="status"/> open | paid | cancelled; keyset by id.</summary>
     public async Task<Result<(List<Invoice> Items, string? NextCursor)>> ListAsync(string? status, int? limit, string? cursor, CancellationToken ct)
     {

@@ -25,7 +25,13 @@ public static class DocumentsApi
     }
 }
 
-/// <summary>/api/v1/invoices: счета for companies — create, get, list, cancel, PDF.</summary>
+public sealed record ActView(string Id, string InvoiceId, string Number, int Year, string Kind, string Date, string PdfUrl)
+{
+    public static ActView From(Act a) => new(a.Id, a.InvoiceId, a.NumberText, a.Year, a.Kind,
+        a.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"/api/v1/invoices/{a.InvoiceId}/act/pdf");
+}
+
+/// <summary>/api/v1/invoices: счета for companies — create, get, list, cancel, PDF; the act of each.</summary>
 public static class InvoicesApi
 {
     public sealed record InvoiceListView(IReadOnlyList<InvoiceView> Items, string? NextCursor);
@@ -69,6 +75,17 @@ public static class InvoicesApi
                 (await q.GetAsync(id, ct)).ToHttp(i => Results.File(InvoicePdf.Render(i, urls.PayPage(i.LinkCode)), "application/pdf",
                     $"schet-{i.Year}-{i.NumberText}.pdf")))
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblem(StatusCodes.Status404NotFound).WithName("GetInvoicePdf");
+        g.MapPost("/{id}/act", async (string id, IssueAct issue, CancellationToken ct) =>
+                (await issue.HandleAsync(id, ct)).ToHttp(a => Results.Json(ActView.From(a), PaylinkJson.Output)))
+            .Produces<ActView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("IssueAct")
+            .WithSummary("The service is done: issue the акт (УПД status 2 for a seller without VAT) now. Paid счета get theirs automatically; a second call answers the same act.");
+        g.MapGet("/{id}/act", async (string id, InvoiceQueries q, CancellationToken ct) =>
+                (await q.ActAsync(id, ct)).ToHttp(a => Results.Json(ActView.From(a.Act), PaylinkJson.Output)))
+            .Produces<ActView>().ProducesProblem(StatusCodes.Status404NotFound).WithName("GetAct");
+        g.MapGet("/{id}/act/pdf", async (string id, InvoiceQueries q, CancellationToken ct) =>
+                (await q.ActAsync(id, ct)).ToHttp(a => Results.File(ActPdf.Render(a.Act, a.Invoice), "application/pdf",
+                    $"{(a.Act.Kind == Act.KindUpd ? "upd" : "akt")}-{a.Act.Year}-{a.Act.NumberText}.pdf")))
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblem(StatusCodes.Status404NotFound).WithName("GetActPdf");
     }
 
     /// <summary>Issues once per (merchant, Idempotency-Key): the API and the dashboard's form share it.</summary>
@@ -82,4 +99,49 @@ public static class InvoicesApi
             return new Idempotency.Answer(StatusCodes.Status201Created,
                 System.Text.Json.JsonSerializer.Serialize(InvoiceView.From(r.Value, urls.PayPage(r.Value.LinkCode)), PaylinkJson.Output));
         }, ct);
+}
+
+/// <summary>/api/v1/statements: import a 1C «Клиент-банк» statement and the review list of unmatched transfers.</summary>
+public static class StatementsApi
+{
+    public sealed record MatchBody(string? InvoiceId);
+
+    public sealed record StatementLineView(string Id, string DocumentNumber, string Date, long Amount, string Currency, string? PayerInn, string? PayerName,
+        string Purpose, string Status, string? Reason, string? InvoiceId, DateTimeOffset ImportedAt)
+    {
+        public static StatementLineView From(StatementLine l) => new(l.Id, l.DocumentNumber, l.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            l.AmountMinor, l.Currency, l.PayerInn, l.PayerName, l.Purpose, l.Status.ToString().ToLowerInvariant(), l.Reason, l.InvoiceId, l.ImportedAt);
+    }
+
+    public sealed record ImportView(int Documents, int Incoming, int Matched, int Review, int AlreadyImported, IReadOnlyList<StatementLineView> Lines)
+    {
+        public static ImportView From(StatementImportResult r) =>
+            new(r.Documents, r.Incoming, r.Matched, r.Review, r.AlreadyImported, r.Lines.Select(StatementLineView.From).ToList());
+    }
+
+    public static void MapStatementsApi(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/statements").WithTags("Documents");
+        g.MapPost("", async (HttpContext http, MerchantScope scope, ImportStatement import, CancellationToken ct) =>
+            {
+                var raw = await RequestBodies.ReadLimitedAsync(http.Request, ImportStatement.MaxBytes, ct);
+                if (raw is null) return Problems.From(Error.Validation("file", $"The file must be at most {ImportStatement.MaxBytes / 1024 / 1024} MB."));
+                return (await import.HandleAsync(scope.MerchantId!, raw, ct)).ToHttp(r => Results.Json(ImportView.From(r), PaylinkJson.Output));
+            })
+            .Produces<ImportView>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).WithName("ImportStatement")
+            .WithSummary("Upload a 1C «Клиент-банк» file (Windows-1251) as the body: exact matches pay their счёт; others go to review. Idempotent.");
+        g.MapGet("/lines", async (string? status, StatementReview review, CancellationToken ct) =>
+                Results.Json(new { items = (await review.ListAsync(status, ct)).Select(StatementLineView.From) }, PaylinkJson.Output))
+            .WithName("ListStatementLines").WithSummary("Transfers from imported statements; status review (default) | matched | dismissed | all.");
+        g.MapPost("/lines/{id}/dismiss", async (string id, StatementReview review, CancellationToken ct) =>
+                (await review.DismissAsync(id, ct)).ToHttp(l => Results.Json(StatementLineView.From(l), PaylinkJson.Output)))
+            .WithName("DismissStatementLine");
+        g.MapPost("/lines/{id}/match", async (string id, HttpContext http, StatementReview review, CancellationToken ct) =>
+            {
+                var (body, _, error) = await JsonBody.ReadAsync<MatchBody>(http.Request, ct);
+                if (error is not null) return Problems.BadRequest(error);
+                return (await review.MatchAsync(id, body!.InvoiceId, ct)).ToHttp(l => Results.Json(StatementLineView.From(l), PaylinkJson.Output));
+            })
+            .WithName("MatchStatementLine").WithSummary("Match a review line to an open счёт of exactly its amount: records the payment.");
+    }
 }

@@ -52,7 +52,8 @@ public static class DocumentsPages
             return c.Page(c.L("Счета", "Invoices"), h =>
             {
                 h.Raw("<div class=\"row\" style=\"justify-content:space-between\">").El("h1", c.L("Счета для компаний", "Invoices for companies"))
-                    .Link("/dashboard/invoices/new", c.L("Выставить счёт", "New invoice"), "btn", "new-invoice").Raw("</div>\n");
+                    .Link("/dashboard/invoices/new", c.L("Выставить счёт", "New invoice"), "btn", "new-invoice")
+                    .Link("/dashboard/invoices/statements", c.L("Загрузить выписку", "Upload statement"), "btn secondary", "statements").Raw("</div>\n");
                 if (!page.IsSuccess) { h.Error(page.Error!.Message); return; }
                 h.Raw("<div class=\"card\"><table id=\"invoices-table\"><thead><tr><th scope=\"col\">№</th><th scope=\"col\">").Text(c.L("Дата", "Date"))
                     .Raw("</th><th scope=\"col\">").Text(c.L("Покупатель", "Buyer")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Сумма", "Amount"))
@@ -69,6 +70,43 @@ public static class DocumentsPages
         });
 
         g.MapGet("/invoices/new", (HttpContext http) => NewInvoicePage(DashContext.For(http), null, null));
+
+        g.MapGet("/invoices/statements", async (HttpContext http, StatementReview review, CancellationToken ct) =>
+            await StatementsPageAsync(DashContext.For(http), review, null, null, ct));
+
+        g.MapPost("/invoices/statements", async (HttpContext http, ImportStatement import, StatementReview review, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var file = form.Files.GetFile("file");
+            if (file is null || file.Length == 0)
+                return await StatementsPageAsync(c, review, c.L("Выберите файл выписки (1C, .txt).", "Choose a statement file (1C, .txt)."), null, ct);
+            if (file.Length > ImportStatement.MaxBytes)
+                return await StatementsPageAsync(c, review, c.L("Файл больше 5 МБ.", "The file is over 5 MB."), null, ct);
+            using var ms = new MemoryStream();
+            await file.CopyToAsync(ms, ct);
+            var r = await import.HandleAsync(c.MerchantId, ms.ToArray(), ct);
+            if (!r.IsSuccess) return await StatementsPageAsync(c, review, r.Error!.Message, null, ct);
+            var v = r.Value;
+            return await StatementsPageAsync(c, review, null, c.L(
+                $"Документов в файле: {v.Documents}, поступлений: {v.Incoming}. Оплачено счетов: {v.Matched}, на проверку: {v.Review}, уже загружены раньше: {v.AlreadyImported}.",
+                $"Documents: {v.Documents}, incoming: {v.Incoming}. Invoices paid: {v.Matched}, to review: {v.Review}, imported before: {v.AlreadyImported}."), ct);
+        });
+
+        g.MapPost("/invoices/statements/{id}/dismiss", async (string id, HttpContext http, StatementReview review, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            c.Flash(await review.DismissAsync(id, ct), c.L("Поступление убрано из списка.", "Transfer dismissed."));
+            return DashContext.Redirect("/dashboard/invoices/statements");
+        });
+
+        g.MapPost("/invoices/statements/{id}/match", async (string id, HttpContext http, StatementReview review, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            c.Flash(await review.MatchAsync(id, DashForms.Opt(form, "invoiceId"), ct), c.L("Счёт отмечен оплаченным.", "Invoice marked paid."));
+            return DashContext.Redirect("/dashboard/invoices/statements");
+        });
 
         g.MapPost("/invoices", async (HttpContext http, CreateInvoice create, Idempotency idempotency, PublicUrls urls, CancellationToken ct) =>
         {
@@ -142,6 +180,54 @@ public static class DocumentsPages
             c.Flash(r, c.L("Счёт отменён.", "Invoice cancelled."));
             return DashContext.Redirect("/dashboard/invoices/" + id);
         });
+    }
+
+    private static string ReasonText(DashContext c, string? reason) => reason switch
+    {
+        "partial" => c.L("оплачено меньше суммы счёта", "less than the invoice"),
+        "overpaid" => c.L("оплачено больше суммы счёта", "more than the invoice"),
+        "no_invoice" => c.L("счёт с таким номером и ИНН не найден", "no invoice with this number and INN"),
+        "no_invoice_number" => c.L("в назначении нет номера счёта", "no invoice number in the purpose"),
+        "no_payer_inn" => c.L("нет ИНН плательщика", "no payer INN"),
+        "ambiguous" => c.L("подходит несколько счетов", "several invoices fit"),
+        "already_paid" => c.L("счёт уже оплачен — возможна двойная оплата", "invoice already paid: possibly paid twice"),
+        "cancelled" => c.L("счёт отменён", "invoice cancelled"),
+        _ => reason ?? "",
+    };
+
+    private static async Task<IResult> StatementsPageAsync(DashContext c, StatementReview review, string? error, string? notice, CancellationToken ct)
+    {
+        var lines = await review.ListAsync("review", ct);
+        return c.Page(c.L("Выписка", "Statement"), h =>
+        {
+            h.Raw("<p>").Link("/dashboard/invoices", c.L("← Счета", "← Invoices")).Raw("</p>");
+            h.El("h1", c.L("Выписка из банка", "Bank statement"));
+            h.Error(error).Notice(notice);
+            h.Form("/dashboard/invoices/statements", id: "statement-form", cls: "card", enctype: "multipart/form-data");
+            h.El("p", c.L("Выгрузите выписку из интернет-банка в формате 1С («Клиент-банк», файл kl_to_1c.txt). Поступления сверяются со счетами по ИНН плательщика, " +
+                          "сумме и номеру счёта в назначении платежа; точные совпадения отмечаются оплаченными, остальные попадают в список ниже. Повторная загрузка того же файла ничего не меняет.",
+                "Export the statement in the 1C «Client-bank» format. Transfers are matched by payer INN, amount and the invoice number in the purpose; " +
+                "exact matches are marked paid, the rest are listed below. Uploading the same file again changes nothing."), "muted");
+            h.Field(c.L("Файл выписки", "Statement file"), "file", null, "file", required: true, extra: "accept=\".txt,text/plain\"");
+            h.Button(c.L("Загрузить", "Upload"), "statement-upload").EndForm();
+            h.Raw("<div class=\"card\"><h2>").Text(c.L("На проверку", "To review")).Raw("</h2><table id=\"review-table\"><thead><tr><th scope=\"col\">")
+                .Text(c.L("Дата", "Date")).Raw("</th><th scope=\"col\">").Text(c.L("Плательщик", "Payer")).Raw("</th><th scope=\"col\" class=\"num\">")
+                .Text(c.L("Сумма", "Amount")).Raw("</th><th scope=\"col\">").Text(c.L("Назначение", "Purpose")).Raw("</th><th scope=\"col\">")
+                .Text(c.L("Причина", "Reason")).Raw("</th><th scope=\"col\">").Text(c.L("Действие", "Action")).Raw("</th></tr></thead><tbody>\n");
+            foreach (var l in lines)
+            {
+                h.Raw("<tr><td>").Text(l.Date.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture)).Raw("</td><td>")
+                    .Text($"{l.PayerName} (ИНН {l.PayerInn})").Raw("</td><td class=\"num\">").Text(RussianMoney.Amount(l.AmountMinor) + " ₽").Raw("</td><td>")
+                    .Text(l.Purpose).Raw("</td><td>").Text(ReasonText(c, l.Reason)).Raw("</td><td>");
+                h.Form($"/dashboard/invoices/statements/{l.Id}/match", id: "match-" + l.Id)
+                    .Field(c.L("Id счёта", "Invoice id"), "invoiceId", l.InvoiceId, idPrefix: l.Id)
+                    .Button(c.L("Отметить оплаченным", "Mark paid"), "match-btn-" + l.Id, "btn secondary").EndForm();
+                h.ActionButton($"/dashboard/invoices/statements/{l.Id}/dismiss", c.L("Убрать", "Dismiss"), "dismiss-" + l.Id);
+                h.Raw("</td></tr>\n");
+            }
+            if (lines.Count == 0) h.Raw("<tr><td colspan=\"6\" class=\"muted\">").Text(c.L("Всё сверено.", "Nothing to review.")).Raw("</td></tr>");
+            h.Raw("</tbody></table></div>");
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 
     private static string StatusText(DashContext c, InvoiceStatus s) => s switch

@@ -119,6 +119,7 @@ public static class ServerSetup
         api.MapPersonalDataApi();
         api.MapDocumentsApi();
         api.MapInvoicesApi();
+        api.MapStatementsApi();
         app.MapPayPages();
         app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);
