@@ -113,6 +113,7 @@ public static class PaylinkCore
         services.AddScoped<Documents.InvoiceQueries>();
         services.AddScoped<Documents.ImportStatement>();
         services.AddScoped<Documents.StatementReview>();
+        services.AddScoped<Documents.ExportDocuments>();
         services.AddScoped<Assistance.AssistantConversations>();
         services.AddScoped<Bookings.ListBookings>();
         services.AddScoped<Crm.CrmQueries>();

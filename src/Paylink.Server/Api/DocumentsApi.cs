@@ -8,6 +8,18 @@ public static class DocumentsApi
 {
     public static void MapDocumentsApi(this RouteGroupBuilder api)
     {
+        api.MapGet("/documents/export", async (string? from, string? to, string? format, HttpContext http, MerchantScope scope,
+                Paylink.Core.Merchants.MerchantCache merchants, ExportDocuments export, CancellationToken ct) =>
+            {
+                var merchant = await merchants.GetAsync(scope.MerchantId!, ct);
+                var period = Paylink.Core.Payments.ExportPayments.ParsePeriod(from, to, format, merchant!.Zone);
+                if (!period.IsSuccess) return Problems.From(period.Error!);
+                var csv = await export.HandleAsync(scope.MerchantId!, period.Value, ct);
+                if (!csv.IsSuccess) return Problems.From(csv.Error!);
+                http.Response.Headers.ContentDisposition = "attachment; filename=\"documents.csv\"";
+                return Results.Text(csv.Value, "text/csv; charset=utf-8", new System.Text.UTF8Encoding(false));
+            }).WithTags("Documents").ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).WithName("ExportDocuments")
+            .WithSummary("Счета and акты/УПД of a period, one row per line, as CSV for 1C (columns in docs/export.md).");
         var r = api.MapGroup("/requisites").WithTags("Documents");
         r.MapGet("", async (MerchantScope scope, RequisitesStore store, CancellationToken ct) =>
                 await store.GetAsync(scope.MerchantId!, ct) is { } saved ? Results.Json(saved, PaylinkJson.Output)

@@ -88,3 +88,29 @@ public sealed class DocumentsPostgresHost() : DocumentsHost(Db.Postgres);
 
 public sealed class ActsSqliteTests(DocumentsSqliteHost host) : ActsTests<DocumentsSqliteHost>(host);
 public sealed class ActsPostgresTests(DocumentsPostgresHost host) : ActsTests<DocumentsPostgresHost>(host);
+
+/// <summary>The documents register for 1C: one row per line of each счёт and акт of the period.</summary>
+public abstract class ExportDocumentsTests<THost>(THost host) : IClassFixture<THost> where THost : PaylinkHost
+{
+    [Fact]
+    public async Task Export_ListsInvoiceAndActLines_InTheCsvDialect()
+    {
+        var c = await InvoicesTests<THost>.MerchantWithRequisitesAsync(host);
+        var inv = await (await c.PostJsonAsync("/api/v1/invoices", InvoicesTests<THost>.InvoiceJson)).ReadJsonAsync(HttpStatusCode.Created);
+        await (await c.PostAsync($"/api/v1/invoices/{inv.GetProperty("id").GetString()}/act", null)).ReadJsonAsync(HttpStatusCode.OK);
+        var r = await c.GetAsync("/api/v1/documents/export?from=2026-11-01&to=2026-11-30");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var text = Encoding.UTF8.GetString(await r.Content.ReadAsByteArrayAsync());
+        Assert.StartsWith("\uFEFFdocument_type;document_number;document_date;counterparty;counterparty_inn", text);
+        var rows = text.TrimEnd().Split("\r\n").Skip(1).ToList();
+        Assert.Equal(4, rows.Count);   // 2 lines × (счёт + акт)
+        Assert.Equal("schet;1;2026-11-18;ООО «Вектор»;7736207543;770401001;1;Консультация по налогам;2;ч;6100,00;12200,00;22;2200,00;RUB;;open;;;" + inv.GetProperty("id").GetString(), rows[0]);
+        Assert.StartsWith("akt;1;2026-11-18;ООО «Вектор»;7736207543;770401001;2;Письменное заключение;1;усл.;10000,00;10000,00;22;1803,28;RUB;Счёт № 1 от 18.11.2026;issued", rows[3]);
+        var empty = Encoding.UTF8.GetString(await (await c.GetAsync("/api/v1/documents/export?from=2026-10-01&to=2026-10-31")).Content.ReadAsByteArrayAsync());
+        Assert.Single(empty.TrimEnd().Split("\r\n"));
+        await (await c.GetAsync("/api/v1/documents/export?from=nope&to=2026-10-31")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "from");
+    }
+}
+
+public sealed class ExportDocumentsSqliteTests(SqliteHost host) : ExportDocumentsTests<SqliteHost>(host);
+public sealed class ExportDocumentsPostgresTests(PostgresHost host) : ExportDocumentsTests<PostgresHost>(host);
