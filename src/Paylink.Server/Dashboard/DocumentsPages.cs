@@ -148,6 +148,7 @@ public static class DocumentsPages
             var r = await q.GetAsync(id, ct);
             if (!r.IsSuccess) return c.NotFound();
             var i = r.Value;
+            var act = await q.ActAsync(id, ct);
             return c.Page(c.L("Счёт", "Invoice") + " № " + i.NumberText, h =>
             {
                 h.Raw("<p>").Link("/dashboard/invoices", c.L("← Счета", "← Invoices")).Raw("</p>");
@@ -161,8 +162,28 @@ public static class DocumentsPages
                 h.Raw("<p>").Link($"/dashboard/invoices/{i.Id}/pdf", c.L("Скачать PDF", "Download PDF"), "btn", "invoice-pdf").Raw("</p>");
                 if (i.Status == InvoiceStatus.Open)
                     h.ActionButton($"/dashboard/invoices/{i.Id}/cancel", c.L("Отменить счёт", "Cancel invoice"), "invoice-cancel", "btn danger");
+                if (act.IsSuccess)
+                    h.Raw("<p>").Link($"/dashboard/invoices/{i.Id}/act/pdf", $"{ActPdf.Title(act.Value.Act)} — PDF", "btn secondary", "act-pdf").Raw("</p>");
+                else if (i.Status != InvoiceStatus.Cancelled)
+                    h.ActionButton($"/dashboard/invoices/{i.Id}/act", c.L("Услуга оказана — сформировать акт", "Service done: issue the act"), "act-issue");
                 h.Raw("</div>");
             });
+        });
+
+        g.MapPost("/invoices/{id}/act", async (string id, HttpContext http, IssueAct issue, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var r = await issue.HandleAsync(id, ct);
+            if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound) return c.NotFound();
+            c.Flash(r, c.L("Акт сформирован.", "Act issued."));
+            return DashContext.Redirect("/dashboard/invoices/" + id);
+        });
+
+        g.MapGet("/invoices/{id}/act/pdf", async (string id, HttpContext http, InvoiceQueries q, CancellationToken ct) =>
+        {
+            var r = await q.ActAsync(id, ct);
+            if (!r.IsSuccess) return DashContext.For(http).NotFound();
+            return Results.File(ActPdf.Render(r.Value.Act, r.Value.Invoice), "application/pdf", $"akt-{r.Value.Act.Year}-{r.Value.Act.NumberText}.pdf");
         });
 
         g.MapGet("/invoices/{id}/pdf", async (string id, HttpContext http, InvoiceQueries q, PublicUrls urls, CancellationToken ct) =>

@@ -175,6 +175,11 @@ public abstract class InvoicesTests<THost>(THost host) : IClassFixture<THost> wh
         Assert.Contains("15 000,50", text);
         var list = await d.PageAsync("/dashboard/invoices");
         Assert.Contains("ООО «Вектор»", list);
+        await d.PageAsync(r.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, (await d.PostAsync(r.Headers.Location + "/act")).StatusCode);
+        Assert.Contains("Акт № 1 от 18.11.2026", await d.PageAsync(r.Headers.Location!.ToString()));
+        var actText = PdfText(await (await d.Http.GetAsync(r.Headers.Location + "/act/pdf")).Content.ReadAsByteArrayAsync());
+        Assert.Contains("Акт № 1 от 18.11.2026", actText);
 
         var bad = await d.PostAsync("/dashboard/invoices", [("nonce", "n2"), ("buyerName", "ООО «Вектор»"), ("buyerInn", "123"), ("item0.name", "Аудит"), ("item0.price", "100")]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
