@@ -108,6 +108,12 @@ public static class PaylinkCore
         services.AddScoped<Bookings.ChangeBookingStatus>();
         services.AddScoped<Bookings.RescheduleBooking>();
         services.AddScoped<Assistance.AssistantSettingsStore>();
+        services.AddScoped<Documents.RequisitesStore>();
+        services.AddScoped<Documents.CreateInvoice>();
+        services.AddScoped<Documents.InvoiceQueries>();
+        services.AddScoped<Documents.ImportStatement>();
+        services.AddScoped<Documents.StatementReview>();
+        services.AddScoped<Documents.ExportDocuments>();
         services.AddScoped<Assistance.AssistantConversations>();
         services.AddScoped<Bookings.ListBookings>();
         services.AddScoped<Crm.CrmQueries>();
@@ -157,6 +163,7 @@ public static class PaylinkCore
 
         services.AddLinkEventReaction<WebhookEventsReaction>();
         services.AddLinkEventReaction<Bookings.ConfirmBookingOnPayment>();
+        services.AddLinkEventReaction<Documents.MarkInvoicePaidReaction>();
         services.AddLinkEventReaction<Bookings.ReleaseBookingOnExpiry>();
         services.AddLinkEventReaction<Crm.CrmLinkEventsReaction>();
         services.AddSingleton<Metrics.BusinessMetrics>();
@@ -165,6 +172,7 @@ public static class PaylinkCore
         services.AddJobHandler<Crm.PushToCrm>(Crm.PushToCrm.JobType, Crm.PushToCrm.Policy);
         services.AddJobHandler<Crm.IssueLinkFromCrm>(Crm.IssueLinkFromCrm.JobType, Crm.IssueLinkFromCrm.Policy);
         services.AddPeriodicTask<Crm.ReconcileCrmDeals>(Crm.ReconcileCrmDeals.Name, jobs.CrmReconcileInterval);
+        services.AddJobHandler<Documents.IssueAct>(Documents.IssueAct.JobType, Documents.IssueAct.Policy);
         services.AddJobHandler<Bookings.SettleBookingReceipt>(Bookings.SettleBookingReceipt.JobType, Bookings.SettleBookingReceipt.Policy);
         services.AddJobHandler<Bookings.BookingVisitReminders>(Bookings.BookingVisitReminders.JobType, Bookings.BookingVisitReminders.Policy);
         services.AddLinkEventReaction<Messaging.CancelRemindersReaction>();

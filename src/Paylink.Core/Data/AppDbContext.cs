@@ -66,6 +66,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<ReminderPolicyRecord> ReminderPolicies => Set<ReminderPolicyRecord>();
     public DbSet<Assistance.MerchantSetting> MerchantSettings => Set<Assistance.MerchantSetting>();
     public DbSet<Assistance.AssistantDecision> AssistantDecisions => Set<Assistance.AssistantDecision>();
+    public DbSet<Documents.Invoice> Invoices => Set<Documents.Invoice>();
+    public DbSet<Documents.StatementLine> StatementLines => Set<Documents.StatementLine>();
+    public DbSet<Documents.Act> Acts => Set<Documents.Act>();
     /// <summary>ASP.NET Data Protection keys, shared by all instances when the provider is PostgreSQL.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -511,6 +514,69 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.HasIndex(x => new { x.MerchantId, x.CustomerId });
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
         });
+        b.Entity<Documents.Invoice>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.BuyerName).HasMaxLength(300);
+            e.Property(x => x.BuyerInn).HasMaxLength(12);
+            e.Property(x => x.BuyerKpp).HasMaxLength(9);
+            e.Property(x => x.BuyerAddress).HasMaxLength(500);
+            e.Property(x => x.BuyerEmail).HasMaxLength(254);
+            e.Property(x => x.LinesJson).HasMaxLength(60000);
+            e.Property(x => x.SellerJson).HasMaxLength(Assistance.MerchantSetting.MaxJson);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Purpose).HasMaxLength(210);
+            e.Property(x => x.Comment).HasMaxLength(500);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.LinkCode).HasMaxLength(32);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            // Numbers per merchant and year without gaps: the database refuses a second use of one (CreateInvoice retries).
+            e.HasIndex(x => new { x.MerchantId, x.Year, x.Number }).IsUnique();
+            e.HasIndex(x => x.LinkId).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.Id });
+            e.Ignore(x => x.Amount);
+            e.Ignore(x => x.NumberText);
+            e.Ignore(x => x.Lines);
+            e.Ignore(x => x.Seller);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+            e.HasOne<PaymentLink>().WithMany().HasForeignKey(x => x.LinkId);
+        });
+        b.Entity<Documents.Act>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.InvoiceId).HasMaxLength(40);
+            e.Property(x => x.Kind).HasMaxLength(10);
+            // One act per счёт; numbers per merchant and year without gaps (IssueAct retries on a collision).
+            e.HasIndex(x => x.InvoiceId).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.Year, x.Number }).IsUnique();
+            e.Ignore(x => x.NumberText);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+            e.HasOne<Documents.Invoice>().WithMany().HasForeignKey(x => x.InvoiceId);
+        });
+        b.Entity<Documents.StatementLine>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Key).HasMaxLength(40);
+            e.Property(x => x.DocumentNumber).HasMaxLength(40);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.PayerInn).HasMaxLength(12);
+            e.Property(x => x.PayerName).HasMaxLength(300);
+            e.Property(x => x.Purpose).HasMaxLength(500);
+            e.Property(x => x.Reason).HasMaxLength(30);
+            e.Property(x => x.InvoiceId).HasMaxLength(40);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            // One row per transfer and merchant: a statement imported twice (or overlapping ones) adds nothing.
+            e.HasIndex(x => new { x.MerchantId, x.Key }).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.Status });
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
         b.Entity<Assistance.MerchantSetting>(e =>
         {
             e.HasKey(x => new { x.MerchantId, x.Kind });
@@ -662,6 +728,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         b.Entity<PersonalData.ConsentDocument>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<PersonalData.ConsentRecord>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<PersonalData.PersonalDataAuditEntry>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Documents.Act>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Documents.StatementLine>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Documents.Invoice>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<Assistance.AssistantDecision>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
     }
 

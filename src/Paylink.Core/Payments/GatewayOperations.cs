@@ -21,6 +21,8 @@ public sealed class PaymentContextLoader(AppDbContext db, GatewayAccounts accoun
         if (link is null) return Error.NotFound($"Link '{linkId}'");
         var payment = await db.Payments.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.LinkId == link.Id, ct);
         if (payment is null) return Error.Conflict("link_not_paid", $"The link is {link.Status.ToWire()}; there is no payment to act on.");
+        if (payment.Provider == PaymentTransitions.BankTransferProvider)
+            return Error.Conflict("bank_transfer", "This payment came by bank transfer (a matched statement line); no gateway holds it: return money by a transfer from your bank.");
         var account = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().FirstAsync(a => a.Id == payment.GatewayAccountId, ct);
         var opened = accounts.Open(account);
         if (!opened.IsSuccess) return opened.Error!;

@@ -24,6 +24,30 @@ public enum NotificationOutcome
 /// </summary>
 public sealed class PaymentTransitions(AppDbContext db, SecretProtector protector, TimeProvider clock)
 {
+    /// <summary>The provider of payments that came by bank transfer (matched from a statement); no gateway holds them.</summary>
+    public const string BankTransferProvider = "bank_transfer";
+
+    /// <summary>
+    /// A bank transfer for <paramref name="link"/> was found in a statement: records it as the link's payment — an attempt
+    /// and a <see cref="Payment"/> of provider <see cref="BankTransferProvider"/> with the statement line's key as external
+    /// id (unique, so the same transfer is never recorded twice), the link marked paid and its "paid" event, so every
+    /// reaction (CRM, notifications, reminders, webhooks, the счёт) runs as for a gateway payment. The amount must be the
+    /// link's; a link already paid records nothing (the caller reports the transfer for review). Adds without saving.
+    /// </summary>
+    public async Task<NotificationOutcome> ApplyBankTransferAsync(PaymentLink link, Money amount, string statementKey, DateTimeOffset now, CancellationToken ct)
+    {
+        if (amount != link.Amount) return NotificationOutcome.AmountMismatch;
+        if (link.PaidAt is not null || await db.Payments.IgnoreQueryFilters().AnyAsync(p => p.LinkId == link.Id, ct)) return NotificationOutcome.AlreadyPaid;
+        var attempt = PaymentAttempt.Start(link.MerchantId, link.Id, "", BankTransferProvider, amount, clock);
+        attempt.Succeed(statementKey, now);
+        db.PaymentAttempts.Add(attempt);
+        db.Payments.Add(Payment.Record(attempt, statementKey, amount, now, clock));
+        var marked = link.MarkPaid(now);
+        if (!marked.IsSuccess || !marked.Value) return NotificationOutcome.AlreadyPaid;
+        Event(link, LinkEventTypes.Paid, now, new { gateway = BankTransferProvider, attempt = attempt.Id, amount = amount.Minor, currency = amount.Currency });
+        return NotificationOutcome.Paid;
+    }
+
     public async Task<NotificationOutcome> ApplyAsync(GatewayAccount account, GatewayNotification n, DateTimeOffset now, CancellationToken ct)
     {
         var attempt = await FindAttemptAsync(account, n, ct);

@@ -87,6 +87,8 @@ public static class DashboardSetup
         SettingsPages.Map(owner);
         AssistantPage.Map(owner);
         PersonalDataPage.Map(owner);
+        DocumentsPages.MapSettings(owner);
+        DocumentsPages.MapInvoices(g);
     }
 
     /// <summary>Every POST must carry the form token; otherwise 400 and nothing is done.</summary>

@@ -25,9 +25,9 @@ public sealed class Html(HtmlEncoder enc, string antiforgeryField, string antifo
         Raw("<a").Attr("href", href).Attr("class", cls).Attr("id", id).Raw(">").Text(text).Raw("</a>");
 
     /// <summary>Opens a form with the antiforgery token; close with <see cref="EndForm"/>.</summary>
-    public Html Form(string action, string method = "post", string? id = null, string? cls = null)
+    public Html Form(string action, string method = "post", string? id = null, string? cls = null, string? enctype = null)
     {
-        Raw("<form").Attr("method", method).Attr("action", action).Attr("id", id).Attr("class", cls).Raw(">\n");
+        Raw("<form").Attr("method", method).Attr("action", action).Attr("id", id).Attr("class", cls).Attr("enctype", enctype).Raw(">\n");
         if (method == "post") Raw("<input type=\"hidden\"").Attr("name", antiforgeryField).Attr("value", antiforgeryToken).Raw(" />\n");
         return this;
     }

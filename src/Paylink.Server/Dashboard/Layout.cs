@@ -95,6 +95,7 @@ public static class Layout
         ("/dashboard", c.L("Обзор", "Overview"), false),
         ("/dashboard/links", c.L("Ссылки", "Links"), false),
         ("/dashboard/bookings", c.L("Записи", "Bookings"), false),
+        ("/dashboard/invoices", c.L("Счета", "Invoices"), false),
         ("/dashboard/conversations", c.L("Диалоги", "Conversations"), false),
         ("/dashboard/catalog", c.L("Каталог", "Catalog"), false),
         ("/dashboard/templates", c.L("Шаблоны", "Templates"), false),

@@ -209,6 +209,8 @@ public static class SettingsPages
         {
             h.El("h1", c.L("Настройки", "Settings")).Error(error);
             h.Raw("<p>").Link("/dashboard/settings/assistant", c.L("Ассистент в чатах: часы, предоплата, отмена, каналы →", "Chat assistant: hours, prepayment, cancellation, channels →"), id: "assistant-link").Raw("</p>\n");
+            h.Raw("<p>").Link("/dashboard/settings/requisites", c.L("Реквизиты для счетов и актов: ИНН, КПП, банк, подписант →",
+                "Requisites for invoices and acts: INN, KPP, bank, signer →"), id: "requisites-link").Raw("</p>\n");
             h.Raw("<p>").Link("/dashboard/settings/personal-data", c.L("Персональные данные: согласие, срок хранения, выгрузка и удаление, передача данных →",
                 "Personal data: consent, retention, export and erasure, data flows →"), id: "personal-data-link").Raw("</p>\n");
 

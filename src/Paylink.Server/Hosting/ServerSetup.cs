@@ -117,6 +117,9 @@ public static class ServerSetup
         api.MapMessagingApi();
         api.MapAssistantApi();
         api.MapPersonalDataApi();
+        api.MapDocumentsApi();
+        api.MapInvoicesApi();
+        api.MapStatementsApi();
         app.MapPayPages();
         app.MapDashboard();
         Chat.WebChatEndpoints.MapWebChat(app);
