@@ -45,19 +45,10 @@ public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, ICon
             ? s
             : cache.Set(SettingsCacheKey(merchantId), await GetSettingsAsync(merchantId, ct), SettingsCacheTtl);
 
-    /// <summary>Whether a consent step must come first for this client: the merchant requires it and neither the client
-    /// (<paramref name="customerId"/>), the conversation nor the link has a consent that is not withdrawn.</summary>
-    public async Task<bool> ConsentMissingAsync(string merchantId, string? customerId, string? conversationId, string? linkId, CancellationToken ct)
-    {
-        if (!(await CachedSettingsAsync(merchantId, ct)).ConsentRequired) return false;
-        // A consent given in a chat before the client was known names the conversation; it counts for the client the
-        // conversation was later linked to (e.g. the link the assistant made for them).
-        return !await db.ConsentRecords.IgnoreQueryFilters().AnyAsync(r => r.MerchantId == merchantId && r.WithdrawnAt == null
-            && ((customerId != null && r.CustomerId == customerId) || (conversationId != null && r.ConversationId == conversationId)
-                || (linkId != null && r.LinkId == linkId)
-                || (customerId != null && r.ConversationId != null && db.Conversations.IgnoreQueryFilters()
-                    .Any(c => c.Id == r.ConversationId && c.MerchantId == merchantId && c.CustomerId == customerId))), ct);
-    }
+    /// <summary>Whether a consent step must come first for this client: the merchant requires it and
+    /// <see cref="HasConsentAsync"/> finds none.</summary>
+    public async Task<bool> ConsentMissingAsync(string merchantId, string? customerId, string? conversationId, string? linkId, CancellationToken ct) =>
+        (await CachedSettingsAsync(merchantId, ct)).ConsentRequired && !await HasConsentAsync(merchantId, customerId, conversationId, linkId, ct);
 
     public const string ConsentRequiredCode = "pdn_consent_required";
 
@@ -72,8 +63,7 @@ public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, ICon
         if (version == 0)
         {
             if (await db.ConsentDocuments.IgnoreQueryFilters().AnyAsync(d => d.MerchantId == merchantId, ct)) return null;
-            var name = await db.Merchants.AsNoTracking().Where(m => m.Id == merchantId).Select(m => m.Name).FirstOrDefaultAsync(ct);
-            return name is null ? null : DefaultConsentText.Replace("{merchant}", name, StringComparison.Ordinal);
+            return await MerchantNameAsync(merchantId, ct) is { } name ? DefaultText(name) : null;
         }
         return await db.ConsentDocuments.IgnoreQueryFilters().AsNoTracking().Where(d => d.MerchantId == merchantId && d.Version == version)
             .Select(d => d.Text).FirstOrDefaultAsync(ct);
@@ -94,9 +84,13 @@ public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, ICon
         var docs = await db.ConsentDocuments.IgnoreQueryFilters().AsNoTracking().Where(d => d.MerchantId == merchantId).ToListAsync(ct);
         var last = docs.MaxBy(d => d.Version);
         if (last is not null) return (last.Version, last.Text, last.CreatedAt);
-        var name = await db.Merchants.AsNoTracking().Where(m => m.Id == merchantId).Select(m => m.Name).FirstOrDefaultAsync(ct);
-        return (0, DefaultConsentText.Replace("{merchant}", name ?? "оператор", StringComparison.Ordinal), null);
+        return (0, DefaultText(await MerchantNameAsync(merchantId, ct) ?? "оператор"), null);
     }
+
+    private Task<string?> MerchantNameAsync(string merchantId, CancellationToken ct) =>
+        db.Merchants.AsNoTracking().Where(m => m.Id == merchantId).Select(m => m.Name).FirstOrDefaultAsync(ct);
+
+    private static string DefaultText(string merchantName) => DefaultConsentText.Replace("{merchant}", merchantName, StringComparison.Ordinal);
 
     /// <summary>Saves a new version (previous ones stay, consents name the version they accepted).</summary>
     public async Task<Result<int>> SaveConsentAsync(string merchantId, string? text, string actor, CancellationToken ct)
@@ -131,10 +125,15 @@ public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, ICon
         return record;
     }
 
-    /// <summary>Whether the client (or the conversation) has a consent that is not withdrawn.</summary>
-    public Task<bool> HasConsentAsync(string merchantId, string? customerId, string? conversationId, CancellationToken ct) =>
+    /// <summary>Whether the client, the conversation or the link has a consent that is not withdrawn. A consent given in a
+    /// chat before the client was known names the conversation; it counts for the client the conversation was later
+    /// linked to (e.g. the link the assistant made for them).</summary>
+    public Task<bool> HasConsentAsync(string merchantId, string? customerId, string? conversationId, string? linkId, CancellationToken ct) =>
         db.ConsentRecords.IgnoreQueryFilters().AnyAsync(r => r.MerchantId == merchantId && r.WithdrawnAt == null
-            && ((customerId != null && r.CustomerId == customerId) || (conversationId != null && r.ConversationId == conversationId)), ct);
+            && ((customerId != null && r.CustomerId == customerId) || (conversationId != null && r.ConversationId == conversationId)
+                || (linkId != null && r.LinkId == linkId)
+                || (customerId != null && r.ConversationId != null && db.Conversations.IgnoreQueryFilters()
+                    .Any(c => c.Id == r.ConversationId && c.MerchantId == merchantId && c.CustomerId == customerId))), ct);
 
     public async Task<PersonalDataSettings> GetSettingsAsync(string merchantId, CancellationToken ct)
     {

@@ -31,7 +31,7 @@ public static class PayPagesEndpoints
                 // Only a paid link shows its booking and the way back to the chat: the open page's single read stays as it is.
                 var paid = view.Value.Status == LinkStatus.Paid ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
                 var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, view.Value.Link, ct) : null;
-                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step);
+                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step?.Step);
             }
         });
 
@@ -83,9 +83,7 @@ public static class PayPagesEndpoints
             }
             using var buffer = new PooledBufferWriter(8 * 1024);
             PayPageHtml.RenderConsentDocument(buffer, enc, texts, name, version, text);
-            http.Response.StatusCode = text is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK;
-            http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.Body.WriteAsync(buffer.WrittenMemory, ct);
+            await SendAsync(http, buffer, text is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK, ct);
         }).RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
 
         group.MapPost("/{code}/consent", async (string code, HttpContext http, OpenPayPage open, PersonalDataPolicy pdn, IMemoryCache cache,
@@ -99,8 +97,7 @@ public static class PayPagesEndpoints
                 return Results.Empty;
             }
             var link = view.Value.Link;
-            var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, link, ct) : null;
-            if (step is not null)
+            if (view.Value.Status == LinkStatus.Open && await ConsentStepAsync(db, pdn, link, ct) is var (step, customerId))
             {
                 var raw = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(ct))["version"].ToString() : "";
                 // The version the client read: a page older than a new version of the text asks again with the new one.
@@ -110,7 +107,6 @@ public static class PayPagesEndpoints
                     await WriteAsync(http, enc, texts, view.Value, null, texts.PdnRequired, StatusCodes.Status422UnprocessableEntity, null, ct, step);
                     return Results.Empty;
                 }
-                var customerId = await LinkCustomerAsync(db, link.Id, ct);
                 var recorded = await pdn.RecordConsentAsync(link.MerchantId, customerId, null, link.Id, "pay_page", version,
                     http.Connection.RemoteIpAddress?.ToString(), Cut(http.Request.Headers.UserAgent.ToString(), 300), ct);
                 if (!recorded.IsSuccess)
@@ -129,18 +125,17 @@ public static class PayPagesEndpoints
 
     private static string? Cut(string? s, int max) => string.IsNullOrEmpty(s) ? null : s.Length <= max ? s : s[..max];
 
-    private static Task<string?> LinkCustomerAsync(Paylink.Core.Data.AppDbContext db, string linkId, CancellationToken ct) =>
-        db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == linkId).Select(l => l.CustomerId).FirstOrDefaultAsync(ct);
-
-    /// <summary>The consent step an open link shows first, or null: the merchant does not require it (read from a short
-    /// cache, so the page's hot path stays one query) or this client, link or chat already consented.</summary>
-    private static async Task<PayPageHtml.ConsentStep?> ConsentStepAsync(Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, PayPageLink link,
-        CancellationToken ct)
+    /// <summary>The consent step an open link shows first, with the link's client it is recorded for; null when the
+    /// merchant does not require it (read from a short cache, so the page's hot path stays one query) or this client,
+    /// link or chat already consented.</summary>
+    private static async Task<(PayPageHtml.ConsentStep Step, string? CustomerId)?> ConsentStepAsync(Paylink.Core.Data.AppDbContext db,
+        PersonalDataPolicy pdn, PayPageLink link, CancellationToken ct)
     {
         if (!(await pdn.CachedSettingsAsync(link.MerchantId, ct)).ConsentRequired) return null;
-        if (!await pdn.ConsentMissingAsync(link.MerchantId, await LinkCustomerAsync(db, link.Id, ct), null, link.Id, ct)) return null;
+        var customerId = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id).Select(l => l.CustomerId).FirstOrDefaultAsync(ct);
+        if (await pdn.HasConsentAsync(link.MerchantId, customerId, null, link.Id, ct)) return null;
         var (version, text, _) = await pdn.CurrentConsentAsync(link.MerchantId, ct);
-        return new PayPageHtml.ConsentStep(version, text);
+        return (new PayPageHtml.ConsentStep(version, text), customerId);
     }
 
     /// <summary>Writes the page as UTF-8 from a pooled buffer, with its length.</summary>
@@ -149,6 +144,11 @@ public static class PayPagesEndpoints
     {
         using var buffer = new PooledBufferWriter(16 * 1024);
         PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid, consentStep);
+        await SendAsync(http, buffer, status, ct);
+    }
+
+    private static async Task SendAsync(HttpContext http, PooledBufferWriter buffer, int status, CancellationToken ct)
+    {
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = "text/html; charset=utf-8";
