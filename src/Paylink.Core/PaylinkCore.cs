@@ -81,6 +81,7 @@ public static class PaylinkCore
         services.AddScoped<ListPaymentLinks>();
         services.AddScoped<OpenPayPage>();
         services.AddScoped<StartCheckout>();
+        services.AddScoped<SbpPayPage>();
         services.AddScoped<ApplyGatewayNotification>();
         services.AddScoped<MerchantCache>();
         services.AddScoped<PaymentTransitions>();

@@ -211,6 +211,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.ConsentJson).HasMaxLength(1000);
             e.Property(x => x.SavedMethodId).HasMaxLength(40);
+            e.Property(x => x.Method).HasConversion(m => m.ToWire(), s => PayMethods.Parse(s) ?? PayMethod.Other).HasMaxLength(10);
             e.HasIndex(x => x.LinkId);
             e.HasIndex(x => new { x.Status, x.CreatedAt });
             e.Ignore(x => x.Amount);
@@ -232,6 +233,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.HasIndex(x => new { x.MerchantId, x.PaidAt });
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property(x => x.Method).HasConversion(m => m.ToWire(), s => PayMethods.Parse(s) ?? PayMethod.Other).HasMaxLength(10);
             e.Ignore(x => x.Amount);
             e.Ignore(x => x.Refundable);
         });
