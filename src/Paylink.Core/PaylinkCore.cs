@@ -82,6 +82,7 @@ public static class PaylinkCore
         services.AddScoped<OpenPayPage>();
         services.AddScoped<StartCheckout>();
         services.AddScoped<SbpPayPage>();
+        services.AddScoped<PaymentMethodSettingsStore>();
         services.AddScoped<ApplyGatewayNotification>();
         services.AddScoped<MerchantCache>();
         services.AddScoped<PaymentTransitions>();

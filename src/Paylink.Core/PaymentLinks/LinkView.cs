@@ -24,11 +24,12 @@ public sealed record LinkView(
 
 public sealed record LinkItemView(string Name, int Quantity, long Amount, string? ServiceId);
 
+/// <summary>A payment as the API shows it; <c>method</c> is card, sbp or other.</summary>
 public sealed record PaymentView(string Id, string Provider, string ExternalId, long Amount, string Currency, DateTimeOffset PaidAt,
-    string Status, long Captured, long Refunded)
+    string Status, long Captured, long Refunded, string Method)
 {
     public static PaymentView From(Payment p) => new(p.Id, p.Provider, p.ExternalId, p.AmountMinor, p.Currency, p.PaidAt,
-        p.Status.ToString().ToLowerInvariant(), p.CapturedMinor, p.RefundedMinor);
+        p.Status.ToString().ToLowerInvariant(), p.CapturedMinor, p.RefundedMinor, p.Method.ToWire());
 }
 
 /// <summary>A refund as the API shows it; <c>status</c> is pending, succeeded or failed.</summary>

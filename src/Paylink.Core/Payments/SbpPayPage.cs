@@ -29,11 +29,16 @@ public sealed class SbpPayPage(AppDbContext db, GatewayAccounts accounts, IMemor
     {
         if (link.Currency != "RUB" || link.SavePaymentMethod) return false;
         var key = "sbp-offer:" + link.MerchantId;
-        if (cache.TryGetValue(key, out bool offered)) return offered;
-        var all = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().Where(a => a.MerchantId == link.MerchantId && a.IsActive).ToListAsync(ct);
-        offered = all.Any(a => accounts.Open(a) is { IsSuccess: true } o && o.Value.Gateway is IGatewaySbp sbp && sbp.SbpEnabled(o.Value.Context));
-        cache.Set(key, offered, OfferTtl);
-        return offered;
+        if (!cache.TryGetValue(key, out bool offered))
+        {
+            var all = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().Where(a => a.MerchantId == link.MerchantId).ToListAsync(ct);
+            offered = all.Any(a => a.IsActive && accounts.Open(a) is { IsSuccess: true } o && o.Value.Gateway is IGatewaySbp sbp && sbp.SbpEnabled(o.Value.Context));
+            cache.Set(key, offered, OfferTtl);
+        }
+        if (!offered) return false;
+        // The pay page's read model has no capture mode; only merchants who can take SBP pay for this second read.
+        var capture = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id).Select(l => l.CaptureMode).FirstOrDefaultAsync(ct);
+        return capture == CaptureMode.Automatic;
     }
 
     public async Task<SbpPageView> ViewAsync(PayPageLink link, CancellationToken ct)

@@ -73,8 +73,9 @@ public static class PayPageHtml
     /// <param name="consentStep">For an open link whose merchant requires consent and has none from this client: the
     /// consent document shown as its own step instead of the pay button.</param>
     /// <param name="sbpOffered">Whether the open link also offers «Оплатить через СБП» (the merchant's gateway takes SBP).</param>
+    /// <param name="sbpFirst">The merchant chose SBP as the default method: its button comes first.</param>
     public static void Render(IBufferWriter<byte> output, HtmlEncoder enc, PayTexts t, PayPageView? view, ReadOnlySpan<byte> qrSvg, string? error,
-        PaidPageContext? paid = null, ConsentStep? consentStep = null, bool sbpOffered = false)
+        PaidPageContext? paid = null, ConsentStep? consentStep = null, bool sbpOffered = false, bool sbpFirst = false)
     {
         var w = new Writer(enc, output);
         w.Raw(Head1).Text(t.Lang).Raw("\">\n<head>\n"u8).Raw(Style).Raw("\n<title>"u8);
@@ -84,7 +85,7 @@ public static class PayPageHtml
         if (view is null)
             w.Raw("<div class=\"card\">\n<h1>"u8).Text(t.NotFoundTitle).Raw("</h1>\n<p class=\"muted\">"u8).Text(t.NotFoundText).Raw("</p>\n</div>\n"u8);
         else
-            Card(w, t, view, qrSvg, error, paid, consentStep, sbpOffered);
+            Card(w, t, view, qrSvg, error, paid, consentStep, sbpOffered, sbpFirst);
         w.Raw("<footer><a href=\"?lang="u8).Text(t.SwitchLangCode).Raw("\" hreflang=\""u8).Text(t.SwitchLangCode).Raw("\">"u8)
             .Text(t.SwitchLang).Raw("</a></footer>\n</main>\n</body>\n</html>\n"u8);
     }
@@ -124,7 +125,7 @@ public static class PayPageHtml
     }
 
     private static void Card(Writer w, PayTexts t, PayPageView view, ReadOnlySpan<byte> qrSvg, string? error, PaidPageContext? paid, ConsentStep? consentStep,
-        bool sbpOffered)
+        bool sbpOffered, bool sbpFirst)
     {
         var link = view.Link;
         var zone = view.Merchant.Zone;
@@ -146,9 +147,15 @@ public static class PayPageHtml
                 if (link.SavePaymentMethod)
                     w.Raw("<p class=\"consent\"><label><input type=\"checkbox\" name=\"consent\" value=\"on\" id=\"consent\" required /> "u8)
                         .Text(t.Consent).Raw("</label></p>\n"u8);
-                w.Raw("<button type=\"submit\" name=\"method\" value=\"card\" id=\"pay\">"u8).Text(sbpOffered ? t.PayCard : t.Pay).Raw(" "u8)
-                    .Text(MoneyFormat.Short(link.Amount, t.Lang)).Raw("</button>\n"u8);
-                if (sbpOffered)
+                // The merchant's default method comes first and looks primary; the other one is the outlined second choice.
+                if (sbpOffered && sbpFirst)
+                    w.Raw("<button type=\"submit\" name=\"method\" value=\"sbp\" id=\"pay-sbp\">"u8).Text(t.PaySbp).Raw(" "u8)
+                        .Text(MoneyFormat.Short(link.Amount, t.Lang)).Raw("</button>\n"u8);
+                w.Raw("<button type=\"submit\" name=\"method\" value=\"card\" id=\"pay\""u8).Raw(sbpOffered && sbpFirst ? " class=\"sbp\">"u8 : ">"u8)
+                    .Text(sbpOffered ? t.PayCard : t.Pay);
+                if (!(sbpOffered && sbpFirst)) w.Raw(" "u8).Text(MoneyFormat.Short(link.Amount, t.Lang));
+                w.Raw("</button>\n"u8);
+                if (sbpOffered && !sbpFirst)
                     w.Raw("<button type=\"submit\" name=\"method\" value=\"sbp\" id=\"pay-sbp\" class=\"sbp\">"u8).Text(t.PaySbp).Raw("</button>\n"u8);
                 w.Raw("</form>\n"u8);
                 w.Raw("<p class=\"muted\">"u8).Text(t.ValidUntil).Raw(" "u8).Text(DateFormat.DateTime(link.ExpiresAt, zone, t.Lang))

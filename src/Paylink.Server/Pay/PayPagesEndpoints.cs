@@ -20,7 +20,7 @@ public static class PayPagesEndpoints
         var group = app.MapGroup("/p").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
 
         group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, HtmlEncoder enc,
-            Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, SbpPayPage sbp, CancellationToken ct) =>
+            Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, SbpPayPage sbp, PaymentMethodSettingsStore methods, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
             http.Response.Headers.CacheControl = "no-store";
@@ -32,7 +32,8 @@ public static class PayPagesEndpoints
                 var paid = view.Value.Status == LinkStatus.Paid ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
                 var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, view.Value.Link, ct) : null;
                 var sbpOffered = view.Value.Status == LinkStatus.Open && await sbp.OfferedAsync(view.Value.Link, ct);
-                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step, sbpOffered);
+                var sbpFirst = sbpOffered && (await methods.GetAsync(view.Value.Link.MerchantId, ct)).DefaultPayMethod == PayMethod.Sbp;
+                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step, sbpOffered, sbpFirst);
             }
         });
 
@@ -223,10 +224,10 @@ public static class PayPagesEndpoints
 
     /// <summary>Writes the page as UTF-8 from a pooled buffer, with its length.</summary>
     private static async Task WriteAsync(HttpContext http, HtmlEncoder enc, PayTexts texts, PayPageView? view, byte[]? qr, string? error, int status,
-        PaidPageContext? paid, CancellationToken ct, PayPageHtml.ConsentStep? consentStep = null, bool sbpOffered = false)
+        PaidPageContext? paid, CancellationToken ct, PayPageHtml.ConsentStep? consentStep = null, bool sbpOffered = false, bool sbpFirst = false)
     {
         using var buffer = new PooledBufferWriter(16 * 1024);
-        PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid, consentStep, sbpOffered);
+        PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid, consentStep, sbpOffered, sbpFirst);
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = "text/html; charset=utf-8";
