@@ -45,6 +45,7 @@ public static class PayPageHtml
         .state { font-weight:600; padding:.75rem 1rem; border-radius:10px; margin:0 0 1rem; }
         .state.ok { background:#e6f4ea; color:var(--ok); }
         .state.err { background:#fce8e6; color:var(--err); }
+        .state.wait { background:#eef3fd; color:#0b3d91; }
         .qr { text-align:center; margin-top:1.25rem; }
         .qr svg { width:160px; height:160px; }
         footer { text-align:center; margin-top:1rem; }
@@ -218,7 +219,7 @@ public static class PayPageHtml
                 w.Raw("</ul>\n"u8);
             }
             w.Raw("</section>\n"u8);
-            w.Raw("<p class=\"state\" id=\"status\" role=\"status\">"u8).Text(t.SbpWaiting).Raw("</p>\n"u8);
+            w.Raw("<p class=\"state wait\" id=\"status\" role=\"status\">"u8).Text(t.SbpWaiting).Raw("</p>\n"u8);
             w.Raw("<p class=\"muted\">"u8).Text(t.SbpValidUntil).Raw(" "u8).Text(DateFormat.DateTime(sbp.ExpiresAt!.Value, view.Merchant.Zone, t.Lang))
                 .Raw(" ("u8).Text(DateFormat.ZoneLabel(view.Merchant.Zone, sbp.ExpiresAt.Value, t.Lang)).Raw(").</p>\n"u8);
         }

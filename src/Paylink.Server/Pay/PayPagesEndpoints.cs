@@ -53,7 +53,9 @@ public static class PayPagesEndpoints
             {
                 // Without the personal data consent the page itself shows the consent step first.
                 http.Response.StatusCode = StatusCodes.Status303SeeOther;
-                http.Response.Headers.Location = result.IsSuccess ? result.Value : BackToPage(code, texts);
+                // Our own SBP step keeps the page's language; a gateway's checkout has its own.
+                http.Response.Headers.Location = !result.IsSuccess ? BackToPage(code, texts)
+                    : method == PayMethod.Sbp && texts.Lang == "en" ? result.Value + "?lang=en" : result.Value;
                 return Results.Empty;
             }
             var view = await open.HandleAsync(code, recordOpen: false, ct);
