@@ -27,18 +27,24 @@ public sealed class SbpPayPage(AppDbContext db, GatewayAccounts accounts, IMemor
     /// pay page's hot read stays one query) and SBP suits the link.</summary>
     public async Task<bool> OfferedAsync(PayPageLink link, CancellationToken ct)
     {
-        if (link.Currency != "RUB" || link.SavePaymentMethod) return false;
-        var key = "sbp-offer:" + link.MerchantId;
-        if (!cache.TryGetValue(key, out bool offered))
-        {
-            var all = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().Where(a => a.MerchantId == link.MerchantId).ToListAsync(ct);
-            offered = all.Any(a => a.IsActive && accounts.Open(a) is { IsSuccess: true } o && o.Value.Gateway is IGatewaySbp sbp && sbp.SbpEnabled(o.Value.Context));
-            cache.Set(key, offered, OfferTtl);
-        }
-        if (!offered) return false;
+        if (link.Currency != "RUB" || link.SavePaymentMethod || !await MerchantTakesSbpAsync(link.MerchantId, ct)) return false;
         // The pay page's read model has no capture mode; only merchants who can take SBP pay for this second read.
         var capture = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id).Select(l => l.CaptureMode).FirstOrDefaultAsync(ct);
         return capture == CaptureMode.Automatic;
+    }
+
+    /// <summary>The same answer for a link whose fields are at hand (chat invoices).</summary>
+    public async Task<bool> OfferedAsync(string merchantId, string currency, bool savePaymentMethod, CaptureMode capture, CancellationToken ct) =>
+        currency == "RUB" && !savePaymentMethod && capture == CaptureMode.Automatic && await MerchantTakesSbpAsync(merchantId, ct);
+
+    private async Task<bool> MerchantTakesSbpAsync(string merchantId, CancellationToken ct)
+    {
+        var key = "sbp-offer:" + merchantId;
+        if (cache.TryGetValue(key, out bool offered)) return offered;
+        var all = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().Where(a => a.MerchantId == merchantId).ToListAsync(ct);
+        offered = all.Any(a => a.IsActive && accounts.Open(a) is { IsSuccess: true } o && o.Value.Gateway is IGatewaySbp sbp && sbp.SbpEnabled(o.Value.Context));
+        cache.Set(key, offered, OfferTtl);
+        return offered;
     }
 
     public async Task<SbpPageView> ViewAsync(PayPageLink link, CancellationToken ct)
