@@ -177,6 +177,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Status).HasConversion(s => s.ToWire(), s => ParseStatus(s)).HasMaxLength(20);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.Property(x => x.CaptureMode).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.DefaultMethod).HasMaxLength(10);
             e.HasIndex(x => x.Code).IsUnique();
             e.HasIndex(x => new { x.MerchantId, x.Id });
             e.HasIndex(x => new { x.Status, x.ExpiresAt });

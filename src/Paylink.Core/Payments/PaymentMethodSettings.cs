@@ -21,9 +21,6 @@ public sealed record PaymentMethodSettings(string DefaultMethod = "card", int Ca
     public const int MaxBasisPoints = 2_000;   // 20 %: anything above is a typo, not a tariff
     public static readonly PaymentMethodSettings Default = new();
 
-    [System.Text.Json.Serialization.JsonIgnore]
-    public PayMethod DefaultPayMethod => DefaultMethod == "sbp" ? PayMethod.Sbp : PayMethod.Card;
-
     public Result<PaymentMethodSettings> Validate()
     {
         var e = new ValidationErrors();

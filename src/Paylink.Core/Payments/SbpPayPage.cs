@@ -18,19 +18,22 @@ public sealed record SbpPageView(SbpPageState State, string? Payload, DateTimeOf
 /// account for <see cref="BankListTtl"/>: the list changes rarely and the page refreshes itself every few seconds),
 /// and the deep link into one bank's app. Also answers whether a link can be offered SBP at all.
 /// </summary>
-public sealed class SbpPayPage(AppDbContext db, GatewayAccounts accounts, IMemoryCache cache, TimeProvider clock)
+public sealed class SbpPayPage(AppDbContext db, GatewayAccounts accounts, IMemoryCache cache, TimeProvider clock, PaymentMethodSettingsStore methods)
 {
     public static readonly TimeSpan BankListTtl = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan OfferTtl = TimeSpan.FromMinutes(1);
 
     /// <summary>Whether the merchant has an active account whose gateway takes SBP (cached a minute per merchant, so the
     /// pay page's hot read stays one query) and SBP suits the link.</summary>
-    public async Task<bool> OfferedAsync(PayPageLink link, CancellationToken ct)
+    /// <returns>Whether SBP is offered, and whether it comes first (the link's default method, else the merchant's).</returns>
+    public async Task<(bool Offered, bool First)> OfferedAsync(PayPageLink link, CancellationToken ct)
     {
-        if (link.Currency != "RUB" || link.SavePaymentMethod || !await MerchantTakesSbpAsync(link.MerchantId, ct)) return false;
-        // The pay page's read model has no capture mode; only merchants who can take SBP pay for this second read.
-        var capture = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id).Select(l => l.CaptureMode).FirstOrDefaultAsync(ct);
-        return capture == CaptureMode.Automatic;
+        if (link.Currency != "RUB" || link.SavePaymentMethod || !await MerchantTakesSbpAsync(link.MerchantId, ct)) return (false, false);
+        // The pay page's read model has neither capture mode nor default method; only merchants who can take SBP pay for this read.
+        var row = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id)
+            .Select(l => new { l.CaptureMode, l.DefaultMethod }).FirstOrDefaultAsync(ct);
+        if (row is null || row.CaptureMode != CaptureMode.Automatic) return (false, false);
+        return (true, (row.DefaultMethod ?? (await methods.GetAsync(link.MerchantId, ct)).DefaultMethod) == "sbp");
     }
 
     /// <summary>The same answer for a link whose fields are at hand (chat invoices).</summary>

@@ -20,7 +20,7 @@ public static class PayPagesEndpoints
         var group = app.MapGroup("/p").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
 
         group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, HtmlEncoder enc,
-            Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, SbpPayPage sbp, PaymentMethodSettingsStore methods, CancellationToken ct) =>
+            Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, SbpPayPage sbp, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
             http.Response.Headers.CacheControl = "no-store";
@@ -31,8 +31,7 @@ public static class PayPagesEndpoints
                 // Only a paid link shows its booking and the way back to the chat: the open page's single read stays as it is.
                 var paid = view.Value.Status == LinkStatus.Paid ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
                 var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, view.Value.Link, ct) : null;
-                var sbpOffered = view.Value.Status == LinkStatus.Open && await sbp.OfferedAsync(view.Value.Link, ct);
-                var sbpFirst = sbpOffered && (await methods.GetAsync(view.Value.Link.MerchantId, ct)).DefaultPayMethod == PayMethod.Sbp;
+                var (sbpOffered, sbpFirst) = view.Value.Status == LinkStatus.Open ? await sbp.OfferedAsync(view.Value.Link, ct) : (false, false);
                 await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step, sbpOffered, sbpFirst);
             }
         });
@@ -73,8 +72,8 @@ public static class PayPagesEndpoints
                 ErrorKind.ProviderDeclined => (texts.CheckoutFailed, StatusCodes.Status402PaymentRequired),
                 _ => (texts.CheckoutFailed, StatusCodes.Status503ServiceUnavailable),
             };
-            var offered = view.Value.Status == LinkStatus.Open && await sbp.OfferedAsync(view.Value.Link, ct);
-            await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, null, ct, sbpOffered: offered);
+            var (offered, first) = view.Value.Status == LinkStatus.Open ? await sbp.OfferedAsync(view.Value.Link, ct) : (false, false);
+            await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, null, ct, sbpOffered: offered, sbpFirst: first);
             return Results.Empty;
         }).DisableAntiforgery();
 

@@ -221,6 +221,22 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
     }
 
     [Fact]
+    public async Task LinkDefaultMethodSbp_PutsSbpFirst_BadValueRefused()
+    {
+        var (api, _) = await TBankMerchantAsync();
+        await (await api.PostJsonAsync("/api/v1/links", """{"amount":150000,"currency":"RUB","description":"x","defaultMethod":"cash"}"""))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "defaultMethod");
+        await (await api.PostJsonAsync("/api/v1/links", """{"amount":150000,"currency":"RUB","description":"x","defaultMethod":"sbp","capture":"manual"}"""))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "defaultMethod");
+        var link = await LinkAsync(api, extra: ""","defaultMethod":"sbp" """);
+        Assert.Equal("sbp", link.GetProperty("defaultMethod").GetString());
+        var page = await host.Client().GetStringAsync(Path(link));
+        Assert.True(page.IndexOf("id=\"pay-sbp\"", StringComparison.Ordinal) < page.IndexOf("id=\"pay\"", StringComparison.Ordinal));
+        var plain = await host.Client().GetStringAsync(Path(await LinkAsync(api)));
+        Assert.True(plain.IndexOf("id=\"pay\"", StringComparison.Ordinal) < plain.IndexOf("id=\"pay-sbp\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Sbp_NotOfferedForHoldOrSavedMethod_RefusedWhenPosted()
     {
         var (api, _) = await TBankMerchantAsync();

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Paylink.Core.Data.Migrations.Sqlite
+namespace Paylink.Core.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class PaymentMethod : Migration
@@ -13,15 +13,22 @@ namespace Paylink.Core.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Method",
                 table: "Payments",
-                type: "TEXT",
+                type: "character varying(10)",
                 maxLength: 10,
                 nullable: false,
                 defaultValue: "card");
 
             migrationBuilder.AddColumn<string>(
+                name: "DefaultMethod",
+                table: "PaymentLinks",
+                type: "character varying(10)",
+                maxLength: 10,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "Method",
                 table: "PaymentAttempts",
-                type: "TEXT",
+                type: "character varying(10)",
                 maxLength: 10,
                 nullable: false,
                 defaultValue: "card");
@@ -33,6 +40,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "Method",
                 table: "Payments");
+
+            migrationBuilder.DropColumn(
+                name: "DefaultMethod",
+                table: "PaymentLinks");
 
             migrationBuilder.DropColumn(
                 name: "Method",
