@@ -81,6 +81,8 @@ public static class PaylinkCore
         services.AddScoped<ListPaymentLinks>();
         services.AddScoped<OpenPayPage>();
         services.AddScoped<StartCheckout>();
+        services.AddScoped<SbpPayPage>();
+        services.AddScoped<PaymentMethodSettingsStore>();
         services.AddScoped<ApplyGatewayNotification>();
         services.AddScoped<MerchantCache>();
         services.AddScoped<PaymentTransitions>();

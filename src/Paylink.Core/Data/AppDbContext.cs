@@ -180,6 +180,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Status).HasConversion(s => s.ToWire(), s => ParseStatus(s)).HasMaxLength(20);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.Property(x => x.CaptureMode).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.DefaultMethod).HasMaxLength(10);
             e.HasIndex(x => x.Code).IsUnique();
             e.HasIndex(x => new { x.MerchantId, x.Id });
             e.HasIndex(x => new { x.Status, x.ExpiresAt });
@@ -214,6 +215,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.ConsentJson).HasMaxLength(1000);
             e.Property(x => x.SavedMethodId).HasMaxLength(40);
+            e.Property(x => x.Method).HasConversion(m => m.ToWire(), s => PayMethods.Parse(s) ?? PayMethod.Other).HasMaxLength(10);
             e.HasIndex(x => x.LinkId);
             e.HasIndex(x => new { x.Status, x.CreatedAt });
             e.Ignore(x => x.Amount);
@@ -235,6 +237,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.HasIndex(x => new { x.MerchantId, x.PaidAt });
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property(x => x.Method).HasConversion(m => m.ToWire(), s => PayMethods.Parse(s) ?? PayMethod.Other).HasMaxLength(10);
             e.Ignore(x => x.Amount);
             e.Ignore(x => x.Refundable);
         });

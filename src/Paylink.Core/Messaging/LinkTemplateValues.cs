@@ -30,4 +30,8 @@ public static class LinkTemplateValues
     /// <summary>"Оплатить 2 500 ₽" / "Pay ₽2,500".</summary>
     public static MessageButton PayButton(PaymentLink link, string payUrl, string lang) =>
         new((lang == "en" ? "Pay " : "Оплатить ") + MoneyFormat.Short(link.Amount, lang), payUrl);
+
+    /// <summary>"Оплатить через СБП 2 500 ₽" / "Pay with SBP ₽2,500": to the pay page's SBP step.</summary>
+    public static MessageButton SbpButton(PaymentLink link, string sbpUrl, string lang) =>
+        new((lang == "en" ? "Pay with SBP " : "Оплатить через СБП ") + MoneyFormat.Short(link.Amount, lang), sbpUrl);
 }

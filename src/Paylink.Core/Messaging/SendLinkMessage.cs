@@ -11,10 +11,12 @@ public sealed record SendLinkRequest(string? ChannelAccount, string? To, string?
 /// <summary>
 /// POST /links/{id}/send: renders the link's invoice (or another link template) for a client on one channel
 /// account, queues it for the <c>message.send</c> job and plans the unpaid-link reminders. Nothing is
-/// written when the link, account or recipient is wrong.
+/// written when the link, account or recipient is wrong. When the merchant made SBP the default method and its
+/// gateway takes SBP for this link, the pay button is «Оплатить через СБП» and opens the pay page's SBP step.
 /// </summary>
 public sealed class SendLinkMessage(AppDbContext db, ChannelAccounts accounts, MessageOutbox outbox, MessageTemplates templates,
-    MerchantCache merchants, PublicUrls urls, ScheduleLinkReminders reminders, TimeProvider clock)
+    MerchantCache merchants, PublicUrls urls, ScheduleLinkReminders reminders, TimeProvider clock,
+    Payments.SbpPayPage sbp, Payments.PaymentMethodSettingsStore methods)
 {
     /// <summary>Templates that make sense for a link.</summary>
     public static readonly string[] LinkTemplates =
@@ -60,7 +62,10 @@ public sealed class SendLinkMessage(AppDbContext db, ChannelAccounts accounts, M
         var (text, _) = await templates.GetAsync(merchant.Id, template, lang, ct);
         var rendered = MessageTemplates.Render(text, LinkTemplateValues.For(link, merchant, clientName, payUrl, lang), lang);
         var withButton = template is TemplateEvents.Invoice or TemplateEvents.Reminder or TemplateEvents.PrepaymentOffer;
-        return outbox.Queue(db, conversation, rendered, link.Id, template,
-            withButton ? [LinkTemplateValues.PayButton(link, payUrl, lang)] : null);
+        var button = withButton && (link.DefaultMethod ?? (await methods.GetAsync(merchant.Id, ct)).DefaultMethod) == "sbp"
+            && await sbp.OfferedAsync(link.MerchantId, link.Currency, link.SavePaymentMethod, link.CaptureMode, ct)
+            ? LinkTemplateValues.SbpButton(link, payUrl + "/sbp", lang)
+            : LinkTemplateValues.PayButton(link, payUrl, lang);
+        return outbox.Queue(db, conversation, rendered, link.Id, template, withButton ? [button] : null);
     }
 }

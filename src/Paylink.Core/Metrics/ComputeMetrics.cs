@@ -24,16 +24,19 @@ public sealed record BookingMetrics(int Bookings, int Prepaid, int VisitDone, in
 /// <summary>Booking metrics of one staff member's visits of the period (<c>none</c>: bookings without a staff member).</summary>
 public sealed record StaffBookingMetrics(string Staff, int Bookings, int Prepaid, int VisitDone, int NoShow, double? PrepaymentShare, double? NoShowRate);
 
+/// <summary><see cref="ByMethod"/>: card / sbp / other (how the paid links were paid; an unpaid link counts under the method of
+/// its last checkout, <c>none</c> without one). <see cref="SbpFeeSavedMinor"/>: what the SBP payments of the period saved in
+/// fees against the card rate (merchant's <see cref="PaymentMethodSettings"/>).</summary>
 public sealed record MetricsReport(DateOnly From, DateOnly To, string Currency, MetricsRow Total, BookingMetrics Bookings,
     IReadOnlyList<MetricsRow> ByDay, IReadOnlyList<MetricsRow> ByChannel, IReadOnlyList<MetricsRow> ByService,
-    IReadOnlyList<StaffBookingMetrics> BookingsByStaff);
+    IReadOnlyList<StaffBookingMetrics> BookingsByStaff, IReadOnlyList<MetricsRow> ByMethod, long SbpFeeSavedMinor);
 
 /// <summary>
 /// The owner's metrics computed from the event log: links created in the period (by the merchant's local
 /// day) and what became of them, CRM requests of the period, bookings whose visit falls in it. Every
 /// formula is in docs/metrics.md; this class is its only implementation (API, CSV and Prometheus read it).
 /// </summary>
-public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
+public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants, PaymentMethodSettingsStore methodSettings)
 {
     public const int MaxDays = 366;
     public const int MaxLinks = 200_000;
@@ -64,16 +67,18 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
                 .Select(e => new { e.Id, e.LinkId, e.Type, e.At, e.DataJson }).ToListAsync(ct);
             events.AddRange(part.Select(e => (e.Id, e.LinkId, e.Type, e.At, e.DataJson)));
         }
-        var payments = new List<(string LinkId, long Captured, long Refunded)>();
+        var payments = new List<(string LinkId, long Captured, long Refunded, PayMethod Method)>();
         foreach (var chunk in ids.Chunk(1000))
         {
             var part = await db.Payments.IgnoreQueryFilters().AsNoTracking()
                 .Where(p => p.MerchantId == merchantId && chunk.Contains(p.LinkId) && p.Status == PaymentStatus.Captured)
-                .Select(p => new { p.LinkId, p.CapturedMinor, p.RefundedMinor }).ToListAsync(ct);
-            payments.AddRange(part.Select(p => (p.LinkId, p.CapturedMinor, p.RefundedMinor)));
+                .Select(p => new { p.LinkId, p.CapturedMinor, p.RefundedMinor, p.Method }).ToListAsync(ct);
+            payments.AddRange(part.Select(p => (p.LinkId, p.CapturedMinor, p.RefundedMinor, p.Method)));
         }
         var byLinkEvents = events.GroupBy(e => e.LinkId).ToDictionary(g => g.Key, g => g.ToList());
-        var byLinkPay = payments.GroupBy(p => p.LinkId).ToDictionary(g => g.Key, g => (Captured: g.Sum(x => x.Captured), Refunded: g.Sum(x => x.Refunded)));
+        // One payment per link (unique index).
+        var byLinkPay = payments.GroupBy(p => p.LinkId).ToDictionary(g => g.Key,
+            g => (Captured: g.Sum(x => x.Captured), Refunded: g.Sum(x => x.Refunded), Method: (PayMethod?)g.First().Method));
 
         var facts = links.Select(l =>
         {
@@ -82,12 +87,14 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
             // Two sends at one instant: the one recorded first (event ids grow), so the answer never depends on row order.
             var sentEvent = ev.Where(e => e.Type == LinkEventTypes.Sent).OrderBy(e => e.At).ThenBy(e => e.Id).FirstOrDefault();
             var pay = byLinkPay.GetValueOrDefault(l.Id);
+            var lastCheckout = ev.Where(e => e.Type == LinkEventTypes.CheckoutStarted).OrderBy(e => e.At).ThenBy(e => e.Id).LastOrDefault();
+            var method = pay.Method?.ToWire() ?? (lastCheckout.LinkId is null ? "none" : MethodOf(lastCheckout.Data));
             return new LinkFact(
                 DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(l.CreatedAt, zone).DateTime), l.CreatedAt,
                 sentEvent.LinkId is null ? null : sentEvent.At, ChannelOf(sentEvent.Data),
                 First(LinkEventTypes.Opened), First(LinkEventTypes.CheckoutStarted), First(LinkEventTypes.Paid),
                 l.Items.OrderBy(i => i.Position).Select(i => i.ServiceId).FirstOrDefault(s => s is not null) ?? "none",
-                pay.Captured, pay.Refunded);
+                pay.Captured, pay.Refunded, method);
         }).ToList();
 
         // Requests: CRM deals (every client request becomes one) created in the period; paid when their link is.
@@ -117,6 +124,8 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
             .Select(x => new StaffBookingMetrics(x.Key, x.M.Bookings, x.M.Prepaid, x.M.VisitDone, x.M.NoShow, x.M.PrepaymentShare, x.M.NoShowRate)).ToList();
 
         var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(i => from.AddDays(i)).ToList();
+        var rates = await methodSettings.GetAsync(merchantId, ct);
+        var sbpSaved = payments.Where(p => p.Method == PayMethod.Sbp).Sum(p => rates.SbpSaving(p.Captured));
         return new MetricsReport(from, to, merchant.DefaultCurrency,
             Row("total", facts, requests),
             bookingMetrics,
@@ -124,7 +133,9 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
             facts.GroupBy(f => f.Channel).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, g, [])).ToList(),
             facts.Select(f => f.Service).Concat(requests.Select(r => r.Service)).Distinct().Order(StringComparer.Ordinal)
                 .Select(s => Row(s, facts.Where(f => f.Service == s), requests.Where(r => r.Service == s))).ToList(),
-            byStaff);
+            byStaff,
+            facts.GroupBy(f => f.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, g, [])).ToList(),
+            sbpSaved);
     }
 
     /// <summary>Which of these links have a <c>paid</c> event.</summary>
@@ -138,7 +149,7 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
     }
 
     private sealed record LinkFact(DateOnly Day, DateTimeOffset Created, DateTimeOffset? Sent, string Channel, DateTimeOffset? Opened,
-        DateTimeOffset? CheckoutStarted, DateTimeOffset? Paid, string Service, long CapturedMinor, long RefundedMinor);
+        DateTimeOffset? CheckoutStarted, DateTimeOffset? Paid, string Service, long CapturedMinor, long RefundedMinor, string Method);
 
     private sealed record RequestFact(DateOnly Day, string Service, bool Paid);
 
@@ -165,6 +176,19 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants)
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
+
+    /// <summary>The <c>method</c> of a checkout_started event; events from before SBP have none and were card checkouts.</summary>
+    private static string MethodOf(string? data)
+    {
+        if (data is null) return "card";
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(data);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && doc.RootElement.TryGetProperty("method", out var m)
+                && PayMethods.Parse(m.GetString()) is { } parsed ? parsed.ToWire() : "card";
+        }
+        catch (System.Text.Json.JsonException) { return "card"; }
+    }
 
     private static string ChannelOf(string? data) => data is null ? "none" : LinkEvent.ChannelOf(data) ?? "unknown";
 

@@ -29,7 +29,8 @@ public sealed record CreatePaymentLinkRequest(
     IReadOnlyDictionary<string, string>? Metadata = null,
     string? Gateway = null,
     string? Capture = null,
-    bool? SavePaymentMethod = null);
+    bool? SavePaymentMethod = null,
+    string? DefaultMethod = null);
 
 /// <summary>A request that passed validation: what staging needs, with no database read yet.</summary>
 internal sealed record LinkDraft(string MerchantId, CreatePaymentLinkRequest Request, long Amount, List<LinkItem> Items, CustomerInput? Customer,
@@ -138,6 +139,10 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
         var save = r.SavePaymentMethod ?? false;
         if (save && customer is null or { Phone: null, Email: null })
             errors.Add("savePaymentMethod", "savePaymentMethod needs customer.phone or customer.email: the saved method belongs to a customer.");
+        if (r.DefaultMethod is not (null or "card" or "sbp"))
+            errors.Add("defaultMethod", "defaultMethod must be card or sbp (or absent: the merchant's default).");
+        else if (r.DefaultMethod == "sbp" && (capture == CaptureMode.Manual || save))
+            errors.Add("defaultMethod", "defaultMethod sbp cannot go with capture manual or savePaymentMethod: SBP neither holds money nor saves the method.");
 
         if (r.Currency is not null && errors.Any is false)
             foreach (var (field, message) in ReceiptBuilder.Problems(merchant.Fiscal, r.Currency, customer?.Email, customer?.Phone,
@@ -177,7 +182,7 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
         var order = existing is null ? Order.Create(d.MerchantId, r.OrderId, customerId, clock) : null;
         var link = PaymentLink.Create(Ids.New("lnk", clock), Ids.NewCode(), d.MerchantId, (order ?? existing)!.Id, r.OrderId, customerId, account.Id,
             new Money(d.Amount, r.Currency!), r.Description!, d.Items,
-            r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), d.Now, d.ExpiresAt, d.Capture, d.SavePaymentMethod);
+            r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata), d.Now, d.ExpiresAt, d.Capture, d.SavePaymentMethod, r.DefaultMethod);
         return new StagedLink(order, link, LinkEvent.For(link, LinkEventTypes.Created, d.Now));
     }
 

@@ -9,7 +9,7 @@ public sealed record LinkView(
     string Id, string Code, string Url, string Status, long Amount, string Currency, string Description,
     DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, string? OrderId,
     IReadOnlyList<LinkItemView> Items, IReadOnlyDictionary<string, string>? Metadata, IReadOnlyList<PaymentView> Payments,
-    string Capture, bool SavePaymentMethod, string? Gateway, DateTimeOffset? SettledAt, IReadOnlyList<RefundView> Refunds)
+    string Capture, bool SavePaymentMethod, string? Gateway, DateTimeOffset? SettledAt, IReadOnlyList<RefundView> Refunds, string? DefaultMethod)
 {
     public static LinkView From(PaymentLink l, PublicUrls urls, DateTimeOffset now, IReadOnlyList<Payment>? payments = null,
         IReadOnlyList<Refunds.Refund>? refunds = null) => new(
@@ -19,16 +19,17 @@ public sealed record LinkView(
         l.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(l.MetadataJson),
         payments?.Select(PaymentView.From).ToList() ?? [],
         l.CaptureMode == Providers.CaptureMode.Manual ? "manual" : "automatic", l.SavePaymentMethod, l.GatewayAccountId, l.SettledAt,
-        refunds?.OrderBy(r => r.CreatedAt).Select(RefundView.From).ToList() ?? []);
+        refunds?.OrderBy(r => r.CreatedAt).Select(RefundView.From).ToList() ?? [], l.DefaultMethod);
 }
 
 public sealed record LinkItemView(string Name, int Quantity, long Amount, string? ServiceId);
 
+/// <summary>A payment as the API shows it; <c>method</c> is card, sbp or other.</summary>
 public sealed record PaymentView(string Id, string Provider, string ExternalId, long Amount, string Currency, DateTimeOffset PaidAt,
-    string Status, long Captured, long Refunded)
+    string Status, long Captured, long Refunded, string Method)
 {
     public static PaymentView From(Payment p) => new(p.Id, p.Provider, p.ExternalId, p.AmountMinor, p.Currency, p.PaidAt,
-        p.Status.ToString().ToLowerInvariant(), p.CapturedMinor, p.RefundedMinor);
+        p.Status.ToString().ToLowerInvariant(), p.CapturedMinor, p.RefundedMinor, p.Method.ToWire());
 }
 
 /// <summary>A refund as the API shows it; <c>status</c> is pending, succeeded or failed.</summary>

@@ -38,6 +38,9 @@ public sealed class PaymentLink : IMerchantOwned
     /// <summary>The merchant asks the customer to save the payment method for later charges; the pay page
     /// then requires the consent checkbox.</summary>
     public bool SavePaymentMethod { get; private set; }
+    /// <summary>The method the pay page and the chat invoice put first for this link (<c>card</c> or <c>sbp</c>); null: the
+    /// merchant's default (<see cref="Payments.PaymentMethodSettings"/>).</summary>
+    public string? DefaultMethod { get; private set; }
     public DateTimeOffset? AuthorizedAt { get; private set; }
     public DateTimeOffset? VoidedAt { get; private set; }
     /// <summary>When the closing (settlement) receipt of a prepaid link was issued.</summary>
@@ -48,9 +51,9 @@ public sealed class PaymentLink : IMerchantOwned
     internal static PaymentLink Create(string id, string code, string merchantId, string orderId, string? orderRef, string? customerId,
         string? gatewayAccountId, Money amount, string description, IEnumerable<LinkItem> items, string? metadataJson,
         DateTimeOffset now, DateTimeOffset expiresAt, Providers.CaptureMode capture = Providers.CaptureMode.Automatic,
-        bool savePaymentMethod = false) => new()
+        bool savePaymentMethod = false, string? defaultMethod = null) => new()
         {
-            CaptureMode = capture, SavePaymentMethod = savePaymentMethod,
+            CaptureMode = capture, SavePaymentMethod = savePaymentMethod, DefaultMethod = defaultMethod,
             Id = id, Code = code, MerchantId = merchantId, OrderId = orderId, OrderRef = orderRef, CustomerId = customerId,
             GatewayAccountId = gatewayAccountId, AmountMinor = amount.Minor, Currency = amount.Currency,
             Description = description, Items = items.ToList(), MetadataJson = metadataJson,

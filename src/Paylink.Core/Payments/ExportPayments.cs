@@ -24,6 +24,7 @@ public sealed class ExportPayments(AppDbContext db)
     [
         "date", "operation", "document_id", "link_id", "order_id", "description", "customer", "customer_contact", "amount", "currency",
         "gateway", "gateway_payment_id", "status", "receipt", "receipt_type", "tax_system", "payment_method", "payment_object", "vat", "ffd_version",
+        "pay_method",
     ];
 
     public sealed record Period(DateTimeOffset From, DateTimeOffset To);
@@ -92,7 +93,7 @@ public sealed class ExportPayments(AppDbContext db)
             var receipt = fiscal.ReceiptsEnabled && link.Currency == "RUB"
                 ? ReceiptBuilder.ForPayment(fiscal, link, customer?.Email, customer?.Phone, p.Status == PaymentStatus.Authorized ? p.AmountMinor : p.CapturedMinor) : null;
             rows.Add((p.PaidAt, Row(zone, p.PaidAt, "payment", p.Id, link, customer, p.Status == PaymentStatus.Authorized ? p.AmountMinor : p.CapturedMinor,
-                p.Currency, p.Provider, p.ExternalId, p.Status.ToString().ToLowerInvariant(), receipt, "income")));
+                p.Currency, p.Provider, p.ExternalId, p.Status.ToString().ToLowerInvariant(), receipt, "income", p.Method.ToWire())));
         }
         foreach (var r in refunds)
         {
@@ -101,7 +102,7 @@ public sealed class ExportPayments(AppDbContext db)
             var receipt = r.ReceiptJson is null ? null : JsonSerializer.Deserialize<FiscalReceipt>(r.ReceiptJson, PaylinkJson.Output);
             var payment = allPayments.GetValueOrDefault(r.LinkId);
             rows.Add((r.CreatedAt, Row(zone, r.CreatedAt, "refund", r.Id, link, customer, -r.AmountMinor, r.Currency, payment?.Provider ?? "",
-                r.ExternalId ?? "", r.Status.ToString().ToLowerInvariant(), receipt, "income_return")));
+                r.ExternalId ?? "", r.Status.ToString().ToLowerInvariant(), receipt, "income_return", payment?.Method.ToWire() ?? "")));
         }
         foreach (var e in settled)
         {
@@ -113,7 +114,7 @@ public sealed class ExportPayments(AppDbContext db)
             var receipt = ReceiptBuilder.ForSettlement(fiscal, l, customer?.Email, customer?.Phone, amount);
             // A closing receipt moves no money: amount shows what it settles, the operation says it is not a payment.
             rows.Add((e.At, Row(zone, e.At, "settlement", payment?.Id ?? l.Id, l, customer, amount, l.Currency,
-                payment?.Provider ?? "", payment?.ExternalId ?? "", "issued", receipt, "settlement")));
+                payment?.Provider ?? "", payment?.ExternalId ?? "", "issued", receipt, "settlement", payment?.Method.ToWire() ?? "")));
         }
 
         var sb = new StringBuilder();
@@ -125,12 +126,13 @@ public sealed class ExportPayments(AppDbContext db)
     }
 
     private static string[] Row(TimeZoneInfo zone, DateTimeOffset at, string operation, string documentId, PaymentLink link, Customers.Customer? customer,
-        long amount, string currency, string gateway, string gatewayId, string status, FiscalReceipt? receipt, string receiptType) =>
+        long amount, string currency, string gateway, string gatewayId, string status, FiscalReceipt? receipt, string receiptType, string payMethod) =>
     [
         DateFormat.ToLocal(at, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), operation, documentId, link.Id, link.OrderRef ?? "",
         link.Description, customer?.Name ?? "", receipt is null ? "" : receipt.Email ?? receipt.Phone ?? "", Amount(amount), currency, gateway, gatewayId, status,
         receipt is null ? "no" : "yes", receipt is null ? "" : receiptType, receipt?.TaxSystem ?? "",
         Distinct(receipt, i => i.PaymentMethod), Distinct(receipt, i => i.PaymentObject), Distinct(receipt, i => i.Vat), receipt?.FfdVersion ?? "",
+        payMethod,
     ];
 
     private static string Distinct(FiscalReceipt? r, Func<FiscalItem, string> pick) => r is null ? "" : string.Join(",", r.Items.Select(pick).Distinct());

@@ -30,13 +30,16 @@ public sealed class Payment : IMerchantOwned
     public long RefundedMinor { get; private set; }
     public DateTimeOffset? CapturedAt { get; private set; }
     public int Version { get; private set; }
+    /// <summary>How the customer paid: what the gateway reported, else what they chose on our page.</summary>
+    public PayMethod Method { get; private set; }
 
     public Money Amount => new(AmountMinor, Currency);
     public long Refundable => Status == PaymentStatus.Captured ? CapturedMinor - RefundedMinor : 0;
 
     public static Payment Record(PaymentAttempt attempt, string externalId, Money amount, DateTimeOffset paidAt, TimeProvider clock,
-        bool authorizedOnly = false, long? captured = null) => new()
+        bool authorizedOnly = false, long? captured = null, PayMethod? method = null) => new()
     {
+        Method = method ?? attempt.Method,
         Id = Ids.New("pay", clock), MerchantId = attempt.MerchantId, LinkId = attempt.LinkId, AttemptId = attempt.Id,
         GatewayAccountId = attempt.GatewayAccountId, Provider = attempt.Provider, ExternalId = externalId,
         AmountMinor = amount.Minor, Currency = amount.Currency, PaidAt = paidAt,

@@ -27,11 +27,16 @@ public sealed class PaymentAttempt : IMerchantOwned
     public string? ConsentJson { get; private set; }
     /// <summary>Set for merchant-initiated charges of a saved method (no checkout page).</summary>
     public string? SavedMethodId { get; private set; }
+    /// <summary>The method the customer chose on our page. For <see cref="PayMethod.Sbp"/>, <see cref="CheckoutUrl"/> holds
+    /// the SBP payload (the https://qr.nspk.ru/… link the QR encodes, which also opens a bank app on a phone).</summary>
+    public PayMethod Method { get; private set; }
 
     public Money Amount => new(AmountMinor, Currency);
 
-    public static PaymentAttempt Start(string merchantId, string linkId, string accountId, string provider, Money amount, TimeProvider clock) => new()
+    public static PaymentAttempt Start(string merchantId, string linkId, string accountId, string provider, Money amount, TimeProvider clock,
+        PayMethod method = PayMethod.Card) => new()
     {
+        Method = method,
         Id = Ids.New("att", clock), MerchantId = merchantId, LinkId = linkId, GatewayAccountId = accountId,
         Provider = provider, AmountMinor = amount.Minor, Currency = amount.Currency, Status = AttemptStatus.Created,
         CreatedAt = clock.GetUtcNow(),

@@ -113,7 +113,7 @@ public sealed class PaymentTransitions(AppDbContext db, SecretProtector protecto
         var externalId = n.ExternalPaymentId ?? attempt.ExternalId ?? attempt.Id;
         if (n.Kind == NotificationKind.Authorized)
         {
-            db.Payments.Add(Payment.Record(attempt, externalId, paid, now, clock, authorizedOnly: true));
+            db.Payments.Add(Payment.Record(attempt, externalId, paid, now, clock, authorizedOnly: true, method: n.Method));
             link.MarkAuthorized(now);
             Event(link, LinkEventTypes.Authorized, now, new { gateway = account.Provider, attempt = attempt.Id, amount = paid.Minor, currency = paid.Currency });
             return NotificationOutcome.Authorized;
@@ -122,7 +122,7 @@ public sealed class PaymentTransitions(AppDbContext db, SecretProtector protecto
         var captured = n.CapturedAmount ?? paid.Minor;
         if (payment is null)
         {
-            db.Payments.Add(Payment.Record(attempt, externalId, paid, now, clock, captured: captured));
+            db.Payments.Add(Payment.Record(attempt, externalId, paid, now, clock, captured: captured, method: n.Method));
         }
         else if (!payment.Capture(captured, now))
         {

@@ -18,15 +18,24 @@ public sealed record CheckoutConsent(bool Given, string? Ip, string? UserAgent, 
 /// to. A pending attempt younger than <see cref="ReuseWindow"/> is reused, so a double click or a
 /// back-and-forth does not open a second payment at the gateway. When the gateway is unavailable
 /// (timeout, 5xx — not a decline) the merchant's next active account in order is tried, and the link's
-/// event log records the failover.
+/// event log records the failover. With <see cref="PayMethod.Sbp"/> the checkout is an SBP QR on our own page
+/// (<see cref="IGatewaySbp"/>): only accounts that can take SBP are tried, and the answer is our SBP page.
 /// </summary>
 public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, PublicUrls urls, PersonalData.PersonalDataPolicy pdn, TimeProvider clock,
     ILogger<StartCheckout> log)
 {
     public static readonly TimeSpan ReuseWindow = TimeSpan.FromMinutes(15);
 
-    public async Task<Result<string>> HandleAsync(string code, CheckoutConsent? consent, CancellationToken ct)
+    public Task<Result<string>> HandleAsync(string code, CheckoutConsent? consent, CancellationToken ct) =>
+        HandleAsync(code, consent, PayMethod.Card, ct);
+
+    /// <summary>How long an SBP QR is shown before a new one is needed: the reuse window, never past the link's expiry.</summary>
+    public static DateTimeOffset SbpExpiry(DateTimeOffset createdAt, DateTimeOffset linkExpiresAt) =>
+        createdAt + ReuseWindow < linkExpiresAt ? createdAt + ReuseWindow : linkExpiresAt;
+
+    public async Task<Result<string>> HandleAsync(string code, CheckoutConsent? consent, PayMethod method, CancellationToken ct)
     {
+        if (method == PayMethod.Other) return Error.Validation("method", $"method must be one of: {PayMethods.Allowed}.");
         if (!Ids.IsCode(code)) return Error.NotFound("Link");
         var link = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(l => l.Code == code, ct);
         if (link is null) return Error.NotFound("Link");
@@ -35,6 +44,7 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
             return Error.Conflict("link_not_open", $"The link is {link.StatusAt(now).ToWire()}; it cannot be paid.");
         if (link.SavePaymentMethod && consent is not { Given: true })
             return Error.Validation("consent", "Tick the box to agree to saving the payment method; this payment needs it.");
+        if (method == PayMethod.Sbp && SbpRefusal(link) is { } refusal) return refusal;
         if (await pdn.ConsentMissingAsync(link.MerchantId, link.CustomerId, null, link.Id, ct))
             return PersonalData.PersonalDataPolicy.ConsentRequiredError;
 
@@ -43,9 +53,9 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
 
         var since = now - ReuseWindow;
         var pending = await db.PaymentAttempts.IgnoreQueryFilters().AsNoTracking()
-            .Where(a => a.LinkId == link.Id && a.Status == AttemptStatus.Pending && a.CreatedAt > since && a.CheckoutUrl != null)
+            .Where(a => a.LinkId == link.Id && a.Status == AttemptStatus.Pending && a.CreatedAt > since && a.CheckoutUrl != null && a.Method == method)
             .OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
-        if (pending is not null) return pending.CheckoutUrl!;
+        if (pending is not null) return method == PayMethod.Sbp ? SbpPage(link.Code) : pending.CheckoutUrl!;
 
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == link.MerchantId, ct);
         var customer = link.CustomerId is null ? null
@@ -65,27 +75,29 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
             var opened = accounts.Open(account);
             if (!opened.IsSuccess) { last = opened.Error; continue; }
             var (gateway, context) = opened.Value;
-            if (!Supports(gateway, link)) continue;
+            if (!Supports(gateway, link) || (method == PayMethod.Sbp && !(gateway is IGatewaySbp sbp && sbp.SbpEnabled(context)))) continue;
 
             if (previous is not null)
                 AddEvent(link, LinkEventTypes.Failover, new { from = previous.Id, fromGateway = previous.Provider, to = account.Id, toGateway = account.Provider, reason = last?.Message });
 
             // The attempt is stored before calling the gateway: a fast notification must find it.
-            var attempt = PaymentAttempt.Start(link.MerchantId, link.Id, account.Id, account.Provider, link.Amount, clock);
+            var attempt = PaymentAttempt.Start(link.MerchantId, link.Id, account.Id, account.Provider, link.Amount, clock, method);
             if (consentJson is not null) attempt.RecordConsent(consentJson);
             db.PaymentAttempts.Add(attempt);
             await db.SaveChangesAsync(ct);
 
             var request = new CheckoutRequest(attempt.Id, link.Id, link.Amount, link.Description, urls.PayPage(link.Code),
-                link.ExpiresAt, customer?.Email, customer?.Phone, receipt, link.CaptureMode, link.SavePaymentMethod, link.CustomerId);
-            var session = await gateway.CreateCheckoutAsync(context, request, ct);
+                method == PayMethod.Sbp ? SbpExpiry(attempt.CreatedAt, link.ExpiresAt) : link.ExpiresAt,
+                customer?.Email, customer?.Phone, receipt, link.CaptureMode, link.SavePaymentMethod, link.CustomerId);
+            var session = method == PayMethod.Sbp ? await CreateSbpAsync((IGatewaySbp)gateway, context, request, ct)
+                : await gateway.CreateCheckoutAsync(context, request, ct);
             now = clock.GetUtcNow();
             if (session.IsSuccess)
             {
                 attempt.CheckoutCreated(session.Value.ExternalId, session.Value.RedirectUrl);
-                AddEvent(link, LinkEventTypes.CheckoutStarted, new { gateway = account.Provider, account = account.Id, attempt = attempt.Id });
+                AddEvent(link, LinkEventTypes.CheckoutStarted, new { gateway = account.Provider, account = account.Id, attempt = attempt.Id, method = method.ToWire() });
                 await db.SaveChangesAsync(ct);
-                return session.Value.RedirectUrl;
+                return method == PayMethod.Sbp ? SbpPage(link.Code) : session.Value.RedirectUrl;
             }
             attempt.Fail(session.Error!.Message, now);
             AddEvent(link, LinkEventTypes.CheckoutFailed, new { gateway = account.Provider, account = account.Id, error = session.Error.Code });
@@ -97,6 +109,23 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
         }
         return last ?? Error.Unavailable("No gateway account of the merchant can take this payment.");
     }
+
+    /// <summary>An SBP session as a checkout: its payload is where a phone goes to pay.</summary>
+    private static async Task<Result<CheckoutSession>> CreateSbpAsync(IGatewaySbp sbp, GatewayContext context, CheckoutRequest request, CancellationToken ct)
+    {
+        var s = await sbp.CreateSbpAsync(context, request, ct);
+        return s.IsSuccess ? new CheckoutSession(s.Value.ExternalId, s.Value.Payload) : s.Error!;
+    }
+
+    private string SbpPage(string code) => urls.PayPage(code) + "/sbp";
+
+    /// <summary>Why SBP cannot pay this link, or null. SBP has no holds, and saving an SBP account for later charges
+    /// (SBP autopay) is not built yet; T-Bank and YooKassa take SBP in roubles only.</summary>
+    public static Error? SbpRefusal(PaymentLink link) =>
+        link.Currency != "RUB" ? Error.Validation("method", "SBP takes roubles only; this link is in " + link.Currency + ".")
+        : link.CaptureMode == CaptureMode.Manual ? Error.Validation("method", "SBP cannot hold money; this link captures later, pay by card.")
+        : link.SavePaymentMethod ? Error.Validation("method", "This link saves the payment method for later charges, which SBP cannot do yet; pay by card.")
+        : null;
 
     /// <summary>The link's own account first, then the merchant's other active accounts in the merchant's order.</summary>
     private async Task<List<GatewayAccount>> CandidatesAsync(PaymentLink link, CancellationToken ct)

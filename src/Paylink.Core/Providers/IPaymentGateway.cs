@@ -78,6 +78,36 @@ public interface IGatewayClosingReceipts
     Task<Result<string>> SendClosingReceiptAsync(GatewayContext context, ClosingReceiptRequest request, CancellationToken ct);
 }
 
+/// <summary>
+/// SBP (Faster Payments System) on our own pay page instead of the gateway's: a dynamic QR for this one
+/// payment, and on a phone the bank list with a link straight into the chosen bank's app. Notifications,
+/// state queries and refunds of an SBP payment go through the gateway's usual members.
+/// </summary>
+public interface IGatewaySbp
+{
+    /// <summary>Whether the account can take SBP at all (settings may switch it off). Called for the pay page choice.</summary>
+    bool SbpEnabled(GatewayContext context) => true;
+
+    /// <summary>Creates the payment and its SBP QR. Called once per attempt, like <see cref="IPaymentGateway.CreateCheckoutAsync"/>
+    /// (same errors, same idempotency); the session lives until <see cref="CheckoutRequest.ExpiresAt"/>.</summary>
+    Task<Result<SbpSession>> CreateSbpAsync(GatewayContext context, CheckoutRequest request, CancellationToken ct);
+
+    /// <summary>The banks whose apps can pay this QR on a phone. Empty when the gateway has no list: the payload link
+    /// itself then opens the SBP bank chooser.</summary>
+    Task<Result<IReadOnlyList<SbpBank>>> ListSbpBanksAsync(GatewayContext context, CancellationToken ct);
+
+    /// <summary>A deep link into <paramref name="bankId"/>'s app for the payment <paramref name="externalId"/> (a bank from
+    /// <see cref="ListSbpBanksAsync"/>).</summary>
+    Task<Result<string>> SbpBankLinkAsync(GatewayContext context, string externalId, string payload, string bankId, CancellationToken ct);
+}
+
+/// <summary>An SBP payment at the gateway: its id and the payload the QR encodes (an https link, usually
+/// https://qr.nspk.ru/…), valid until <see cref="ExpiresAt"/>.</summary>
+public sealed record SbpSession(string ExternalId, string Payload, DateTimeOffset ExpiresAt);
+
+/// <summary>A bank of the SBP list: the gateway's id for it, its name, optionally its logo URL.</summary>
+public sealed record SbpBank(string Id, string Name, string? LogoUrl = null);
+
 public sealed record GatewayContext(GatewayAccount Account, JsonObject Settings, string WebhookUrl);
 
 public enum CaptureMode { Automatic, Manual }
@@ -104,10 +134,11 @@ public enum NotificationKind { Succeeded, Failed, Pending, Authorized, Voided, R
 
 /// <summary>A verified notification. <see cref="Reference"/> is our attempt id as echoed by the gateway;
 /// <see cref="Amount"/> the payment's amount as the gateway reports it (authorized or captured);
-/// <see cref="SavedMethod"/> the reusable token when the customer agreed to save the method.</summary>
+/// <see cref="SavedMethod"/> the reusable token when the customer agreed to save the method; <see cref="Method"/> how the
+/// customer paid, when the gateway says (on its hosted page a customer may pick SBP instead of a card).</summary>
 public sealed record GatewayNotification(
     string EventId, string Reference, string? ExternalPaymentId, NotificationKind Kind, Money? Amount, string? FailureReason = null,
-    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null);
+    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null, PayMethod? Method = null);
 
 /// <summary>A saved payment method as the gateway identifies it (RebillId, payment_method.id, Stripe customer+method).</summary>
 public sealed record SavedMethodInfo(string Token, string? Title);
@@ -115,7 +146,7 @@ public sealed record SavedMethodInfo(string Token, string? Title);
 /// <summary>The gateway's view of one payment, from a query or an operation's answer.</summary>
 public sealed record GatewayPaymentState(
     string? ExternalPaymentId, NotificationKind Kind, Money? Amount, string? RawStatus, string? FailureReason = null,
-    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null);
+    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null, PayMethod? Method = null);
 
 public sealed record StateQuery(string AttemptId, string? ExternalId, Money Expected);
 

@@ -42,7 +42,7 @@ public static class MetricsApi
         return null;
     }
 
-    /// <summary>One line per row: dimension (total/day/channel/service), key and the metrics; then the booking metrics, then per staff member.</summary>
+    /// <summary>One line per row: dimension (total/day/channel/service/method), key and the metrics; then the booking metrics, then per staff member.</summary>
     public static string ToCsv(MetricsReport r)
     {
         var sb = new StringBuilder("\uFEFF");
@@ -55,6 +55,7 @@ public static class MetricsApi
         foreach (var m in r.ByDay) Row("day", m);
         foreach (var m in r.ByChannel) Row("channel", m);
         foreach (var m in r.ByService) Row("service", m);
+        foreach (var m in r.ByMethod) Row("method", m);
         sb.AppendLine();
         sb.AppendLine("bookings;prepaid;visit_done;no_show;prepayment_share;no_show_rate");
         var b = r.Bookings;

@@ -102,6 +102,17 @@ public static class MoneyApi
             if (error is not null) return Problems.BadRequest(error);
             return (await fiscal.HandleAsync(scope.MerchantId!, body!, ct)).ToHttp(f => Results.Json(f, Json));
         }).WithTags("Receipts").WithName("PutFiscalSettings").WithSummary("54-FZ settings: receiptsEnabled, taxSystem, defaultVat, paymentMethod, defaultPaymentObject, defaultMeasure, ffdVersion.");
+
+        api.MapGet("/payment-method-settings", async (MerchantScope scope, PaymentMethodSettingsStore store, CancellationToken ct) =>
+                Results.Json(await store.GetAsync(scope.MerchantId!, ct), Json))
+            .Produces<PaymentMethodSettings>().WithTags("Payments").WithName("GetPaymentMethodSettings");
+        api.MapPut("/payment-method-settings", async (HttpContext http, MerchantScope scope, PaymentMethodSettingsStore store, CancellationToken ct) =>
+        {
+            var (body, _, error) = await JsonBody.ReadAsync<PaymentMethodSettings>(http.Request, ct);
+            if (error is not null) return Problems.BadRequest(error);
+            return (await store.SaveAsync(scope.MerchantId!, body!, ct)).ToHttp(s => Results.Json(s, Json));
+        }).Produces<PaymentMethodSettings>().WithTags("Payments").WithName("PutPaymentMethodSettings")
+          .WithSummary("Pay page default method (card or sbp) and the fee rates (basis points) behind «сэкономлено через СБП».");
     }
 
     /// <summary>

@@ -196,7 +196,8 @@ public static class LinksPages
                 h.Raw("<div class=\"card\">").El("h2", c.L("Платежи", "Payments"));
                 h.Raw("<table id=\"payments\"><tbody>");
                 foreach (var p in link.Payments)
-                    h.Raw("<tr><td>").Text(DateFormat.DateTime(p.PaidAt, c.Zone, c.Lang)).Raw("</td><td>").Text(p.Provider).Raw("</td><td class=\"num\">")
+                    h.Raw("<tr><td>").Text(DateFormat.DateTime(p.PaidAt, c.Zone, c.Lang)).Raw("</td><td>").Text(p.Provider).Raw("</td><td class=\"pay-method\">")
+                        .Text(OverviewPage.MethodLabel(c, p.Method)).Raw("</td><td class=\"num\">")
                         .Text(MoneyFormat.Format(new Money(p.Captured, p.Currency), c.Lang)).Raw("</td><td>").Text(c.L("возвращено ", "refunded ") + MoneyFormat.Format(new Money(p.Refunded, p.Currency), c.Lang))
                         .Raw("</td></tr>");
                 h.Raw("</tbody></table>");

@@ -81,6 +81,7 @@ public static class OverviewPage
         Kpi(h, c.L("Доля записей с предоплатой", "Prepaid bookings"), Pct(r.Bookings.PrepaymentShare), "prepayment-share");
         Kpi(h, c.L("Неявки", "No-show rate"), Pct(r.Bookings.NoShowRate), "no-show-rate");
         Kpi(h, c.L("Доля возвратов", "Refund share"), Pct(t.RefundShare), "refund-share");
+        Kpi(h, c.L("Сэкономлено на комиссии через СБП", "Fees saved with SBP"), Money(c, r.SbpFeeSavedMinor, r.Currency), "sbp-saved");
         h.Raw("</div>\n");
 
         h.Raw("<div class=\"card\">").El("h2", c.L("Воронка", "Funnel"));
@@ -107,6 +108,7 @@ public static class OverviewPage
         Table(c, h, c.L("По дням", "By day"), "by-day", r.ByDay.Reverse().ToList(), r.Currency);
         Table(c, h, c.L("По каналам", "By channel"), "by-channel", r.ByChannel, r.Currency);
         Table(c, h, c.L("По услугам", "By service"), "by-service", r.ByService, r.Currency);
+        Table(c, h, c.L("По способам оплаты", "By payment method"), "by-method", r.ByMethod, r.Currency, k => MethodLabel(c, k));
         var b = r.Bookings;
         h.Raw("<div class=\"card\">").El("h2", c.L("Записи", "Bookings"));
         h.Raw("<table id=\"bookings-metrics\"><thead><tr><th scope=\"col\">").Text(c.L("Записей", "Bookings")).Raw("</th><th scope=\"col\">")
@@ -131,7 +133,8 @@ public static class OverviewPage
         h.Raw("</div>\n");
     }
 
-    private static void Table(DashContext c, Html h, string title, string id, IReadOnlyList<MetricsRow> rows, string currency)
+    private static void Table(DashContext c, Html h, string title, string id, IReadOnlyList<MetricsRow> rows, string currency,
+        Func<string, string>? label = null)
     {
         h.Raw("<div class=\"card\">").El("h2", title);
         h.Raw("<table").Attr("id", id).Raw("><thead><tr>");
@@ -143,7 +146,7 @@ public static class OverviewPage
         if (shown.Count == 0) h.Raw("<tr><td colspan=\"9\" class=\"muted\">").Text(c.L("Нет данных за период.", "No data for the period.")).Raw("</td></tr>\n");
         foreach (var m in shown)
         {
-            h.Raw("<tr><th scope=\"row\">").Text(id == "by-day" ? DayLabel(m.Key) : KeyLabel(c, m.Key)).Raw("</th>");
+            h.Raw("<tr><th scope=\"row\">").Text(id == "by-day" ? DayLabel(m.Key) : label?.Invoke(m.Key) ?? KeyLabel(c, m.Key)).Raw("</th>");
             foreach (var v in new[] { m.Links, m.Sent, m.Opened, m.CheckoutStarted, m.Paid })
                 h.Raw("<td class=\"num\">").Text(v.ToString(CultureInfo.InvariantCulture)).Raw("</td>");
             h.Raw("<td class=\"num\">").Text(Money(c, m.PaidMinor, currency)).Raw("</td><td class=\"num\">").Text(Pct(m.ConversionSentToPaid))
@@ -160,6 +163,14 @@ public static class OverviewPage
         "none" => c.L("не отправлялись / без услуги", "not sent / no service"),
         "unknown" => c.L("неизвестно", "unknown"),
         _ => key,
+    };
+
+    internal static string MethodLabel(DashContext c, string method) => method switch
+    {
+        "card" => c.L("Карта", "Card"),
+        "sbp" => c.L("СБП", "SBP"),
+        "other" => c.L("Другое", "Other"),
+        _ => c.L("оплата не начиналась", "no checkout"),
     };
 
     private static string DayLabel(string key) => key.Length == 10 ? key[8..] + "." + key[5..7] : key;

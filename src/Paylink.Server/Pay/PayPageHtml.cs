@@ -45,6 +45,7 @@ public static class PayPageHtml
         .state { font-weight:600; padding:.75rem 1rem; border-radius:10px; margin:0 0 1rem; }
         .state.ok { background:#e6f4ea; color:var(--ok); }
         .state.err { background:#fce8e6; color:var(--err); }
+        .state.wait { background:#eef3fd; color:#0b3d91; }
         .qr { text-align:center; margin-top:1.25rem; }
         .qr svg { width:160px; height:160px; }
         footer { text-align:center; margin-top:1rem; }
@@ -52,6 +53,14 @@ public static class PayPageHtml
         h2 { font-size:1rem; margin:0 0 .5rem; }
         .pdn { white-space:pre-wrap; font-size:.9rem; max-height:16rem; overflow-y:auto; border:1px solid #dfe2e8; border-radius:10px; padding:.75rem; margin:0 0 1rem; background:#fafbfc; }
         a { color:var(--accent); }
+        button.sbp, a.sbp { background:#fff; color:#1d1346; border:2px solid #5b2ee5; margin-top:.6rem; }
+        a.button { display:block; text-align:center; text-decoration:none; border-radius:12px; padding:1rem; font-size:1.1rem; font-weight:600; }
+        .banks { list-style:none; padding:0; margin:.5rem 0 1rem; }
+        .banks li { margin:.4rem 0; }
+        .banks a { display:block; padding:.85rem 1rem; border:1px solid #dfe2e8; border-radius:10px; text-decoration:none; color:var(--fg); font-weight:600; }
+        .sbp-qr svg { width:220px; height:220px; }
+        @media (max-width:600px) { .sbp-qr { display:none; } }
+        @media (min-width:601px) { .sbp-banks { display:none; } }
         </style>
         </head>
         <body>
@@ -64,8 +73,10 @@ public static class PayPageHtml
     /// <param name="paid">For a paid link: the booking it paid for and the web chat to go back to.</param>
     /// <param name="consentStep">For an open link whose merchant requires consent and has none from this client: the
     /// consent document shown as its own step instead of the pay button.</param>
+    /// <param name="sbpOffered">Whether the open link also offers «Оплатить через СБП» (the merchant's gateway takes SBP).</param>
+    /// <param name="sbpFirst">The merchant chose SBP as the default method: its button comes first.</param>
     public static void Render(IBufferWriter<byte> output, HtmlEncoder enc, PayTexts t, PayPageView? view, ReadOnlySpan<byte> qrSvg, string? error,
-        PaidPageContext? paid = null, ConsentStep? consentStep = null)
+        PaidPageContext? paid = null, ConsentStep? consentStep = null, bool sbpOffered = false, bool sbpFirst = false)
     {
         var w = new Writer(enc, output);
         w.Raw(Head1).Text(t.Lang).Raw("\">\n<head>\n"u8).Raw(Style).Raw("\n<title>"u8);
@@ -75,7 +86,7 @@ public static class PayPageHtml
         if (view is null)
             w.Raw("<div class=\"card\">\n<h1>"u8).Text(t.NotFoundTitle).Raw("</h1>\n<p class=\"muted\">"u8).Text(t.NotFoundText).Raw("</p>\n</div>\n"u8);
         else
-            Card(w, t, view, qrSvg, error, paid, consentStep);
+            Card(w, t, view, qrSvg, error, paid, consentStep, sbpOffered, sbpFirst);
         w.Raw("<footer><a href=\"?lang="u8).Text(t.SwitchLangCode).Raw("\" hreflang=\""u8).Text(t.SwitchLangCode).Raw("\">"u8)
             .Text(t.SwitchLang).Raw("</a></footer>\n</main>\n</body>\n</html>\n"u8);
     }
@@ -94,10 +105,10 @@ public static class PayPageHtml
             .Text(t.SwitchLang).Raw("</a></footer>\n</main>\n</body>\n</html>\n"u8);
     }
 
-    private static void Card(Writer w, PayTexts t, PayPageView view, ReadOnlySpan<byte> qrSvg, string? error, PaidPageContext? paid, ConsentStep? consentStep)
+    /// <summary>The card's top: merchant, description, items, amount and the error line.</summary>
+    private static void Heading(Writer w, PayTexts t, PayPageView view, string? error)
     {
         var link = view.Link;
-        var zone = view.Merchant.Zone;
         w.Raw("<div class=\"card\">\n<p class=\"merchant\">"u8).Text(view.Merchant.Name).Raw("</p>\n<h1>"u8).Text(link.Description).Raw("</h1>\n"u8);
         if (link.Items.Count > 0)
         {
@@ -112,7 +123,14 @@ public static class PayPageHtml
         }
         w.Raw("<p class=\"amount\" id=\"amount\">"u8).Text(MoneyFormat.Format(link.Amount, t.Lang)).Raw("</p>\n"u8);
         if (error is not null) w.Raw("<p class=\"state err\" role=\"alert\">"u8).Text(error).Raw("</p>\n"u8);
+    }
 
+    private static void Card(Writer w, PayTexts t, PayPageView view, ReadOnlySpan<byte> qrSvg, string? error, PaidPageContext? paid, ConsentStep? consentStep,
+        bool sbpOffered, bool sbpFirst)
+    {
+        var link = view.Link;
+        var zone = view.Merchant.Zone;
+        Heading(w, t, view, error);
         if (view.Status == LinkStatus.Open && consentStep is not null)
         {
             w.Raw("<section aria-labelledby=\"pdn-title\">\n<h2 id=\"pdn-title\">"u8).Text(t.PdnTitle).Raw("</h2>\n<div class=\"pdn\" id=\"pdn-text\" tabindex=\"0\">"u8)
@@ -130,7 +148,17 @@ public static class PayPageHtml
                 if (link.SavePaymentMethod)
                     w.Raw("<p class=\"consent\"><label><input type=\"checkbox\" name=\"consent\" value=\"on\" id=\"consent\" required /> "u8)
                         .Text(t.Consent).Raw("</label></p>\n"u8);
-                w.Raw("<button type=\"submit\" id=\"pay\">"u8).Text(t.Pay).Raw(" "u8).Text(MoneyFormat.Short(link.Amount, t.Lang)).Raw("</button>\n</form>\n"u8);
+                // The merchant's default method comes first and looks primary; the other one is the outlined second choice.
+                if (sbpOffered && sbpFirst)
+                    w.Raw("<button type=\"submit\" name=\"method\" value=\"sbp\" id=\"pay-sbp\">"u8).Text(t.PaySbp).Raw(" "u8)
+                        .Text(MoneyFormat.Short(link.Amount, t.Lang)).Raw("</button>\n"u8);
+                w.Raw("<button type=\"submit\" name=\"method\" value=\"card\" id=\"pay\""u8).Raw(sbpOffered && sbpFirst ? " class=\"sbp\">"u8 : ">"u8)
+                    .Text(sbpOffered ? t.PayCard : t.Pay);
+                if (!(sbpOffered && sbpFirst)) w.Raw(" "u8).Text(MoneyFormat.Short(link.Amount, t.Lang));
+                w.Raw("</button>\n"u8);
+                if (sbpOffered && !sbpFirst)
+                    w.Raw("<button type=\"submit\" name=\"method\" value=\"sbp\" id=\"pay-sbp\" class=\"sbp\">"u8).Text(t.PaySbp).Raw("</button>\n"u8);
+                w.Raw("</form>\n"u8);
                 w.Raw("<p class=\"muted\">"u8).Text(t.ValidUntil).Raw(" "u8).Text(DateFormat.DateTime(link.ExpiresAt, zone, t.Lang))
                     .Raw(" ("u8).Text(DateFormat.ZoneLabel(zone, link.ExpiresAt, t.Lang)).Raw(").</p>\n"u8);
                 w.Raw("<p class=\"muted\">"u8).Text(t.SecureNote).Raw("</p>\n"u8);
@@ -156,6 +184,60 @@ public static class PayPageHtml
         if (view.Status == LinkStatus.Open && !qrSvg.IsEmpty)
             w.Raw("<div class=\"qr\">\n<div role=\"img\" aria-label=\"QR\">"u8).Raw(qrSvg).Raw("</div>\n<p class=\"muted\">"u8).Text(t.ScanQr).Raw("</p>\n</div>\n"u8);
         w.Raw("</div>\n"u8);
+    }
+
+    /// <summary>
+    /// The SBP step (<c>/p/{code}/sbp</c>) of an open link: while the QR is valid, the QR (wide screens) and the bank list
+    /// with links into each bank's app (phones; CSS picks which, no JavaScript), and a refresh every
+    /// <paramref name="refreshSeconds"/> s, so the page turns into «Оплачено» by itself once the bank reports the payment.
+    /// </summary>
+    public static void RenderSbp(IBufferWriter<byte> output, HtmlEncoder enc, PayTexts t, PayPageView view, Paylink.Core.Payments.SbpPageView sbp,
+        ReadOnlySpan<byte> qrSvg, string? error, int refreshSeconds)
+    {
+        var w = new Writer(enc, output);
+        var link = view.Link;
+        var lang = t.Lang == "en" ? "?lang=en"u8 : ""u8;
+        w.Raw(Head1).Text(t.Lang).Raw("\">\n<head>\n"u8).Raw(Style);
+        if (sbp.State == Paylink.Core.Payments.SbpPageState.Waiting)
+            w.Raw("<meta http-equiv=\"refresh\" content=\""u8).Number(refreshSeconds).Raw("\" />\n"u8);
+        w.Raw("<title>"u8).Text(t.SbpTitle).Raw(" · "u8).Text(view.Merchant.Name).Raw("</title>\n"u8).Raw(Css);
+        Heading(w, t, view, error);
+        w.Raw("<h2 id=\"sbp-title\">"u8).Text(t.SbpTitle).Raw("</h2>\n"u8);
+        if (sbp.State == Paylink.Core.Payments.SbpPageState.Waiting)
+        {
+            w.Raw("<div class=\"qr sbp-qr\" id=\"sbp-qr\">\n<div role=\"img\" aria-label=\"QR СБП\">"u8).Raw(qrSvg).Raw("</div>\n<p class=\"muted\">"u8)
+                .Text(t.SbpScan).Raw("</p>\n</div>\n"u8);
+            w.Raw("<section class=\"sbp-banks\" id=\"sbp-banks\">\n"u8);
+            if (sbp.Banks.Count == 0)
+                w.Raw("<a class=\"button sbp\" id=\"sbp-open\" href=\""u8).Text(sbp.Payload!).Raw("\">"u8).Text(t.SbpOpenBankApp).Raw("</a>\n"u8);
+            else
+            {
+                w.Raw("<p>"u8).Text(t.SbpChooseBank).Raw("</p>\n<ul class=\"banks\">\n"u8);
+                foreach (var bank in sbp.Banks)
+                    w.Raw("<li><a href=\"/p/"u8).Text(link.Code).Raw("/sbp/bank/"u8).Text(Uri.EscapeDataString(bank.Id)).Raw(lang).Raw("\">"u8)
+                        .Text(bank.Name).Raw("</a></li>\n"u8);
+                w.Raw("</ul>\n"u8);
+            }
+            w.Raw("</section>\n"u8);
+            w.Raw("<p class=\"state wait\" id=\"status\" role=\"status\">"u8).Text(t.SbpWaiting).Raw("</p>\n"u8);
+            w.Raw("<p class=\"muted\">"u8).Text(t.SbpValidUntil).Raw(" "u8).Text(DateFormat.DateTime(sbp.ExpiresAt!.Value, view.Merchant.Zone, t.Lang))
+                .Raw(" ("u8).Text(DateFormat.ZoneLabel(view.Merchant.Zone, sbp.ExpiresAt.Value, t.Lang)).Raw(").</p>\n"u8);
+        }
+        else
+        {
+            var reason = sbp.State switch
+            {
+                Paylink.Core.Payments.SbpPageState.Declined => t.SbpDeclined,
+                Paylink.Core.Payments.SbpPageState.Expired => t.SbpExpired,
+                _ => t.SbpNone,
+            };
+            w.Raw("<p class=\"state"u8).Raw(sbp.State == Paylink.Core.Payments.SbpPageState.None ? ""u8 : " err"u8).Raw("\" id=\"status\">"u8).Text(reason).Raw("</p>\n"u8);
+            w.Raw("<form method=\"post\" action=\"/p/"u8).Text(link.Code).Raw("/pay"u8).Raw(lang).Raw("\">\n"u8)
+                .Raw("<button type=\"submit\" name=\"method\" value=\"sbp\" id=\"pay-sbp\">"u8).Text(t.SbpNewQr).Raw("</button>\n</form>\n"u8);
+        }
+        w.Raw("<p><a id=\"pay-card\" href=\"/p/"u8).Text(link.Code).Raw(lang).Raw("\">"u8).Text(t.PayCard).Raw("</a></p>\n</div>\n"u8);
+        w.Raw("<footer><a href=\"?lang="u8).Text(t.SwitchLangCode).Raw("\" hreflang=\""u8).Text(t.SwitchLangCode).Raw("\">"u8)
+            .Text(t.SwitchLang).Raw("</a></footer>\n</main>\n</body>\n</html>\n"u8);
     }
 
     /// <summary>The consent document version and text the pay page asks the client to accept.</summary>

@@ -20,7 +20,7 @@ public static class PayPagesEndpoints
         var group = app.MapGroup("/p").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
 
         group.MapGet("/{code}", async (string code, HttpContext http, OpenPayPage open, IMemoryCache cache, PublicUrls urls, HtmlEncoder enc,
-            Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, CancellationToken ct) =>
+            Paylink.Core.Data.AppDbContext db, PersonalDataPolicy pdn, SbpPayPage sbp, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
             http.Response.Headers.CacheControl = "no-store";
@@ -31,22 +31,30 @@ public static class PayPagesEndpoints
                 // Only a paid link shows its booking and the way back to the chat: the open page's single read stays as it is.
                 var paid = view.Value.Status == LinkStatus.Paid ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
                 var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, view.Value.Link, ct) : null;
-                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step?.Step);
+                var (sbpOffered, sbpFirst) = view.Value.Status == LinkStatus.Open ? await sbp.OfferedAsync(view.Value.Link, ct) : (false, false);
+                await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step?.Step, sbpOffered, sbpFirst);
             }
         });
 
         group.MapPost("/{code}/pay", async (string code, HttpContext http, StartCheckout start, OpenPayPage open, IMemoryCache cache,
-            PublicUrls urls, HtmlEncoder enc, CancellationToken ct) =>
+            PublicUrls urls, HtmlEncoder enc, SbpPayPage sbp, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
-            var consentGiven = http.Request.HasFormContentType && (await http.Request.ReadFormAsync(ct))["consent"].ToString() is "on" or "yes" or "true";
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
+            var consentGiven = form is not null && form["consent"].ToString() is "on" or "yes" or "true";
             var consent = new CheckoutConsent(consentGiven, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
-            var result = await start.HandleAsync(code, consent, ct);
+            // No method (an older page, a form posted from elsewhere) is the card, as before SBP existed.
+            var rawMethod = form?["method"].ToString() ?? "";
+            var method = rawMethod.Length == 0 ? PayMethod.Card : PayMethods.Parse(rawMethod);
+            var result = method is { } m and not PayMethod.Other ? await start.HandleAsync(code, consent, m, ct)
+                : Error.Validation("method", $"method must be one of: {PayMethods.Allowed}.");
             if (result.IsSuccess || result.Error!.Code == PersonalDataPolicy.ConsentRequiredCode)
             {
                 // Without the personal data consent the page itself shows the consent step first.
                 http.Response.StatusCode = StatusCodes.Status303SeeOther;
-                http.Response.Headers.Location = result.IsSuccess ? result.Value : BackToPage(code, texts);
+                // Our own SBP step keeps the page's language; a gateway's checkout has its own.
+                http.Response.Headers.Location = !result.IsSuccess ? BackToPage(code, texts)
+                    : method == PayMethod.Sbp && texts.Lang == "en" ? result.Value + "?lang=en" : result.Value;
                 return Results.Empty;
             }
             var view = await open.HandleAsync(code, recordOpen: false, ct);
@@ -58,13 +66,71 @@ public static class PayPagesEndpoints
             var (message, status) = result.Error!.Kind switch
             {
                 ErrorKind.Conflict => (texts.NotPayable, StatusCodes.Status409Conflict),
+                ErrorKind.Validation when result.Error.Fields?.ContainsKey("method") == true =>
+                    (method is null or PayMethod.Other ? texts.BadMethod : texts.SbpUnavailable, StatusCodes.Status422UnprocessableEntity),
                 ErrorKind.Validation => (texts.ConsentRequired, StatusCodes.Status422UnprocessableEntity),
                 ErrorKind.ProviderDeclined => (texts.CheckoutFailed, StatusCodes.Status402PaymentRequired),
                 _ => (texts.CheckoutFailed, StatusCodes.Status503ServiceUnavailable),
             };
-            await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, null, ct);
+            var (offered, first) = view.Value.Status == LinkStatus.Open ? await sbp.OfferedAsync(view.Value.Link, ct) : (false, false);
+            await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), message, status, null, ct, sbpOffered: offered, sbpFirst: first);
             return Results.Empty;
         }).DisableAntiforgery();
+
+        // The SBP step: QR / bank list of the link's SBP payment, refreshing itself until the link is paid.
+        group.MapGet("/{code}/sbp", async (string code, HttpContext http, OpenPayPage open, SbpPayPage sbp, IMemoryCache cache, HtmlEncoder enc,
+            CancellationToken ct) =>
+        {
+            var texts = PayTexts.For(http.Request);
+            http.Response.Headers.CacheControl = "no-store";
+            var view = await open.HandleAsync(code, recordOpen: false, ct);
+            if (!view.IsSuccess)
+            {
+                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
+                return;
+            }
+            if (view.Value.Status != LinkStatus.Open)
+            {
+                // Paid (or no longer payable): the link's own page says so.
+                http.Response.StatusCode = StatusCodes.Status303SeeOther;
+                http.Response.Headers.Location = BackToPage(code, texts);
+                return;
+            }
+            await WriteSbpAsync(http, enc, texts, view.Value, await sbp.ViewAsync(view.Value.Link, ct), cache, null, StatusCodes.Status200OK, ct);
+        });
+
+        group.MapGet("/{code}/sbp/bank/{bankId}", async (string code, string bankId, HttpContext http, OpenPayPage open, SbpPayPage sbp,
+            IMemoryCache cache, HtmlEncoder enc, CancellationToken ct) =>
+        {
+            var texts = PayTexts.For(http.Request);
+            http.Response.Headers.CacheControl = "no-store";
+            var view = await open.HandleAsync(code, recordOpen: false, ct);
+            if (!view.IsSuccess)
+            {
+                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
+                return;
+            }
+            if (view.Value.Status != LinkStatus.Open)
+            {
+                http.Response.StatusCode = StatusCodes.Status303SeeOther;
+                http.Response.Headers.Location = BackToPage(code, texts);
+                return;
+            }
+            var deepLink = bankId.Length <= 100 ? await sbp.BankLinkAsync(view.Value.Link, bankId, ct) : Error.NotFound("Bank");
+            if (deepLink.IsSuccess)
+            {
+                http.Response.StatusCode = StatusCodes.Status303SeeOther;
+                http.Response.Headers.Location = deepLink.Value;
+                return;
+            }
+            var status = deepLink.Error!.Kind switch
+            {
+                ErrorKind.NotFound => StatusCodes.Status404NotFound,
+                ErrorKind.Conflict => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status503ServiceUnavailable,
+            };
+            await WriteSbpAsync(http, enc, texts, view.Value, await sbp.ViewAsync(view.Value.Link, ct), cache, texts.SbpBankUnavailable, status, ct);
+        });
 
         app.MapGet("/consent/{merchantId}", async (string merchantId, string? v, HttpContext http, PersonalDataPolicy pdn, HtmlEncoder enc,
             Paylink.Core.Data.AppDbContext db, CancellationToken ct) =>
@@ -138,12 +204,23 @@ public static class PayPagesEndpoints
         return (new PayPageHtml.ConsentStep(version, text), customerId);
     }
 
+    /// <summary>How often the SBP page reloads itself while it waits for the bank.</summary>
+    public const int SbpRefreshSeconds = 5;
+
+    private static async Task WriteSbpAsync(HttpContext http, HtmlEncoder enc, PayTexts texts, PayPageView view, SbpPageView sbp, IMemoryCache cache,
+        string? error, int status, CancellationToken ct)
+    {
+        using var buffer = new PooledBufferWriter(24 * 1024);
+        PayPageHtml.RenderSbp(buffer, enc, texts, view, sbp, sbp.Payload is { } payload ? Qr(cache, payload) : null, error, SbpRefreshSeconds);
+        await SendAsync(http, buffer, status, ct);
+    }
+
     /// <summary>Writes the page as UTF-8 from a pooled buffer, with its length.</summary>
     private static async Task WriteAsync(HttpContext http, HtmlEncoder enc, PayTexts texts, PayPageView? view, byte[]? qr, string? error, int status,
-        PaidPageContext? paid, CancellationToken ct, PayPageHtml.ConsentStep? consentStep = null)
+        PaidPageContext? paid, CancellationToken ct, PayPageHtml.ConsentStep? consentStep = null, bool sbpOffered = false, bool sbpFirst = false)
     {
         using var buffer = new PooledBufferWriter(16 * 1024);
-        PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid, consentStep);
+        PayPageHtml.Render(buffer, enc, texts, view, qr, error, paid, consentStep, sbpOffered, sbpFirst);
         await SendAsync(http, buffer, status, ct);
     }
 

@@ -23,6 +23,27 @@ public sealed record PayTexts(
     public string PdnRequired => Lang == "en"
         ? "Please give your consent to personal data processing first."
         : "Сначала дайте согласие на обработку персональных данных.";
+    public string PayCard => Lang == "en" ? "Pay by card" : "Оплатить картой";
+    public string PaySbp => Lang == "en" ? "Pay with SBP" : "Оплатить через СБП";
+    public string SbpTitle => Lang == "en" ? "Payment with SBP (Faster Payments)" : "Оплата через СБП";
+    public string SbpScan => Lang == "en"
+        ? "Scan the QR code with your phone's camera or in your bank's app and confirm the payment."
+        : "Отсканируйте QR-код камерой телефона или в приложении банка и подтвердите оплату.";
+    public string SbpChooseBank => Lang == "en" ? "Choose your bank: its app opens with the payment" : "Выберите банк: откроется его приложение с платежом";
+    public string SbpOpenBankApp => Lang == "en" ? "Open the bank app" : "Открыть приложение банка";
+    public string SbpWaiting => Lang == "en" ? "Waiting for the payment… This page updates by itself." : "Ждём оплату… Страница обновляется сама.";
+    public string SbpValidUntil => Lang == "en" ? "The QR code is valid until" : "QR-код действует до";
+    public string SbpExpired => Lang == "en" ? "The QR code has expired." : "Срок действия QR-кода истёк.";
+    public string SbpDeclined => Lang == "en" ? "The payment did not go through." : "Оплата не прошла.";
+    public string SbpNone => Lang == "en" ? "Pay in your bank's app with SBP." : "Оплатите в приложении своего банка через СБП.";
+    public string SbpNewQr => Lang == "en" ? "Get a new QR code" : "Получить новый QR-код";
+    public string SbpBankUnavailable => Lang == "en"
+        ? "Could not open this bank's app. Scan the QR code or choose another bank."
+        : "Не получилось открыть приложение этого банка. Отсканируйте QR-код или выберите другой банк.";
+    public string BadMethod => Lang == "en" ? "Choose how to pay: by card or with SBP." : "Выберите способ оплаты: картой или через СБП.";
+    public string SbpUnavailable => Lang == "en"
+        ? "SBP cannot pay this link. Please pay by card."
+        : "Эту ссылку нельзя оплатить через СБП. Оплатите картой.";
     public string Voided => Lang == "en" ? "The hold was released." : "Блокировка суммы снята.";
 
     public static readonly PayTexts Ru = new("ru", "Оплата", "Оплатить", "Ссылка действует до", "Оплачено", "Оплачено",

@@ -229,13 +229,13 @@ public abstract class BookingReceiptTests<THost>(THost host) : IClassFixture<THo
         var rows = lines[1..].Select(l => l.Split(';')).ToList();
         var payment = rows.Single(r => r[1] == "payment");
         Assert.Equal(["2026-11-18 10:00:00", "250000"], [payment[0], payment[8].Replace(",", "", StringComparison.Ordinal)]);
-        Assert.Equal(["2500,00", "RUB", "tbank", paymentId, "captured", "yes", "income", "usn_income", "full_prepayment", "service", "none", "1.2"],
+        Assert.Equal(["2500,00", "RUB", "tbank", paymentId, "captured", "yes", "income", "usn_income", "full_prepayment", "service", "none", "1.2", "card"],
             payment[8..]);
         Assert.Equal("anna@example.com", payment[7]);
         var settlement = rows.Single(r => r[1] == "settlement");
         Assert.Equal(["2500,00", "settlement", "full_payment"], [settlement[8], settlement[14], settlement[16]]);
         var back = rows.Single(r => r[1] == "refund");
-        Assert.Equal(["2026-11-18 10:10:00", "-500,00", "succeeded", "income_return"], [back[0], back[8], back[12], back[14]]);
+        Assert.Equal(["2026-11-18 10:10:00", "-500,00", "succeeded", "income_return", "card"], [back[0], back[8], back[12], back[14], back[20]]);
     }
 }
 

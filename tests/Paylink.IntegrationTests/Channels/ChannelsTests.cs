@@ -75,6 +75,24 @@ public abstract class ChannelsTests<THost>(THost host) : IClassFixture<THost>, I
         await (await api.GetAsync("/api/v1/messages/" + id)).ReadJsonAsync(HttpStatusCode.OK);
 
     [Fact]
+    public async Task Invoice_MerchantDefaultSbp_PayButtonOpensSbpStep()
+    {
+        var (api, account, _) = await TelegramAsync();
+        (await api.PutAsync("/api/v1/payment-method-settings", HttpAssert.Json("""{"defaultMethod":"sbp"}"""))).EnsureSuccessStatusCode();
+        var link = await api.CreateLinkAsync(250000, "Маникюр");
+        var chat = NewChat();
+        await (await SendAsync(api, link.GetProperty("id").GetString()!, account, chat)).ReadJsonAsync(HttpStatusCode.Accepted);
+        await host.DrainAsync();
+        var call = Assert.Single(_bot.Calls("sendMessage"), c => c["chat_id"]!.ToJsonString() == chat);
+        var button = call["reply_markup"]!["inline_keyboard"]![0]![0]!;
+        Assert.Equal("Оплатить через СБП 2\u00A0500\u00A0₽", button["text"]!.GetValue<string>());
+        Assert.Equal(link.GetProperty("url").GetString() + "/sbp", button["url"]!.GetValue<string>());
+        // Without a QR yet the SBP step offers to make one (the chat button is a plain link, no form).
+        var step = await host.Client().GetStringAsync(new Uri(button["url"]!.GetValue<string>()).PathAndQuery);
+        Assert.Contains("Получить новый QR-код", step, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Accounts_ValidatedMaskedTestedAndWebhookRegistered_OtherMerchantSeesNothing()
     {
         var m = await host.NewMerchantAsync();

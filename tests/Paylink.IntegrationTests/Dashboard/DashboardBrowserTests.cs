@@ -154,6 +154,53 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         await Shot(phone, "11-pay-after-consent-phone");
     }
 
+    [Fact]
+    public async Task PayPage_Sbp_DesktopQr_PhoneBankList_PaidInSandboxBankApp_DesktopRefreshesToPaid()
+    {
+        var user = await host.NewUserAsync();
+        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", user.ApiKey);
+        var link = await (await api.PostJsonAsync("/api/v1/links",
+            """{"amount":180000,"currency":"RUB","description":"Стрижка и укладка","customer":{"name":"Анна","phone":"+79161234598"}}"""))
+            .ReadJsonAsync(System.Net.HttpStatusCode.Created);
+        var code = link.GetProperty("code").GetString()!;
+
+        var desktop = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, BaseURL = host.BaseUrl, Locale = "ru-RU" });
+        desktop.SetDefaultTimeout(15_000);
+        await desktop.GotoAsync("/p/" + code);
+        Assert.Equal("Оплатить через СБП", (await desktop.TextContentAsync("#pay-sbp"))!.Trim());
+        await Shot(desktop, "12-pay-sbp-choice-desktop");
+        await Task.WhenAll(desktop.WaitForURLAsync($"**/p/{code}/sbp"), desktop.ClickAsync("#pay-sbp"));
+        Assert.True(await desktop.IsVisibleAsync("#sbp-qr svg"));
+        Assert.False(await desktop.IsVisibleAsync("#sbp-banks"));
+        Assert.Contains("Ждём оплату", await desktop.TextContentAsync("#status"));
+        await Shot(desktop, "13-pay-sbp-qr-desktop");
+
+        var phone = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, BaseURL = host.BaseUrl, Locale = "ru-RU" });
+        phone.SetDefaultTimeout(15_000);
+        await phone.GotoAsync($"/p/{code}/sbp");
+        Assert.True(await phone.IsVisibleAsync("#sbp-banks"));
+        Assert.False(await phone.IsVisibleAsync("#sbp-qr"));
+        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await Shot(phone, "14-pay-sbp-banks-phone");
+        await Task.WhenAll(phone.WaitForURLAsync(new Regex("/sandbox/sbp/")), phone.GetByRole(AriaRole.Link, new() { Name = "Тестовый Банк" }).ClickAsync());
+        await Shot(phone, "15-pay-sbp-bank-app-phone");
+        await Task.WhenAll(phone.WaitForURLAsync(new Regex($"/p/{code}$")), phone.ClickAsync("#sandbox-pay"));
+        Assert.Contains("Оплачено", await phone.TextContentAsync("#status"));
+
+        // The desktop tab was never touched: its refresh turns it into the paid page by itself.
+        await desktop.WaitForURLAsync(new Regex($"/p/{code}$"), new() { Timeout = 15_000 });
+        Assert.Contains("Оплачено", await desktop.TextContentAsync("#status"));
+        await Shot(desktop, "16-pay-sbp-paid-desktop");
+
+        var english = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, BaseURL = host.BaseUrl, Locale = "en-US" });
+        var other = await (await api.PostJsonAsync("/api/v1/links", """{"amount":90000,"currency":"RUB","description":"Manicure"}""")).ReadJsonAsync(System.Net.HttpStatusCode.Created);
+        await english.GotoAsync("/p/" + other.GetProperty("code").GetString() + "?lang=en");
+        await Task.WhenAll(english.WaitForURLAsync(new Regex("/sbp")), english.ClickAsync("#pay-sbp"));
+        Assert.Contains("Choose your bank", await english.TextContentAsync("#sbp-banks"));
+        await Shot(english, "17-pay-sbp-banks-phone-en");
+    }
+
     private static Task Shot(IPage page, string name, bool fullPage = false) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir.Value, name + ".png"), FullPage = fullPage });
 

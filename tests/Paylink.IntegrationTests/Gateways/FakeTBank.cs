@@ -11,7 +11,8 @@ namespace Paylink.IntegrationTests.Gateways;
 /// <summary>
 /// An in-process T-Bank speaking its wire protocol on 127.0.0.1: checks every request's Token with the
 /// terminal password, keeps payments, answers Init/GetState/CheckOrder/Confirm/Cancel/Charge as the bank
-/// documents, and can be told to fail (HTTP 500) the next calls of a method.
+/// documents (plus the SBP methods GetQr, GetQrBankList and the DEMO terminal's SbpPayTest, and SBP refunds answered
+/// ASYNC_REFUNDING), and can be told to fail (HTTP 500) the next calls of a method.
 /// </summary>
 public sealed class FakeTBank : IAsyncDisposable
 {
@@ -29,6 +30,24 @@ public sealed class FakeTBank : IAsyncDisposable
     /// whose answer is lost to the client's timeout).</summary>
     public ConcurrentDictionary<string, TimeSpan> DelayNext { get; } = new();
     public string? ChargeStatus { get; set; } = "CONFIRMED";
+    /// <summary>Whether Cancel of an SBP payment answers ASYNC_REFUNDING (the refund finishes later) instead of finishing at once.</summary>
+    public bool SbpRefundsAsync { get; set; } = true;
+
+    public sealed record SbpBank(string BankId, string Name, string Logo);
+    public static readonly SbpBank[] SbpBanks =
+    [
+        new("100000000004", "Т-Банк", "https://qr.nspk.ru/proxyapp/logo/bank100000000004.png"),
+        new("100000000111", "Сбербанк", "https://qr.nspk.ru/proxyapp/logo/bank100000000111.png"),
+    ];
+
+    /// <summary>The SBP refund the bank was working on is done (then its notification is sent by the test).</summary>
+    public string FinishSbpRefund(string paymentId)
+    {
+        var p = Payments[paymentId];
+        var final = p["RefundsTo"]!.GetValue<string>();
+        p["Status"] = final;
+        return final;
+    }
     public string Url => _app.Urls.First() + "/v2/";
 
     private FakeTBank(WebApplication app) => _app = app;
@@ -68,7 +87,9 @@ public sealed class FakeTBank : IAsyncDisposable
                 return Ok(new { Status = "NEW", PaymentId = pid, OrderId = body["OrderId"]!.GetValue<string>(), Amount = body["Amount"]!.GetValue<long>(), PaymentURL = $"https://pay.example/{pid}" });
             case "GetState":
                 if (id is null || !Payments.TryGetValue(id, out var p)) return Results.Json(new { Success = false, ErrorCode = "7", Message = "Платёж не найден" });
-                return Ok(new { Status = p["Status"]!.GetValue<string>(), PaymentId = id, Amount = p["Amount"]!.GetValue<long>(), OrderId = p["OrderId"]!.GetValue<string>() });
+                var source = p["Sbp"]?.GetValue<bool>() == true ? "qrsbp" : "cards";
+                return Ok(new { Status = p["Status"]!.GetValue<string>(), PaymentId = id, Amount = p["Amount"]!.GetValue<long>(), OrderId = p["OrderId"]!.GetValue<string>(),
+                    Params = new[] { new { Key = "Route", Value = "ACQ" }, new { Key = "Source", Value = source } } });
             case "Confirm":
                 Payments[id!]["Status"] = "CONFIRMED";
                 return Ok(new { Status = "CONFIRMED", PaymentId = id });
@@ -76,11 +97,37 @@ public sealed class FakeTBank : IAsyncDisposable
                 var pay = Payments[id!];
                 var status = pay["Status"]!.GetValue<string>() == "AUTHORIZED" ? "REVERSED"
                     : body["Amount"] is { } amt && amt.GetValue<long>() < pay["Amount"]!.GetValue<long>() ? "PARTIAL_REFUNDED" : "REFUNDED";
+                // SBP refunds go through the payer's bank: the bank answers ASYNC_REFUNDING and reports the end later.
+                if (pay["Sbp"]?.GetValue<bool>() == true && status != "REVERSED" && SbpRefundsAsync)
+                {
+                    pay["Status"] = "ASYNC_REFUNDING";
+                    pay["RefundsTo"] = status;
+                    return Ok(new { Status = "ASYNC_REFUNDING", PaymentId = id, OriginalAmount = pay["Amount"]!.GetValue<long>() });
+                }
                 pay["Status"] = status;
                 return Ok(new { Status = status, PaymentId = id, OriginalAmount = pay["Amount"]!.GetValue<long>() });
             case "Charge":
                 Payments[id!]["Status"] = ChargeStatus;
                 return Ok(new { Status = ChargeStatus, PaymentId = id, Amount = Payments[id!]["Amount"]!.GetValue<long>() });
+            case "GetQr":
+                if (id is null || !Payments.TryGetValue(id, out var qp)) return Results.Json(new { Success = false, ErrorCode = "7", Message = "Платёж не найден" });
+                qp["Sbp"] = true;
+                var bankId = body["BankId"]?.GetValue<string>();
+                if (bankId is not null && SbpBanks.All(b => b.BankId != bankId)) return Results.Json(new { Success = false, ErrorCode = "3", Message = "Банк не найден" });
+                var payload = $"https://qr.nspk.ru/AS1000{id}?type=02&bank=100000000004&sum={qp["Amount"]!.GetValue<long>()}&cur=RUB&crc=C08B";
+                // With a BankId, Data is that bank's deep link into its app (the NSPK scheme bank<member id>://).
+                return Ok(new { OrderId = qp["OrderId"]!.GetValue<string>(), PaymentId = long.Parse(id), Data = bankId is null ? payload : $"bank{bankId}://qr.nspk.ru/AS1000{id}" });
+            case "GetQrBankList":
+                return Ok(new { Banks = SbpBanks });
+            case "SbpPayTest":
+                // The DEMO terminal's SBP test: pays (or rejects / lets expire) an SBP payment whose QR was made.
+                if (id is null || !Payments.TryGetValue(id, out var tp) || tp["Sbp"]?.GetValue<bool>() != true)
+                    return Results.Json(new { Success = false, ErrorCode = "7", Message = "QR не сформирован" });
+                var rejected = body["IsRejected"]?.GetValue<bool>() == true;
+                var expired = body["IsDeadlineExpired"]?.GetValue<bool>() == true;
+                if (rejected && expired) return Results.Json(new { Success = false, ErrorCode = "1", Message = "IsRejected и IsDeadlineExpired взаимоисключающие" });
+                tp["Status"] = rejected ? "REJECTED" : expired ? "DEADLINE_EXPIRED" : "CONFIRMED";
+                return Ok(new { });
             case "SendClosingReceipt":
                 if (id is null || !Payments.ContainsKey(id)) return Results.Json(new { Success = false, ErrorCode = "7", Message = "Платёж не найден" });
                 return Ok(new { PaymentId = id });
@@ -99,15 +146,19 @@ public sealed class FakeTBank : IAsyncDisposable
     }
 
     /// <summary>A notification as the bank would send it, signed with the terminal password.</summary>
-    public static byte[] Notification(string orderId, string paymentId, string status, long amount, string? rebillId = null, string password = Password)
+    public static byte[] Notification(string orderId, string paymentId, string status, long amount, string? rebillId = null, string password = Password,
+        string? source = null)
     {
         var o = new JsonObject
         {
-            ["TerminalKey"] = TerminalKey, ["OrderId"] = orderId, ["Success"] = true, ["Status"] = status,
-            ["PaymentId"] = long.Parse(paymentId), ["ErrorCode"] = "0", ["Amount"] = amount, ["Pan"] = "430000******0777",
+            ["TerminalKey"] = TerminalKey, ["OrderId"] = orderId, ["Success"] = status is not ("REJECTED" or "DEADLINE_EXPIRED"), ["Status"] = status,
+            ["PaymentId"] = long.Parse(paymentId), ["ErrorCode"] = "0", ["Amount"] = amount,
+            // An SBP payment carries the payer's masked phone in Pan, a card payment the masked card.
+            ["Pan"] = source == "qrsbp" ? "+7 (916) ***-**-67" : "430000******0777",
         };
         if (rebillId is not null) o["RebillId"] = long.Parse(rebillId);
         o["Token"] = TBankToken.Compute(o, password);
+        if (source is not null) o["Data"] = new JsonObject { ["Source"] = source };   // not signed, as the bank documents
         return System.Text.Encoding.UTF8.GetBytes(o.ToJsonString());
     }
 

@@ -10,7 +10,9 @@ namespace Paylink.IntegrationTests.Gateways;
 /// <summary>
 /// An in-process YooKassa API v3 on 127.0.0.1: Basic auth, Idempotence-Key required on POST (same key → same
 /// answer), payments (create with redirect confirmation, get, capture, cancel), refunds (create, get), and an
-/// HTTP 202 {"type":"processing","retry_after":ms} answer for the next create calls when told.
+/// HTTP 202 {"type":"processing","retry_after":ms} answer for the next create calls when told. A create with
+/// <c>confirmation.type = qr</c> answers <c>confirmation_data</c> (the SBP payload), and <c>payment_method_data</c> is echoed
+/// as the payment's <c>payment_method</c>.
 /// </summary>
 public sealed class FakeYooKassa : IAsyncDisposable
 {
@@ -77,9 +79,17 @@ public sealed class FakeYooKassa : IAsyncDisposable
                     ["description"] = body["description"]?.DeepClone(), ["metadata"] = body["metadata"]?.DeepClone() ?? new JsonObject(),
                     ["capture"] = body["capture"]?.GetValue<bool>() ?? false, ["created_at"] = "2026-11-18T07:00:00.000Z", ["test"] = true,
                     ["recipient"] = new JsonObject { ["account_id"] = ShopId, ["gateway_id"] = "1" },
-                    ["confirmation"] = new JsonObject { ["type"] = "redirect", ["confirmation_url"] = $"https://yoomoney.example/checkout/payments/v2/contract?orderId={id}" },
+                    ["confirmation"] = body["confirmation"]?["type"]?.GetValue<string>() == "qr"
+                        ? new JsonObject { ["type"] = "qr", ["confirmation_data"] = $"https://qr.nspk.ru/BS1A{id[..8].ToUpperInvariant()}?type=02&bank=100000000022&sum={body["amount"]!["value"]!.GetValue<string>().Replace(".", "", StringComparison.Ordinal)}&cur=RUB&crc=AB12" }
+                        : new JsonObject { ["type"] = "redirect", ["confirmation_url"] = $"https://yoomoney.example/checkout/payments/v2/contract?orderId={id}" },
                     ["refundable"] = false,
                 };
+                if (body["payment_method_data"]?["type"]?.GetValue<string>() is { } pmType)
+                {
+                    // An SBP payment cannot be held (YooKassa documents one-stage only).
+                    if (pmType == "sbp" && p["capture"]!.GetValue<bool>() == false) return (400, ErrorJson("invalid_request", "SBP supports capture=true only", "capture"));
+                    p["payment_method"] = new JsonObject { ["type"] = pmType, ["id"] = Guid.NewGuid().ToString(), ["saved"] = false };
+                }
                 Payments[id] = p;
                 return (200, p);
             case ["payments", var pid, "capture"] when Payments.TryGetValue(pid, out var pay):

@@ -26,7 +26,9 @@ public abstract class PayFlowTests<THost>(THost host) : IClassFixture<THost> whe
         Assert.Contains("Салон «Ромашка»", html);
         Assert.Contains("Маникюр с покрытием", html);
         Assert.Contains("2\u00A0500,00\u00A0₽", html);
-        Assert.Contains("Оплатить 2\u00A0500\u00A0₽", html);
+        // The sandbox takes SBP too, so the card button names the card and SBP is the second choice.
+        Assert.Contains("Оплатить картой 2\u00A0500\u00A0₽", html);
+        Assert.Contains("Оплатить через СБП", html);
         Assert.Contains("<svg", html);
         Assert.Contains("1 декабря 2026, 15:00 (МСК)", html);
         Assert.DoesNotContain("<script", html);
@@ -59,7 +61,8 @@ public abstract class PayFlowTests<THost>(THost host) : IClassFixture<THost> whe
         var path = PathOf(link);
         var en = await (await host.Client().GetAsync(path + "?lang=en")).HtmlAsync();
         Assert.Contains("₽2,500.00", en);
-        Assert.Contains("Pay ₽2,500", en);
+        Assert.Contains("Pay by card ₽2,500", en);
+        Assert.Contains("Pay with SBP", en);
         var req = new HttpRequestMessage(HttpMethod.Get, path);
         req.Headers.AcceptLanguage.ParseAdd("en-GB,en;q=0.9");
         Assert.Contains("Valid until", await (await host.Client().SendAsync(req)).HtmlAsync());

@@ -25,6 +25,10 @@ public sealed class SandboxAcquirer(AppDbContext db, GatewayAccounts accounts, P
 
     public string CheckoutUrl(string checkoutId) => $"{urls.Base}/sandbox/checkout/{checkoutId}";
 
+    /// <summary>The SBP payload of a checkout: what its QR encodes. Opened (scanned with a phone) it shows the sandbox's
+    /// "bank app", where the payer confirms or declines, as a real SBP payload opens a bank's app.</summary>
+    public string SbpPayload(string checkoutId) => $"{urls.Base}/sandbox/sbp/{checkoutId}";
+
     public async Task<SandboxCheckout> CreateCheckoutAsync(string accountId, Money amount, string description, string reference,
         string notificationUrl, string returnUrl, CancellationToken ct)
     {

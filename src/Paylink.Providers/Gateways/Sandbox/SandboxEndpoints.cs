@@ -19,6 +19,14 @@ public static class SandboxEndpoints
             return c is null ? Html(NotFoundPage(), StatusCodes.Status404NotFound) : Html(CheckoutPage(c));
         }).ExcludeFromDescription();
 
+        // The SBP payload: the "bank app" of the sandbox, reached by scanning the pay page's QR or from the bank list.
+        app.MapGet("/sandbox/sbp/{id}", async (string id, string? bank, SandboxAcquirer acquirer, CancellationToken ct) =>
+        {
+            var c = await acquirer.FindAsync(id, ct);
+            var bankName = SandboxGateway.SbpBanks.FirstOrDefault(b => b.Id == bank)?.Name;
+            return c is null ? Html(NotFoundPage(), StatusCodes.Status404NotFound) : Html(CheckoutPage(c, sbpBank: bankName ?? "СБП"));
+        }).ExcludeFromDescription();
+
         app.MapPost("/sandbox/checkout/{id}", async (string id, HttpRequest request, SandboxAcquirer acquirer, CancellationToken ct) =>
         {
             if (!request.HasFormContentType) return Results.Problem("Send a form with outcome=success or outcome=decline.", statusCode: 400);
@@ -49,19 +57,21 @@ public static class SandboxEndpoints
 
     private static string NotFoundPage() => Page("Платёж не найден", "<p>Такой платёжной сессии в песочнице нет.</p>");
 
-    private static string CheckoutPage(SandboxCheckout c)
+    private static string CheckoutPage(SandboxCheckout c, string? sbpBank = null)
     {
         var e = HtmlEncoder.Default;
         var amount = e.Encode(MoneyFormat.Format(new Money(c.AmountMinor, c.Currency)));
         var body = new StringBuilder();
-        body.Append("<p class=muted>Тестовый эквайер Paylink · деньги не списываются</p>");
+        body.Append(sbpBank is null ? "<p class=muted>Тестовый эквайер Paylink · деньги не списываются</p>"
+            : $"<p class=muted>Приложение банка «{e.Encode(sbpBank)}» · оплата по СБП · песочница, деньги не списываются</p>");
         body.Append("<p>").Append(e.Encode(c.Description)).Append("</p>");
         body.Append("<p class=amount>").Append(amount).Append("</p>");
         switch (c.Status)
         {
             case SandboxCheckoutStatus.Pending:
-                body.Append("<form method=post><input type=hidden name=outcome value=success><button class=pay>Оплатить ").Append(amount).Append("</button></form>");
-                body.Append("<form method=post><input type=hidden name=outcome value=decline><button class=decline>Отклонить</button></form>");
+                var action = e.Encode($"/sandbox/checkout/{c.Id}");
+                body.Append("<form method=post action=\"").Append(action).Append("\"><input type=hidden name=outcome value=success><button class=pay id=sandbox-pay>Оплатить ").Append(amount).Append("</button></form>");
+                body.Append("<form method=post action=\"").Append(action).Append("\"><input type=hidden name=outcome value=decline><button class=decline id=sandbox-decline>Отклонить</button></form>");
                 break;
             default:
                 var ok = c.Status == SandboxCheckoutStatus.Succeeded;
@@ -72,7 +82,7 @@ public static class SandboxEndpoints
                 body.Append("<p><a href=\"").Append(e.Encode(c.ReturnUrl)).Append("\">Вернуться в магазин</a></p>");
                 break;
         }
-        return Page("Оплата · песочница", body.ToString());
+        return Page(sbpBank is null ? "Оплата · песочница" : "Оплата по СБП · песочница", body.ToString());
     }
 
     private static string Page(string title, string body) => $$"""

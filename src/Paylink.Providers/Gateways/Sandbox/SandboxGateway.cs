@@ -10,10 +10,15 @@ namespace Paylink.Providers.Gateways.Sandbox;
 /// Adapter for the sandbox acquirer (<see cref="SandboxAcquirer"/>). Speaks to it as to a real bank:
 /// creates a checkout, and accepts only notifications whose HMAC signature and timestamp verify.
 /// Settings: <c>secret</c> (signing secret, generated when absent). Refunds of a paid checkout succeed at once
-/// (the acquirer checks the checkout was paid and the amount fits what it took).
+/// (the acquirer checks the checkout was paid and the amount fits what it took). SBP: the same checkout, shown
+/// through its SBP payload as a QR on the pay page; its own three demo banks stand for the bank list.
 /// </summary>
-public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clock) : IPaymentGateway, IGatewayRefunds
+public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clock) : IPaymentGateway, IGatewayRefunds, IGatewaySbp
 {
+    /// <summary>The sandbox's SBP members (its own, like a real acquirer's list).</summary>
+    public static readonly IReadOnlyList<SbpBank> SbpBanks =
+        [new("sandbox-a", "Песочница Банк"), new("sandbox-b", "Тестовый Банк"), new("sandbox-c", "Демо Банк")];
+
     public string Id => "sandbox";
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
@@ -42,6 +47,22 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
             request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct);
         return new CheckoutSession(checkout.Id, acquirer.CheckoutUrl(checkout.Id));
     }
+
+    public async Task<Result<SbpSession>> CreateSbpAsync(GatewayContext context, CheckoutRequest request, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var acquirer = scope.ServiceProvider.GetRequiredService<SandboxAcquirer>();
+        var checkout = await acquirer.CreateCheckoutAsync(context.Account.Id, request.Amount, request.Description,
+            request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct);
+        return new SbpSession(checkout.Id, acquirer.SbpPayload(checkout.Id), request.ExpiresAt);
+    }
+
+    public Task<Result<IReadOnlyList<SbpBank>>> ListSbpBanksAsync(GatewayContext context, CancellationToken ct) =>
+        Task.FromResult<Result<IReadOnlyList<SbpBank>>>(Result<IReadOnlyList<SbpBank>>.Ok(SbpBanks));
+
+    /// <summary>The "bank app" link: the payload with the bank named, so the sandbox page says which app it pretends to be.</summary>
+    public Task<Result<string>> SbpBankLinkAsync(GatewayContext context, string externalId, string payload, string bankId, CancellationToken ct) =>
+        Task.FromResult<Result<string>>(SbpBanks.Any(b => b.Id == bankId) ? payload + "?bank=" + Uri.EscapeDataString(bankId) : Error.NotFound("Bank"));
 
     /// <summary>The sandbox refunds at once; the external id is derived from our refund id, so a repeat is the same refund.</summary>
     public bool RefundRetrySafe => true;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Paylink.Core.Common;
+using Paylink.Core.Payments;
 using Paylink.Core.Providers;
 
 namespace Paylink.Providers.Gateways.TBank;
@@ -10,10 +11,12 @@ namespace Paylink.Providers.Gateways.TBank;
 /// T-Bank (Tinkoff) Internet Acquiring v2. Settings: <c>terminalKey</c>, <c>password</c> (secret; only signs,
 /// never sent), optional <c>baseUrl</c>. OrderId = our attempt id; notifications are verified by Token and
 /// answered "OK". Manual capture sends PayType "T" (the terminal must allow two-stage payments); saving
-/// the method sends Recurrent "Y" + CustomerKey and later charges go Init → Charge(RebillId).
+/// the method sends Recurrent "Y" + CustomerKey and later charges go Init → Charge(RebillId). SBP on our own page is
+/// Init → GetQr (PAYLOAD); on a phone GetQrBankList, then GetQr with the chosen BankId gives that bank's deep link.
 /// </summary>
 public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
-    : IPaymentGateway, IGatewayRefunds, IGatewayHolds, IGatewaySavedMethods, IGatewayStateQuery, IGatewayCredentialsCheck, IGatewayClosingReceipts
+    : IPaymentGateway, IGatewayRefunds, IGatewayHolds, IGatewaySavedMethods, IGatewayStateQuery, IGatewayCredentialsCheck, IGatewayClosingReceipts,
+      IGatewaySbp
 {
     public string Id => "tbank";
     public string NotificationAck => "OK";
@@ -47,17 +50,79 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
     public async Task<Result<CheckoutSession>> CreateCheckoutAsync(GatewayContext context, CheckoutRequest r, CancellationToken ct)
     {
         if (r.Amount.Currency != "RUB") return Error.Declined("T-Bank accepts RUB only.");
+        var reply = await Api(context).CallAsync("Init", InitBody(context, r, sbp: false), retrySafe: false, ct);
+        if (!reply.IsSuccess) return reply.Error!;
+        var paymentId = reply.Value.Str("PaymentId");
+        var url = reply.Value.Str("PaymentURL");
+        if (paymentId is null || url is null) return Error.Unavailable("T-Bank Init answered without PaymentId/PaymentURL.");
+        return new CheckoutSession(paymentId, url);
+    }
+
+    /// <summary>SBP needs at least 10 RUB (the bank's limit); the QR lives until the request's expiry (RedirectDueDate).</summary>
+    public async Task<Result<SbpSession>> CreateSbpAsync(GatewayContext context, CheckoutRequest r, CancellationToken ct)
+    {
+        if (r.Amount.Currency != "RUB") return Error.Declined("T-Bank accepts RUB only.");
+        if (r.Amount.Minor < 1000) return Error.Declined("T-Bank takes SBP payments from 10 RUB.");
+        var api = Api(context);
+        var body = InitBody(context, r, sbp: true);
+        var init = await api.CallAsync("Init", body, retrySafe: false, ct);
+        if (!init.IsSuccess) return init.Error!;
+        var paymentId = init.Value.Str("PaymentId");
+        if (paymentId is null) return Error.Unavailable("T-Bank Init answered without PaymentId.");
+        // GetQr only registers the QR of an existing payment, so repeating it cannot pay twice.
+        var qr = await api.CallAsync("GetQr", new JsonObject { ["PaymentId"] = paymentId, ["DataType"] = "PAYLOAD" }, retrySafe: true, ct);
+        if (!qr.IsSuccess) return qr.Error!;
+        var payload = qr.Value.Str("Data");
+        if (string.IsNullOrEmpty(payload)) return Error.Unavailable("T-Bank GetQr answered without Data.");
+        return new SbpSession(paymentId, payload, Due(r.ExpiresAt));
+    }
+
+    /// <summary>GetQrBankList for a phone (ScenarioType qr). The answer's shape beyond the request is UNCONFIRMED in our sources:
+    /// read as <c>Banks[]</c> of <c>{BankId, Name, Logo}</c> (docs/providers/tbank.md).</summary>
+    public async Task<Result<IReadOnlyList<SbpBank>>> ListSbpBanksAsync(GatewayContext context, CancellationToken ct)
+    {
+        var reply = await Api(context).CallAsync("GetQrBankList",
+            new JsonObject { ["ScenarioType"] = "qr", ["Device"] = new JsonObject { ["Type"] = "mobile" } }, retrySafe: true, ct);
+        if (!reply.IsSuccess) return reply.Error!;
+        var banks = new List<SbpBank>();
+        if (reply.Value.Body.TryGetProperty("Banks", out var list) && list.ValueKind == JsonValueKind.Array)
+            foreach (var b in list.EnumerateArray())
+            {
+                var bank = new TBankApi.Reply(b);
+                if (bank.Str("BankId") is { Length: > 0 and <= 100 } id && bank.Str("Name") is { Length: > 0 } name)
+                    banks.Add(new SbpBank(id, GatewayHttp.Truncate(name, 100), bank.Str("Logo") is { } logo && logo.StartsWith("https://", StringComparison.Ordinal) ? logo : null));
+            }
+        return banks;
+    }
+
+    /// <summary>GetQr with the BankId: Data is then the bank's deep link instead of the payload.</summary>
+    public async Task<Result<string>> SbpBankLinkAsync(GatewayContext context, string externalId, string payload, string bankId, CancellationToken ct)
+    {
+        var reply = await Api(context).CallAsync("GetQr", new JsonObject { ["PaymentId"] = externalId, ["DataType"] = "PAYLOAD", ["BankId"] = bankId },
+            retrySafe: true, ct);
+        if (!reply.IsSuccess) return reply.Error!;
+        return reply.Value.Str("Data") is { Length: > 0 } link ? link : Error.Unavailable("T-Bank GetQr answered without Data.");
+    }
+
+    /// <summary>RedirectDueDate: the bank takes now+1 min … now+90 days; 2 minutes leave room for the clock and the call.</summary>
+    private DateTimeOffset Due(DateTimeOffset expiresAt)
+    {
         var now = clock.GetUtcNow();
-        var due = r.ExpiresAt < now.AddMinutes(2) ? now.AddMinutes(2) : r.ExpiresAt > now.AddDays(90) ? now.AddDays(90) : r.ExpiresAt;
+        return expiresAt < now.AddMinutes(2) ? now.AddMinutes(2) : expiresAt > now.AddDays(90) ? now.AddDays(90) : expiresAt;
+    }
+
+    private JsonObject InitBody(GatewayContext context, CheckoutRequest r, bool sbp)
+    {
+        var due = Due(r.ExpiresAt);
         var body = new JsonObject
         {
             ["Amount"] = r.Amount.Minor, ["OrderId"] = r.AttemptId, ["Description"] = GatewayHttp.Truncate(r.Description, 140),
             ["NotificationURL"] = context.WebhookUrl, ["SuccessURL"] = r.ReturnUrl, ["FailURL"] = r.ReturnUrl,
             ["RedirectDueDate"] = due.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture),
         };
-        if (r.Capture == CaptureMode.Manual) body["PayType"] = "T";
+        if (r.Capture == CaptureMode.Manual && !sbp) body["PayType"] = "T";
         var data = new JsonObject();
-        if (r.SaveMethod && r.CustomerId is not null)
+        if (r.SaveMethod && r.CustomerId is not null && !sbp)
         {
             body["Recurrent"] = "Y";
             body["CustomerKey"] = r.CustomerId;
@@ -67,12 +132,7 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
         if (r.CustomerPhone is not null) data["Phone"] = r.CustomerPhone;
         if (data.Count > 0) body["DATA"] = data;
         if (r.Receipt is not null) body["Receipt"] = TBankReceipt.ToJson(r.Receipt);
-        var reply = await Api(context).CallAsync("Init", body, retrySafe: false, ct);
-        if (!reply.IsSuccess) return reply.Error!;
-        var paymentId = reply.Value.Str("PaymentId");
-        var url = reply.Value.Str("PaymentURL");
-        if (paymentId is null || url is null) return Error.Unavailable("T-Bank Init answered without PaymentId/PaymentURL.");
-        return new CheckoutSession(paymentId, url);
+        return body;
     }
 
     public Task<Result<GatewayNotification>> VerifyNotificationAsync(GatewayContext context, InboundHttpRequest request, CancellationToken ct)
@@ -93,7 +153,7 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
         var state = Map(status, paymentId, amount, amount, n);
         var eventId = $"tbank:{paymentId}:{status}:{amount}";
         return Task.FromResult<Result<GatewayNotification>>(new GatewayNotification(eventId, n.Str("OrderId") ?? "", paymentId, state.Kind, state.Amount,
-            state.FailureReason, state.SavedMethod, state.RefundedTotal, state.CapturedAmount));
+            state.FailureReason, state.SavedMethod, state.RefundedTotal, state.CapturedAmount, state.Method));
     }
 
     /// <summary>
@@ -106,16 +166,37 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
     {
         status = RemoteText.CodeOrMark(status);   // the raw status is stored and shown: tokens only
         var money = amount is { } a ? new Money(a, "RUB") : (Money?)null;
+        var method = Method(body);
         SavedMethodInfo? saved = body?.Str("RebillId") is { Length: > 0 } rebill ? new SavedMethodInfo(rebill, body.Str("Pan")) : null;
         return status switch
         {
-            "AUTHORIZED" => new(paymentId, NotificationKind.Authorized, money, status, SavedMethod: saved),
-            "CONFIRMED" => new(paymentId, NotificationKind.Succeeded, money, status, SavedMethod: saved),
+            "AUTHORIZED" => new(paymentId, NotificationKind.Authorized, money, status, SavedMethod: saved, Method: method),
+            "CONFIRMED" => new(paymentId, NotificationKind.Succeeded, money, status, SavedMethod: saved, Method: method),
             "REVERSED" => new(paymentId, NotificationKind.Voided, money, status),
             "REFUNDED" => new(paymentId, NotificationKind.Refunded, fullAmount is { } f ? new Money(f, "RUB") : null, status, RefundedTotal: fullAmount),
             "REJECTED" or "AUTH_FAIL" or "CANCELED" or "DEADLINE_EXPIRED" or "ATTEMPTS_EXPIRED" =>
                 new(paymentId, NotificationKind.Failed, null, status, $"T-Bank status {status}{(body?.Str("ErrorCode") is { } c && c != "0" ? $" (error {RemoteText.CodeOrMark(c)}: {TBankApi.Meaning(c)})" : "")}"),
             _ => new(paymentId, NotificationKind.Pending, null, status),
+        };
+    }
+
+    /// <summary>How the buyer paid, from the notification's <c>Data.Source</c> or GetState's <c>Params</c> (Key "Source"):
+    /// <c>qrsbp</c> is SBP, <c>cards</c> a card, anything else (T-Pay, SberPay, installments…) other; null when not said.</summary>
+    internal static PayMethod? Method(TBankApi.Reply? body)
+    {
+        if (body is null) return null;
+        string? source = null;
+        foreach (var name in new[] { "Data", "DATA" })
+            if (body.Body.TryGetProperty(name, out var d) && d.ValueKind == JsonValueKind.Object) source ??= new TBankApi.Reply(d).Str("Source");
+        if (source is null && body.Body.TryGetProperty("Params", out var ps) && ps.ValueKind == JsonValueKind.Array)
+            foreach (var p in ps.EnumerateArray())
+                if (p.ValueKind == JsonValueKind.Object && new TBankApi.Reply(p) is var kv && kv.Str("Key") == "Source") source = kv.Str("Value");
+        return source switch
+        {
+            null or "" => null,
+            "qrsbp" => PayMethod.Sbp,
+            "cards" => PayMethod.Card,
+            _ => PayMethod.Other,
         };
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Paylink.Core.Common;
+using Paylink.Core.Payments;
 using Paylink.Core.Providers;
 
 namespace Paylink.Providers.Gateways.YooKassa;
@@ -10,9 +11,12 @@ namespace Paylink.Providers.Gateways.YooKassa;
 /// YooKassa API v3. Settings: <c>shopId</c>, <c>secretKey</c> (secret), optional <c>baseUrl</c>. Our ids go
 /// into <c>metadata</c> and into every Idempotence-Key. Notifications are not signed: they are accepted only
 /// from the configured networks, and the payment is always re-fetched — only the re-fetched object is trusted.
+/// SBP on our own page: <c>payment_method_data.type = sbp</c> with a <c>qr</c> confirmation, whose
+/// <c>confirmation_data</c> is the payload the QR encodes (on a phone the same link opens the SBP bank chooser).
 /// </summary>
 public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOptions> options)
-    : IPaymentGateway, IGatewayRefunds, IGatewayHolds, IGatewaySavedMethods, IGatewayStateQuery, IGatewayCredentialsCheck, IGatewayClosingReceipts
+    : IPaymentGateway, IGatewayRefunds, IGatewayHolds, IGatewaySavedMethods, IGatewayStateQuery, IGatewayCredentialsCheck, IGatewayClosingReceipts,
+      IGatewaySbp
 {
     public const string AttemptKey = "paylink_attempt";
     public const string LinkKey = "paylink_link";
@@ -47,19 +51,49 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
 
     private static JsonObject Amount(Money m) => new() { ["value"] = MoneyFormat.Decimal(m.Minor), ["currency"] = m.Currency };
 
-    public async Task<Result<CheckoutSession>> CreateCheckoutAsync(GatewayContext context, CheckoutRequest r, CancellationToken ct)
+    private static JsonObject PaymentBody(CheckoutRequest r, JsonObject confirmation)
     {
         var body = new JsonObject
         {
             ["amount"] = Amount(r.Amount),
             ["capture"] = r.Capture == CaptureMode.Automatic,
-            ["confirmation"] = new JsonObject { ["type"] = "redirect", ["return_url"] = r.ReturnUrl },
+            ["confirmation"] = confirmation,
             ["description"] = GatewayHttp.Truncate(r.Description, 128),
             ["metadata"] = new JsonObject { [AttemptKey] = r.AttemptId, [LinkKey] = r.LinkId },
         };
         if (r.SaveMethod) body["save_payment_method"] = true;
         if (r.CustomerId is not null) body["merchant_customer_id"] = r.CustomerId;
         if (r.Receipt is not null) body["receipt"] = YooKassaReceipt.ToJson(r.Receipt);
+        return body;
+    }
+
+    /// <summary>An SBP payment (one-stage only: YooKassa cannot hold SBP money) with a QR confirmation. YooKassa keeps an SBP
+    /// payment payable for an hour, so the session ends at the earlier of that and the request's expiry.</summary>
+    public async Task<Result<SbpSession>> CreateSbpAsync(GatewayContext context, CheckoutRequest r, CancellationToken ct)
+    {
+        var body = PaymentBody(r with { Capture = CaptureMode.Automatic, SaveMethod = false }, new JsonObject { ["type"] = "qr" });
+        body["payment_method_data"] = new JsonObject { ["type"] = "sbp" };
+        var created = await Api(context).SendAsync(HttpMethod.Post, "payments", body, r.AttemptId, ct);
+        if (!created.IsSuccess) return created.Error!;
+        var p = created.Value;
+        var id = YooKassaApi.Str(p, "id");
+        var payload = p.TryGetProperty("confirmation", out var conf) ? YooKassaApi.Str(conf, "confirmation_data") : null;
+        if (id is null || string.IsNullOrEmpty(payload)) return Error.Unavailable("YooKassa created an SBP payment without id or confirmation.confirmation_data.");
+        var expires = p.TryGetProperty("expires_at", out var ex) && ex.ValueKind == JsonValueKind.String && ex.TryGetDateTimeOffset(out var at) && at < r.ExpiresAt
+            ? at : r.ExpiresAt;
+        return new SbpSession(id, payload, expires);
+    }
+
+    /// <summary>YooKassa's API has no bank list for a payment: the payload link opens the SBP bank chooser on a phone.</summary>
+    public Task<Result<IReadOnlyList<SbpBank>>> ListSbpBanksAsync(GatewayContext context, CancellationToken ct) =>
+        Task.FromResult<Result<IReadOnlyList<SbpBank>>>(Array.Empty<SbpBank>());
+
+    public Task<Result<string>> SbpBankLinkAsync(GatewayContext context, string externalId, string payload, string bankId, CancellationToken ct) =>
+        Task.FromResult<Result<string>>(payload);
+
+    public async Task<Result<CheckoutSession>> CreateCheckoutAsync(GatewayContext context, CheckoutRequest r, CancellationToken ct)
+    {
+        var body = PaymentBody(r, new JsonObject { ["type"] = "redirect", ["return_url"] = r.ReturnUrl });
         var created = await Api(context).SendAsync(HttpMethod.Post, "payments", body, r.AttemptId, ct);
         if (!created.IsSuccess) return created.Error!;
         var p = created.Value;
@@ -104,7 +138,7 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
         // The event id names what the re-fetched payment says, so a later, different state is a new event.
         var eventId = $"yookassa:{paymentId}:{state.RawStatus}:{state.RefundedTotal ?? 0}:{state.Amount?.Minor}";
         return new GatewayNotification(eventId, reference, paymentId, state.Kind, state.Amount, state.FailureReason, state.SavedMethod,
-            state.RefundedTotal, state.CapturedAmount);
+            state.RefundedTotal, state.CapturedAmount, state.Method);
     }
 
     private static Error Refetch(Error e) => e.Kind == ErrorKind.ProviderUnavailable ? e
@@ -124,11 +158,18 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
             && YooKassaApi.Str(pm, "id") is { } pmId)
             saved = new SavedMethodInfo(pmId, YooKassaApi.Str(pm, "title"));
         long? refunded = p.TryGetProperty("refunded_amount", out var ra) ? MoneyFormat.ParseDecimal(YooKassaApi.Str(ra, "value")) : null;
+        PayMethod? method = YooKassaApi.Str(pm, "type") switch
+        {
+            null or "" => null,
+            "bank_card" => PayMethod.Card,
+            "sbp" => PayMethod.Sbp,
+            _ => PayMethod.Other,
+        };
         return status switch
         {
-            "waiting_for_capture" => new(id, NotificationKind.Authorized, amount, status, SavedMethod: saved),
+            "waiting_for_capture" => new(id, NotificationKind.Authorized, amount, status, SavedMethod: saved, Method: method),
             "succeeded" when refunded is > 0 => new(id, NotificationKind.Refunded, amount, status, RefundedTotal: refunded),
-            "succeeded" => new(id, NotificationKind.Succeeded, amount, status, SavedMethod: saved),
+            "succeeded" => new(id, NotificationKind.Succeeded, amount, status, SavedMethod: saved, Method: method),
             "canceled" => new(id, NotificationKind.Voided, amount, status,
                 p.TryGetProperty("cancellation_details", out var cd) ? $"YooKassa: {RemoteText.CodeOrMark(YooKassaApi.Str(cd, "party"))}/{RemoteText.CodeOrMark(YooKassaApi.Str(cd, "reason"))}" : "YooKassa: canceled"),
             _ => new(id, NotificationKind.Pending, null, status),
