@@ -23,6 +23,7 @@ public sealed record PayTexts(
     public string PdnRequired => Lang == "en"
         ? "Please give your consent to personal data processing first."
         : "Сначала дайте согласие на обработку персональных данных.";
+    public string NpdReceipt => Lang == "en" ? "Receipt («Мой налог»)" : "Чек «Мой налог»";
     public string Voided => Lang == "en" ? "The hold was released." : "Блокировка суммы снята.";
 
     public static readonly PayTexts Ru = new("ru", "Оплата", "Оплатить", "Ссылка действует до", "Оплачено", "Оплачено",
