@@ -87,6 +87,7 @@ public static class DashboardSetup
         SettingsPages.Map(owner);
         AssistantPage.Map(owner);
         PersonalDataPage.Map(owner);
+        SelfEmployedPage.Map(owner);
     }
 
     /// <summary>Every POST must carry the form token; otherwise 400 and nothing is done.</summary>

@@ -211,6 +211,8 @@ public static class SettingsPages
             h.Raw("<p>").Link("/dashboard/settings/assistant", c.L("Ассистент в чатах: часы, предоплата, отмена, каналы →", "Chat assistant: hours, prepayment, cancellation, channels →"), id: "assistant-link").Raw("</p>\n");
             h.Raw("<p>").Link("/dashboard/settings/personal-data", c.L("Персональные данные: согласие, срок хранения, выгрузка и удаление, передача данных →",
                 "Personal data: consent, retention, export and erasure, data flows →"), id: "personal-data-link").Raw("</p>\n");
+            h.Raw("<p>").Link("/dashboard/settings/self-employed", c.L("Налоговый режим и чеки самозанятого (НПД) в «Мой налог» →",
+                "Tax regime and self-employed (НПД) receipts in «Мой налог» →"), id: "self-employed-link").Raw("</p>\n");
 
             h.Raw("<div class=\"card\" id=\"api-keys\">").El("h2", c.L("API-ключи", "API keys"));
             h.Raw("<table><tbody>");

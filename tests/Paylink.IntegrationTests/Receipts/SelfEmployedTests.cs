@@ -6,6 +6,7 @@ using Paylink.Core.Data;
 using Paylink.Core.Jobs;
 using Paylink.Core.Receipts;
 using Paylink.IntegrationTests.Bookings;
+using Paylink.IntegrationTests.Dashboard;
 using Paylink.IntegrationTests.Infrastructure;
 
 namespace Paylink.IntegrationTests.Receipts;
@@ -385,6 +386,51 @@ public abstract class SelfEmployedTests<THost>(THost host) : IClassFixture<THost
         Assert.Equal(83, year.GetProperty("percent").GetInt32());
         Assert.Equal("near", year.GetProperty("level").GetString());
         Assert.Equal(2026, year.GetProperty("year").GetInt32());
+    }
+
+    [Fact]
+    public async Task Dashboard_RegimeAndConnectionForm_WarningOnWrongCredentials_WaitingList_YearOnOverview()
+    {
+        var user = await host.NewUserAsync();
+        var api = host.Client(user.ApiKey);
+        var dash = await host.SignedInAsync(user);
+        var page = await dash.PageAsync("/dashboard/settings/self-employed");
+        Assert.Contains("Налоговый режим", page);
+        Assert.Contains("Госуслуги", page);
+        Assert.Equal(HttpStatusCode.Redirect, (await dash.PostAsync("/dashboard/settings/self-employed/regime", ("taxSystem", "npd"))).StatusCode);
+        var fiscal = await (await api.GetAsync("/api/v1/fiscal-settings")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("npd", fiscal.GetProperty("taxSystem").GetString());
+
+        // Not connected yet: the overview says so, a payment waits.
+        await PayAsync(await LinkAsync(api));
+        await host.DrainAsync();
+        var overview = await dash.PageAsync("/dashboard");
+        Assert.Contains("id=\"npd-overview\"", overview);
+        Assert.Contains("не подключён", overview);
+        Assert.Contains("Чеков в ожидании: 1", overview);
+
+        await dash.PageAsync("/dashboard/settings/self-employed");
+        var wrong = await dash.PostAsync("/dashboard/settings/self-employed/connect", ("mode", "password"), ("inn", FakeMoyNalog.Inn), ("password", "nope"));
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        Assert.Contains("неверный", await wrong.HtmlAsync());
+        await dash.PageAsync("/dashboard/settings/self-employed");
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await dash.PostAsync("/dashboard/settings/self-employed/connect", ("mode", "password"), ("inn", FakeMoyNalog.Inn), ("password", "correct-horse"))).StatusCode);
+        await host.DrainAsync();
+        Assert.Single(Fake.Incomes);
+
+        // The password changes in the cabinet: the next receipt waits, both pages warn.
+        Fake.Password = "changed";
+        Fake.ExpireAccessTokens();
+        Fake.RefreshTokens.Clear();
+        await PayAsync(await LinkAsync(api));
+        await host.DrainAsync();
+        var settings = await dash.PageAsync("/dashboard/settings/self-employed");
+        Assert.Contains("id=\"npd-warning\"", settings);
+        Assert.Contains("id=\"npd-waiting\"", settings);
+        Assert.Contains("ждёт отправки", settings);
+        Assert.Contains("3 500", System.Net.WebUtility.HtmlDecode(settings).Replace('\u00A0', ' '));
+        Assert.Contains("id=\"npd-warning\"", await dash.PageAsync("/dashboard"));
     }
 }
 
