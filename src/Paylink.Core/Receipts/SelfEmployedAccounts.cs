@@ -79,7 +79,12 @@ public sealed class SelfEmployedAccounts(AppDbContext db, ProviderRegistry<ISelf
         if (!opened.IsSuccess) return opened.Error!;
         var r = await opened.Value.Provider.TestAsync(opened.Value.Context, ct);
         SaveSession(found.Value, opened.Value.Context);
-        if (r.IsSuccess) found.Value.Succeeded();
+        if (r.IsSuccess)
+        {
+            // The cabinet accepts the sign-in again (the password was changed back): resume what waited for it.
+            if (found.Value.LastErrorKind == "credentials") await RequeueWaitingAsync(found.Value.MerchantId, ct);
+            found.Value.Succeeded();
+        }
         else if (r.Failure!.Kind is SelfEmployedFailureKind.Credentials) found.Value.Failed("credentials", r.Failure.Message, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         if (r.IsSuccess) return r.Value;

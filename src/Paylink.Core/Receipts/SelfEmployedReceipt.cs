@@ -121,6 +121,15 @@ public sealed class SelfEmployedReceipt : IMerchantOwned
         Version++;
     }
 
+    /// <summary>An answer that never came: the state stays (sending, cancelling) and no one looks it up before
+    /// <paramref name="until"/>, so a request still being processed at the tax service has time to show in its list.</summary>
+    public void Unsettled(string error, DateTimeOffset until)
+    {
+        LastError = Trim(error);
+        ClaimedUntil = until;
+        Version++;
+    }
+
     public Result<bool> Fail(string error)
     {
         if (Status is not (SelfEmployedReceiptStatus.Queued or SelfEmployedReceiptStatus.Sending)) return Illegal("fail");

@@ -37,6 +37,9 @@ public sealed partial class SyncSelfEmployedReceipts(AppDbContext db, SelfEmploy
     /// <summary>How long a job holds a receipt while it talks to the tax service (longer than any call with its retries).</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     public const string MessageTemplate = "npd_receipt";
+    /// <summary>After an unknown outcome, how long to wait before the lookup (a request still in flight at the tax
+    /// service must have time to appear in its list, or the lookup would miss it and the receipt be sent twice).</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromMinutes(1);
 
     public sealed record Payload(string MerchantId, string LinkId);
 
@@ -106,6 +109,14 @@ public sealed partial class SyncSelfEmployedReceipts(AppDbContext db, SelfEmploy
             await db.SaveChangesAsync(ct);
             NotConnected(logger, p.MerchantId, live.Id);
             return JobResult.Done;   // connecting queues it again
+        }
+        if (account.LastErrorKind == "credentials")
+        {
+            // One refused sign-in is enough: more attempts with the same wrong password could get the cabinet locked.
+            // Fixing the connection (PUT /self-employed or the dashboard) clears this and queues the receipt again.
+            live.Waiting($"Waiting for the merchant to fix the «Мой налог» connection: {account.LastError}");
+            await db.SaveChangesAsync(ct);
+            return JobResult.Done;
         }
         var opened = accounts.Open(account);
         if (!opened.IsSuccess)
@@ -210,10 +221,10 @@ public sealed partial class SyncSelfEmployedReceipts(AppDbContext db, SelfEmploy
                 Transient(logger, account.MerchantId, live.Id, operation, failure.Message);
                 return JobResult.Retry(message, failure.RetryAfter);
             case SelfEmployedFailureKind.Unknown:
-                live.Waiting(message + " (outcome unknown; it will be looked up before anything is sent again)");
+                live.Unsettled(message + " (outcome unknown; it will be looked up before anything is sent again)", now + SettleDelay);
                 await db.SaveChangesAsync(ct);
                 Transient(logger, account.MerchantId, live.Id, operation, failure.Message);
-                return JobResult.Retry(message, TimeSpan.FromSeconds(10));
+                return JobResult.Retry(message, SettleDelay + TimeSpan.FromSeconds(1));
             case SelfEmployedFailureKind.Credentials:
                 if (live.Status == SelfEmployedReceiptStatus.Sending && operation == "register") live.NotSent(message);
                 else live.Waiting(message);
@@ -347,7 +358,7 @@ public sealed class SweepSelfEmployedReceipts(AppDbContext db, IJobQueue jobs, T
         var waiting = await db.SelfEmployedReceipts.IgnoreQueryFilters()
             .Where(r => (r.Status == SelfEmployedReceiptStatus.Queued || r.Status == SelfEmployedReceiptStatus.Sending
                 || r.Status == SelfEmployedReceiptStatus.Cancelling))
-            .Join(db.SelfEmployedAccounts.IgnoreQueryFilters().Where(a => a.DeletedAt == null), r => r.MerchantId, a => a.MerchantId, (r, a) => new { r.MerchantId, r.LinkId })
+            .Join(db.SelfEmployedAccounts.IgnoreQueryFilters().Where(a => a.DeletedAt == null && (a.LastErrorKind == null || a.LastErrorKind != "credentials")), r => r.MerchantId, a => a.MerchantId, (r, a) => new { r.MerchantId, r.LinkId })
             .Distinct().Take(Batch).ToListAsync(ct);
         var since = now - 2 * Every;
         var refunded = await db.Refunds.IgnoreQueryFilters()

@@ -300,12 +300,19 @@ public abstract class SelfEmployedTests<THost>(THost host) : IClassFixture<THost
         Assert.Equal("credentials", account.GetProperty("lastErrorKind").GetString());
         Assert.Contains("неверный", account.GetProperty("lastError").GetString());
         Assert.Equal("queued", Assert.Single(await ReceiptsAsync(api, "?status=waiting")).GetProperty("status").GetString());
-        var dashboard = await DbAsync(db => db.Jobs.Where(j => j.Type == SyncSelfEmployedReceipts.JobType && j.State == JobState.Dead).CountAsync());
-        Assert.True(dashboard >= 1);
+        var dead = await DbAsync(db => db.Jobs.Where(j => j.Type == SyncSelfEmployedReceipts.JobType && j.State == JobState.Dead).CountAsync());
+        Assert.True(dead >= 1);
+        // Further payments wait without trying the refused password again (the cabinet could lock the account).
+        var signIns = Fake.Count("auth/lkfl");
+        await PayAsync(await LinkAsync(api));
+        await host.DrainAsync();
+        await LaterAsync(TimeSpan.FromMinutes(20));
+        Assert.Equal(signIns, Fake.Count("auth/lkfl"));
+        Assert.Equal(2, (await ReceiptsAsync(api, "?status=waiting")).Count);
 
         await ConnectAsync(api, "changed-in-the-cabinet");
         await host.DrainAsync();
-        Assert.Single(Fake.Incomes);
+        Assert.Equal(2, Fake.Incomes.Count);
         Assert.Empty(await ReceiptsAsync(api, "?status=waiting"));
         Assert.Equal(JsonValueKind.Null, (await (await api.GetAsync("/api/v1/self-employed")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("lastError").ValueKind);
     }
