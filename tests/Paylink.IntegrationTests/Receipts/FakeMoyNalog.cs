@@ -36,6 +36,8 @@ public sealed class FakeMoyNalog : IAsyncDisposable
     /// <summary>The next N income calls hang without being processed.</summary>
     public int TimeoutBeforeProcessing { get; set; }
     public TimeSpan Hang { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>How long a processed income takes to be answered (within the client's timeout).</summary>
+    public TimeSpan IncomeDelay { get; set; }
 
     public string BaseUrl => _app.Urls.First() + "/api/v1/";
     public int Count(string call) { lock (_lock) return Calls.Count(c => c == call); }
@@ -70,6 +72,7 @@ public sealed class FakeMoyNalog : IAsyncDisposable
             Outage = false;
             TimeoutAfterProcessing = 0;
             TimeoutBeforeProcessing = 0;
+            IncomeDelay = TimeSpan.Zero;
         }
     }
 
@@ -173,6 +176,7 @@ public sealed class FakeMoyNalog : IAsyncDisposable
             });
         }
         if (hangAfter) await Task.Delay(Hang, CancellationToken.None);
+        else if (IncomeDelay > TimeSpan.Zero) await Task.Delay(IncomeDelay, CancellationToken.None);
         return Results.Json(new JsonObject { ["approvedReceiptUuid"] = uuid });
     }
 

@@ -182,6 +182,44 @@ public abstract class SelfEmployedTests<THost>(THost host) : IClassFixture<THost
     }
 
     [Fact]
+    public async Task TwoJobsAtOnce_OneReceipt_TheOtherWaitsForTheClaim()
+    {
+        var api = await NpdMerchantAsync();
+        var link = await LinkAsync(api);
+        await PayAsync(link);
+        Fake.IncomeDelay = TimeSpan.FromMilliseconds(400);
+        var payload = await DbAsync(async db => JsonSerializer.Serialize(new SyncSelfEmployedReceipts.Payload(
+            (await db.PaymentLinks.IgnoreQueryFilters().SingleAsync(l => l.Id == link.GetProperty("id").GetString())).MerchantId, link.GetProperty("id").GetString()!),
+            JsonSerializerOptions.Web));
+        async Task<JobResult> RunAsync(long id)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<SyncSelfEmployedReceipts>()
+                .HandleAsync(new JobContext(id, SyncSelfEmployedReceipts.JobType, payload, 1, 10, host.Clock.GetUtcNow()), CancellationToken.None);
+        }
+        var results = await Task.WhenAll(RunAsync(-1), RunAsync(-2));
+        Assert.Contains(results, r => r.Outcome == JobOutcome.Done);
+        Assert.Single(Fake.Incomes);
+        await LaterAsync();
+        Assert.Single(Fake.Incomes);
+        Assert.Equal("registered", Assert.Single(await ReceiptsAsync(api)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task OtherRegimes_NoSelfEmployedReceiptsAtAll()
+    {
+        var (_, api) = await host.MerchantWithCatalogAsync();
+        await ConnectAsync(api);   // even connected: the regime decides
+        var link = await LinkAsync(api);
+        await PayAsync(link);
+        await host.DrainAsync();
+        Assert.Empty(Fake.Incomes);
+        Assert.Empty(await ReceiptsAsync(api));
+        var id = link.GetProperty("id").GetString();
+        Assert.Equal(0, await DbAsync(db => db.SelfEmployedReceipts.IgnoreQueryFilters().CountAsync(r => r.LinkId == id)));
+    }
+
+    [Fact]
     public async Task Company_Buyer_FromLinkMetadata_IsLegalEntityWithInn()
     {
         var api = await NpdMerchantAsync();
