@@ -80,13 +80,22 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             if (s.Pending == Pending.Contact && (a.Phone is not null || a.Email is not null))
                 return s.InvoiceMinor is { } waiting ? await InvoiceAsync(s.BookingId, waiting, s.InvoiceWhat ?? "") : await ConfirmOrDeclineAsync(true, Pending.ConfirmBooking);
             var confident = a.IsConfident && a.Intent != Intent.Other;
+            // A question whether to pay ahead is answered, whatever it was read as (pay, status, info, or unsure).
+            if (a.AmountMinor is null && MustIPayRegex().IsMatch(text) && a.Intent is not (Intent.Cancel or Intent.Refund or Intent.Reschedule))
+                return await MustIPayAsync();
             // Answers to the pending proposal first: "да" and "нет" mean something only in context. A reply that
             // also changes what was proposed ("давайте лучше в полвосьмого") is a correction, never a yes.
             if (s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule or Pending.ConfirmCancel or Pending.ConfirmInvoice)
             {
                 var changes = ChangesProposal();
                 if (a.Intent is Intent.Confirm or Intent.Decline && !changes) return await ConfirmOrDeclineAsync(a.Intent == Intent.Confirm);
-                if (changes && s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule && a.Intent is not (Intent.Cancel or Intent.Refund or Intent.Price or Intent.Info or Intent.Status))
+                // "yes thanks", "да, спасибо большое": a plain yes at the start answers the proposal, whatever else follows.
+                if (!changes && YesFirstRegex().IsMatch(text)) return await ConfirmOrDeclineAsync(true);
+                // A new day or time while a slot is proposed is a correction even when it reads as a question
+                // ("can we do 5pm instead?"): it is only proposed again, never booked without a yes.
+                var newWhen = a.Date is not null || a.Time is not null;
+                if (changes && s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule
+                    && a.Intent is not (Intent.Cancel or Intent.Refund or Intent.Price) && (newWhen || a.Intent is not (Intent.Info or Intent.Status)))
                     return s.Pending == Pending.ConfirmReschedule ? await RescheduleAsync() : await BookAsync();
                 if (confident && a.Intent is Intent.Price or Intent.Info or Intent.Status) return await SideQuestionAsync();
             }
@@ -101,6 +110,12 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 return await PayAsync();
             if (s.Pending is not Pending.None && confident && a.Intent is Intent.Price or Intent.Info or Intent.Status) return await SideQuestionAsync();
 
+            // Only a new day or time, said loosely ("слушайте, завтра не получится, давайте в субботу в 2") while the
+            // client has a booking: a move of that booking, proposed and confirmed like any other.
+            if (s.Pending is Pending.None && a.ServiceId is null && a.Candidates.Count <= 1 && (a.Date is not null || a.Time is not null)
+                && (!confident || a.Intent is Intent.Decline or Intent.Other || (a.Intent == Intent.Book && GiveUpRegex().IsMatch(text)))
+                && await backend.FindOpenBookingAsync(ct) is not null)
+                return await RescheduleAsync();
             if (!confident) return await MissAsync();
             return a.Intent switch
             {
@@ -120,6 +135,20 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 Intent.Decline => Say(t.Bye, Fresh, "decline: nothing pending"),
                 _ => await MissAsync(),
             };
+        }
+
+        /// <summary>"а заранее платить надо?", "do I have to pay in advance?": answered from the prepayment rule and the
+        /// client's booking; an invoice is only offered when a prepayment is due, and sent after a yes. While a slot is
+        /// proposed, its text (which names the prepayment) is repeated and stays open.</summary>
+        private async Task<DialogueReply> MustIPayAsync()
+        {
+            if (s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule or Pending.ConfirmInvoice or Pending.ConfirmCancel) return await SideQuestionAsync();
+            var booking = await backend.FindOpenBookingAsync(ct);
+            if (booking is null) return Say(t.PrepaymentRule(P.Prepayment.Kind == PrepaymentKind.None), s, "answer: prepayment rule");
+            var prepay = booking.Due is { } d ? Math.Min(d.Minor, Math.Max(0, P.Prepayment.For(booking.Price.Minor) - booking.PaidMinor)) : 0;
+            if (prepay <= 0) return Say(t.NoPrepaymentDue(booking.ServiceName), s, "answer: nothing due before the visit");
+            return Say(t.PrepaymentDue(booking.ServiceName, new Money(prepay, booking.Price.Currency)),
+                s with { Pending = Pending.ConfirmInvoice, BookingId = booking.Id, InvoiceMinor = prepay, InvoiceWhat = booking.ServiceName }, "propose: prepayment invoice");
         }
 
         /// <summary>The fresh state after an action: nothing pending, the client's language kept.</summary>
@@ -160,6 +189,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
         {
             var answer = a.Intent switch
             {
+                _ when MustIPayRegex().IsMatch(text) => Say(t.PrepaymentRule(P.Prepayment.Kind == PrepaymentKind.None), s, "answer: prepayment rule"),
                 Intent.Price => Price(),
                 Intent.Status => await StatusAsync(),
                 _ => await InfoAsync(keepPending: true),
@@ -321,7 +351,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 case Pending.ConfirmBooking:
                     return Say(t.NotBooked, s with { Pending = Pending.Time, Time = null, ProposedStart = null }, "decline: booking");
                 case Pending.ConfirmInvoice when yes && s.InvoiceMinor is { } amount:
-                    return await InvoiceAsync(null, amount, s.InvoiceWhat ?? "");
+                    return await InvoiceAsync(s.BookingId, amount, s.InvoiceWhat ?? "");
                 case Pending.ConfirmInvoice:
                     return Say(t.Bye, Fresh, "decline: invoice");
                 case Pending.ConfirmReschedule when yes:
@@ -394,8 +424,10 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
 
         private async Task<DialogueReply> PayAsync()
         {
-            if (DidIPayRegex().IsMatch(text)) return await StatusAsync();
+            // "проверьте оплату", "деньги дошли?", "can you see my payment": a question about a payment, never a new invoice.
+            if (DidIPayRegex().IsMatch(text) || PaymentSeenRegex().IsMatch(text)) return await StatusAsync();
             var booking = await backend.FindOpenBookingAsync(ct);
+
             if (a.AmountMinor is { } amount)
             {
                 if (amount <= 0 || amount > P.MaxPaymentMinor)
@@ -493,6 +525,18 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
 
     [GeneratedRegex(@"оплач|оплат|заплач|заплат|\bpay\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PayWordRegex();
+
+    [GeneratedRegex(@"^\W*(да|ага|угу|конечно|давайте|подходит|хорошо|ок|окей|yes|yep|yeah|sure|ok|okay|perfect|great)\b(?!\s*,?\s*(но|but|only|только|лучше|instead)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex YesFirstRegex();
+
+    [GeneratedRegex(@"(провер|видите|видно|дошл|дошёл|пришл|пришёл|поступил|получили|зачислил|ушл)\w*[^.!?]{0,30}(оплат|деньг|плат[её]ж|перевод|предоплат)|(оплат|деньг|плат[её]ж|перевод|предоплат)\w*[^.!?]{0,30}(видите|видно|дошл|дошёл|пришл|пришёл|поступил|получили|зачислил)|\b(check|see|receive[d]?|got|get)\b[^.!?]{0,30}\b(payment|money|transfer)\b|\b(payment|money|transfer)\b[^.!?]{0,30}\b(arrive[d]?|received|come through|came through|go through|went through|show up)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PaymentSeenRegex();
+
+    [GeneratedRegex(@"(надо|нужно|обязательно|необходимо|требуется|должн)\w*[^.!?]{0,25}(пла[тч]|предопла[тч])|(пла[тч]|предопла[тч])\w*[^.!?]{0,25}(надо|нужно|обязательно|необходимо|требуется)|\b(do|must|should)\s+i\s+(need\s+to\s+|have\s+to\s+)?(pre)?pay\b|\b(is|do you (need|require)|need) (a )?(pre)?payment\b|(pre)?payment (required|needed|necessary)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MustIPayRegex();
+
+    [GeneratedRegex(@"не\s+(получится|получается|смогу|могу|выйдет|успею|успеваю)|никак\b|\b(can'?t|cannot|won'?t)\s+(make|come|do)\b|\b(does|is)\s*n[o']t\s+(work|suit)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GiveUpRegex();
 
     [GeneratedRegex(@"спасиб|благодар|thank", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ThanksRegex();

@@ -90,6 +90,15 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
 
     public string PricesIntro => En ? "Our prices:" : "Наши цены:";
 
+    public string PrepaymentRule(bool none) => none
+        ? (En ? "No prepayment is needed: you pay at the visit. If you prefer to pay now, write “send the link”." : "Предоплата не нужна: оплатить можно на месте. Если удобнее заранее — напишите «пришлите ссылку».")
+        : (En ? "Yes, we take a prepayment when you book; I will send the link once the time is agreed." : "Да, при записи мы берём предоплату — пришлю ссылку, как только согласуем время.");
+    public string NoPrepaymentDue(string service) => En
+        ? $"Nothing to pay in advance for {service}: you pay at the visit. If you prefer to pay now, write “send the link”."
+        : $"Заранее за {service} платить не нужно — оплатите на месте. Если удобнее сейчас, напишите «пришлите ссылку».";
+    public string PrepaymentDue(string service, Money amount) => En
+        ? $"Yes, a prepayment of {Money(amount)} confirms {service}. Shall I send the payment link?"
+        : $"Да, чтобы подтвердить запись ({service}), нужна предоплата {Money(amount)}. Прислать ссылку на оплату?";
     public string PayWhat => En ? "What would you like to pay for? Name the service or the amount." : "За что вы хотите оплатить? Назовите услугу или сумму.";
 
     public string PayLimits(Money max) => En ? $"I can issue an invoice from 1 to {Money(max)}." : $"Могу выставить счёт на сумму от 1 до {Money(max)}.";

@@ -75,7 +75,8 @@ public static partial class DateTimeExtractor
     private static DateOnly? ExtractDate(MessageText m, DateOnly today)
     {
         // "перенесите с четверга на пятницу", "с 20.11 на 22.11": the first date is the old one, the client wants the second.
-        if (FromToRegex().IsMatch(m.Text))
+        // "завтра не получится, давайте в субботу": a day said to be impossible is the old one too.
+        if (FromToRegex().IsMatch(m.Text) || CannotRegex().IsMatch(m.Text))
         {
             var skipped = new List<Match>();
             if (ExtractDate(m, today, skipped) is { } wanted)
@@ -95,6 +96,10 @@ public static partial class DateTimeExtractor
         var from = x.Value.StartsWith("с ", StringComparison.Ordinal) || x.Value.StartsWith("со ", StringComparison.Ordinal) || x.Value.StartsWith("from ", StringComparison.Ordinal)
             || before.EndsWith(" с", StringComparison.Ordinal) || before.EndsWith(" со", StringComparison.Ordinal) || before.EndsWith(" from", StringComparison.Ordinal)
             || before is "с" or "со" or "from";
+        // ... or the day is followed by "не получится / не смогу / can't make it": it is the one given up.
+        var afterStart = x.Index + x.Length;
+        var after = t.AsSpan(afterStart, Math.Min(25, t.Length - afterStart)).TrimStart(" ,").ToString();
+        from |= CannotRegex().Match(after) is { Success: true, Index: 0 };
         if (from) skipped.Add(x);
         return from;
     }
@@ -434,6 +439,9 @@ public static partial class DateTimeExtractor
 
     [GeneratedRegex(@"(?:^|\s)(?:с|со|from)\s+\S.*\s(?:на|to)\s+\S", RegexOptions.CultureInvariant)]
     private static partial Regex FromToRegex();
+
+    [GeneratedRegex(@"(?:я\s+)?(?:не\s+(?:получится|получается|смогу|могу|выйдет|успею|успеваю|подходит|подойдет|подойдёт)|никак\b|(?:i\s+)?(?:can'?t|cannot|won'?t)\s+(?:make|come|do)|(?:does|is)\s*n[o']t\s+(?:work|suit)|no\s+longer\s+works)", RegexOptions.CultureInvariant)]
+    private static partial Regex CannotRegex();
 
     [GeneratedRegex(@"\b(?:через|in)\s+(?:(?<n>\d{1,3}|пару|два|две|три|четыре|пять|шесть|семь|десять|a|an|one|two|three|four|five)\s+)?(?<u>дн[яейи]\w*|день|недел[юиь]\w*|days?|weeks?)\b", RegexOptions.CultureInvariant)]
     private static partial Regex InDaysRegex();

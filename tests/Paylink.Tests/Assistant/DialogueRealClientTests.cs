@@ -198,4 +198,87 @@ public sealed class DialogueRealClientTests
         var r = await Say("да");
         Assert.Equal("Платёжная система сейчас не отвечает. Я передал это администратору, он пришлёт ссылку здесь.", r.Texts[0]);
     }
+
+    // ---- corrections and payment questions read as questions (mechanisms, phrased anew) ----
+
+    [Fact]
+    public async Task Correction_PhrasedAsAQuestion_IsProposedAgain_NeverBookedOnTheOldTime()
+    {
+        await Say("book a personal training on friday at 11am");
+        var r = await Say("hmm could it be at 4pm instead?");
+        Assert.Empty(_backend.Calls);
+        Assert.Equal(Pending.ConfirmBooking, r.State.Pending);
+        Assert.Equal(Msk(20, 16), r.State.ProposedStart);
+        await Say("yes");
+        Assert.Equal($"book pt {Msk(20, 16).ToUniversalTime():O} 90000", Assert.Single(_backend.Calls));
+    }
+
+    [Theory]
+    [InlineData("да, спасибо большое")]
+    [InlineData("yes thank you so much")]
+    [InlineData("ок, благодарю")]
+    public async Task YesFollowedByThanks_ConfirmsTheProposal(string reply)
+    {
+        await Say("персональная тренировка в пятницу в 11");
+        await Say(reply);
+        Assert.StartsWith("book pt ", Assert.Single(_backend.Calls));
+    }
+
+    [Fact]
+    public async Task YesButLater_IsNotAYes()
+    {
+        await Say("персональная тренировка в пятницу в 11");
+        var r = await Say("да, но лучше в 14");
+        Assert.Empty(_backend.Calls);
+        Assert.Equal(Msk(20, 14), r.State.ProposedStart);
+    }
+
+    [Fact]
+    public async Task NewDaySaidLoosely_WithABooking_ProposesTheMove_OnTheDayNotGivenUp()
+    {
+        _backend.Open = new OpenBooking("bkg_9", "pt", "Персональная тренировка", Msk(19, 12), new Money(300000, "RUB"), 90000, null, null);
+        var r = await Say("ой завтра никак не смогу, может в субботу в 3");
+        Assert.Empty(_backend.Calls);
+        Assert.Equal(Pending.ConfirmReschedule, r.State.Pending);
+        Assert.Equal(Msk(21, 15), r.State.ProposedStart);
+        await Say("да");
+        Assert.Equal($"reschedule bkg_9 {Msk(21, 15).ToUniversalTime():O}", Assert.Single(_backend.Calls));
+    }
+
+    [Theory]
+    [InlineData("видите мой перевод?")]
+    [InlineData("проверьте пожалуйста пришла ли предоплата")]
+    [InlineData("can you check my payment please")]
+    public async Task PaymentCheck_AfterPrepayment_AnswersTheStatus_NoNewInvoice(string text)
+    {
+        _backend.Open = new OpenBooking("bkg_9", "pt", "Персональная тренировка", Msk(19, 12), new Money(300000, "RUB"), 90000, null, new Money(210000, "RUB"));
+        _backend.Last = new LastPayment("paid", new Money(90000, "RUB"), Msk(18, 10), "lnk_1", null, "Персональная тренировка");
+        var r = await Say(text);
+        Assert.Empty(_backend.Calls);
+        Assert.Null(r.Invoice);
+        Assert.Equal("answer: status", r.Decision.Action);
+    }
+
+    [Fact]
+    public async Task MustIPayQuestion_NoPrepaymentRule_IsAnswered_NotInvoiced()
+    {
+        var none = DialoguePolicy.Default with { Prepayment = new PrepaymentRule(PrepaymentKind.None) };
+        _backend.Open = new OpenBooking("bkg_9", "pt", "Персональная тренировка", Msk(19, 12), new Money(300000, "RUB"), 0, null, new Money(300000, "RUB"));
+        var r = await Say("мне нужно оплачивать заранее?", none);
+        Assert.True(_backend.Calls.Count == 0, r.Decision.ToString());
+        Assert.Null(r.Invoice);
+        Assert.Contains("на месте", r.Texts[0]);
+    }
+
+    [Fact]
+    public async Task MustIPayQuestion_WithPrepaymentDue_OffersTheLink_SendsItAfterYes()
+    {
+        _backend.Open = new OpenBooking("bkg_9", "pt", "Персональная тренировка", Msk(19, 12), new Money(300000, "RUB"), 0, null, new Money(300000, "RUB"));
+        var r = await Say("do I have to pay in advance?");
+        Assert.Empty(_backend.Calls);
+        Assert.Equal(Pending.ConfirmInvoice, r.State.Pending);
+        Assert.Contains("₽900", r.Texts[0]);
+        await Say("yes please");
+        Assert.Equal("invoice bkg_9 90000 Персональная тренировка", Assert.Single(_backend.Calls));
+    }
 }

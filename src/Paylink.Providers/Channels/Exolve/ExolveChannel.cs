@@ -119,8 +119,9 @@ public sealed partial class ExolveChannel(IHttpClientFactory http, PublicUrls ur
                 log.LogInformation("Exolve accepted message {MessageId} to {To} as {ExolveId}", message.MessageId, masked, id);
                 return ChannelSendResult.Sent(id);
             }
-            var reason = $"Exolve answered HTTP {(int)resp.StatusCode}{(ErrorMessage(json) is { } em ? ": " + GatewayHttp.Truncate(em, 200) : "")}";
-            log.LogWarning("Exolve refused message {MessageId} to {To}: {Reason}", message.MessageId, masked, reason);
+            // Only the status reaches the merchant (RemoteText); Exolve's words go to the operator's log.
+            var reason = $"Exolve answered HTTP {(int)resp.StatusCode}";
+            log.LogWarning("Exolve refused message {MessageId} to {To}: HTTP {Status} {Remote}", message.MessageId, masked, (int)resp.StatusCode, ForLog(json));
             if (GatewayHttp.IsUnavailable(resp.StatusCode)) return ChannelSendResult.Transient(reason, RetryAfter(resp));
             return ChannelSendResult.Permanent(resp.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                 ? $"{reason} (check the account's apiKey)" : reason);
@@ -144,12 +145,12 @@ public sealed partial class ExolveChannel(IHttpClientFactory http, PublicUrls ur
             using var resp = await http.CreateClient(ClientName).SendAsync(req, ct);
             if (resp.IsSuccessStatusCode) return $"Exolve accepted the API key; sender {GatewayHttp.Setting(context.Settings, "sender")}.";
             var json = await ReadAsync(resp, ct);
-            var detail = ErrorMessage(json) is { } m ? ": " + GatewayHttp.Truncate(m, 200) : "";
+            log.LogWarning("Exolve connection test: HTTP {Status} {Remote}", (int)resp.StatusCode, ForLog(json));
             if (resp.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                return Error.Validation("settings.apiKey", $"Exolve rejected the API key (HTTP {(int)resp.StatusCode}){detail}.");
+                return Error.Validation("settings.apiKey", $"Exolve rejected the API key (HTTP {(int)resp.StatusCode}).");
             return GatewayHttp.IsUnavailable(resp.StatusCode)
-                ? Error.Unavailable($"Exolve answered HTTP {(int)resp.StatusCode}{detail}.")
-                : Error.Declined($"Exolve answered HTTP {(int)resp.StatusCode}{detail}.");
+                ? Error.Unavailable($"Exolve answered HTTP {(int)resp.StatusCode}.")
+                : Error.Declined($"Exolve answered HTTP {(int)resp.StatusCode}.");
         }
         catch (Exception ex) when (GatewayHttp.IsUnavailable(ex) && !ct.IsCancellationRequested)
         {
@@ -191,6 +192,14 @@ public sealed partial class ExolveChannel(IHttpClientFactory http, PublicUrls ur
             ? err.ValueKind == JsonValueKind.Object && err.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()
               : err.ValueKind == JsonValueKind.String ? err.GetString() : null
             : null;
+
+    /// <summary>Exolve's error text for the operator's log: at most 200 characters, digit runs that could be
+    /// phone numbers masked.</summary>
+    private static string ForLog(JsonElement json) =>
+        ErrorMessage(json) is { } m ? LongDigits().Replace(GatewayHttp.Truncate(m, 200), "***") : "";
+
+    [GeneratedRegex(@"\+?\d[\d\- ()]{5,}\d")]
+    private static partial Regex LongDigits();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9 ._-]{0,10}$")]
     private static partial Regex AlphaName();

@@ -19,6 +19,25 @@ public sealed class MaxApi(HttpClient http, string baseUrl, string token)
     /// <summary>dev.max.ru asks bots to call platform-api2.max.ru (platform-api.max.ru and botapi.max.ru are older).</summary>
     public const string DefaultBaseUrl = "https://platform-api2.max.ru/";
 
+    /// <summary>Our own wording of a MAX HTTP status; MAX's <c>message</c> is remote free text and is never shown
+    /// to the merchant (<see cref="Paylink.Core.Common.RemoteText"/>).</summary>
+    public static string Meaning(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.BadRequest => "bad request (dialog not found or message refused)",
+        HttpStatusCode.Unauthorized => "the bot token is not valid",
+        HttpStatusCode.Forbidden => "the bot is blocked or may not write to this user",
+        HttpStatusCode.NotFound => "the user or method was not found",
+        HttpStatusCode.MethodNotAllowed => "the method is not allowed",
+        HttpStatusCode.RequestTimeout => "MAX timed out",
+        HttpStatusCode.TooManyRequests => "too many requests, MAX asks to wait",
+        >= HttpStatusCode.InternalServerError => "MAX server error",
+        _ => "MAX refused the request",
+    };
+
+    /// <summary>"MAX 400 code: meaning" — the status, MAX's error code when it is a token, and our meaning.</summary>
+    public static string Describe(MaxResponse r) =>
+        $"MAX {(int)r.Status}{(Paylink.Core.Common.RemoteText.Code(r.Code) is { } c ? " " + c : "")}: {Meaning(r.Status)}";
+
     public async Task<MaxResponse> CallAsync(HttpMethod method, string pathAndQuery, JsonObject? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, baseUrl + pathAndQuery.TrimStart('/'));

@@ -98,7 +98,7 @@ public sealed class MaxChannel(IHttpClientFactory http, [FromKeyedServices(MaxCh
             var mid = r.Body!["message"]?["body"]?["mid"];
             return ChannelSendResult.Sent(mid is JsonValue v && v.TryGetValue<string>(out var s) ? s : mid?.ToJsonString());
         }
-        var reason = $"MAX {(int)r.Status}{(r.Code is null ? "" : " " + r.Code)}: {r.Message}";
+        var reason = MaxApi.Describe(r);
         return r.Status switch
         {
             HttpStatusCode.TooManyRequests => ChannelSendResult.Transient(reason, r.RetryAfter ?? TimeSpan.FromSeconds(1)),
@@ -113,10 +113,10 @@ public sealed class MaxChannel(IHttpClientFactory http, [FromKeyedServices(MaxCh
     {
         var r = await CallAsync(context, HttpMethod.Get, "me", null, ct);
         if (r is null) return Error.Unavailable("MAX did not answer.");
-        if (r.Ok) return $"Bot {Str(r.Body!["name"]) ?? ""} (@{Str(r.Body!["username"])}, id {r.Body!["user_id"]}) answers.";
+        if (r.Ok) return $"Bot @{RemoteText.CodeOrMark(Str(r.Body!["username"]))} (id {RemoteText.CodeOrMark(r.Body!["user_id"]?.ToString())}) answers.";
         return r.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
             ? Error.Declined("MAX rejected the bot token (check settings.botToken).")
-            : Error.Unavailable($"MAX answered {(int)r.Status}: {r.Message}");
+            : Error.Unavailable($"MAX answered {MaxApi.Describe(r)}.");
     }
 
     /// <summary>POST /subscriptions with our URL and secret; MAX then sends it in X-Max-Bot-Api-Secret and long polling stops.</summary>
@@ -132,7 +132,7 @@ public sealed class MaxChannel(IHttpClientFactory http, [FromKeyedServices(MaxCh
         if (r.Ok && r.Body!["success"]?.GetValueKind() != System.Text.Json.JsonValueKind.False) return $"MAX will send updates to {context.WebhookUrl}.";
         return r.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
             ? Error.Declined("MAX rejected the bot token (check settings.botToken).")
-            : Error.Declined($"MAX refused the subscription: {r.Message ?? Str(r.Body?["message"])}");
+            : Error.Declined($"MAX refused the subscription ({(r.Ok ? "success=false" : MaxApi.Describe(r))}).");
     }
 
     /// <summary>GET /updates after <paramref name="marker"/> (long polling without a wait: the periodic task calls again).</summary>

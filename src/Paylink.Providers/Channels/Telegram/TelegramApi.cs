@@ -15,6 +15,21 @@ public sealed class TelegramApi(HttpClient http, string baseUrl, string token)
     public const string ClientName = "telegram";
     public const string DefaultBaseUrl = "https://api.telegram.org/";
 
+    /// <summary>Our own wording of a Bot API error code; Telegram's <c>description</c> is remote free text and is
+    /// never shown to the merchant (<see cref="Paylink.Core.Common.RemoteText"/>).</summary>
+    public static string Meaning(int errorCode) => errorCode switch
+    {
+        400 => "bad request (chat not found, message or button refused)",
+        401 => "the bot token is not valid",
+        403 => "the bot was blocked by the user or cannot write to this chat",
+        404 => "the bot token or method was not found",
+        409 => "another webhook or getUpdates client conflicts",
+        413 => "the request is too large",
+        429 => "too many requests, Telegram asks to wait",
+        >= 500 and <= 599 => "Telegram server error",
+        _ => "Telegram refused the request",
+    };
+
     public async Task<TelegramResponse> CallAsync(string method, JsonObject body, CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync($"{baseUrl}bot{token}/{method}", body, ct);

@@ -120,9 +120,9 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedS
     {
         var r = await CallAsync(context, "getMe", [], ct);
         if (r is null) return Error.Unavailable("Telegram did not answer.");
-        if (r.Ok) return $"Bot @{r.Result?["username"]?.GetValue<string>()} (id {r.Result?["id"]}) answers.";
+        if (r.Ok) return $"Bot @{RemoteText.CodeOrMark(r.Result?["username"]?.ToString())} (id {RemoteText.CodeOrMark(r.Result?["id"]?.ToString())}) answers.";
         return r.ErrorCode is 401 or 404 ? Error.Declined("Telegram rejected the bot token (check settings.botToken).")
-            : Error.Unavailable($"Telegram answered {r.ErrorCode}: {r.Description}");
+            : Error.Unavailable($"Telegram answered {r.ErrorCode}: {TelegramApi.Meaning(r.ErrorCode)}.");
     }
 
     public async Task<Result<string>> RegisterWebhookAsync(ChannelContext context, string secret, CancellationToken ct)
@@ -136,7 +136,7 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedS
         if (r is null) return Error.Unavailable("Telegram did not answer.");
         if (r.Ok) return $"Telegram will send updates to {context.WebhookUrl}.";
         return r.ErrorCode is 401 or 404 ? Error.Declined("Telegram rejected the bot token (check settings.botToken).")
-            : Error.Declined($"Telegram refused the webhook: {r.Description}");
+            : Error.Declined($"Telegram refused the webhook ({r.ErrorCode}: {TelegramApi.Meaning(r.ErrorCode)}).");
     }
 
     /// <summary>Answers a pre-checkout query (must happen within 10 seconds of the update).</summary>
@@ -158,7 +158,7 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedS
         var r = await CallAsync(context, method, body, ct);
         if (r is null) return ChannelSendResult.Transient("Telegram did not answer (network error or timeout).");
         if (r.Ok) return ChannelSendResult.Sent(r.Result?["message_id"]?.ToJsonString());
-        var reason = $"Telegram {r.ErrorCode}: {r.Description}";
+        var reason = $"Telegram {r.ErrorCode}: {TelegramApi.Meaning(r.ErrorCode)}";
         switch (r.ErrorCode)
         {
             case 429:

@@ -130,7 +130,7 @@ public sealed partial class VkChannel(IHttpClientFactory http, [FromKeyedService
         var r = await CallAsync(context, "messages.send", fields, ct);
         if (r is null) return ChannelSendResult.Transient("VK did not answer (network error or timeout).");
         if (r.Ok) return ChannelSendResult.Sent(r.Response!.ToJsonString());
-        var reason = $"VK error {r.ErrorCode}: {r.ErrorMessage}";
+        var reason = $"VK error {r.ErrorCode}: {VkApi.Meaning(r.ErrorCode)}";
         return r.ErrorCode switch
         {
             6 => ChannelSendResult.Transient(reason, TimeSpan.FromSeconds(1)),          // too many requests per second
@@ -148,10 +148,11 @@ public sealed partial class VkChannel(IHttpClientFactory http, [FromKeyedService
         if (r is null) return Error.Unavailable("VK did not answer.");
         if (!r.Ok)
             return r.ErrorCode is 5 or 15 or 27 or 100
-                ? Error.Declined($"VK rejected the community token or group (check settings.accessToken, settings.groupId): {r.ErrorMessage}")
-                : Error.Unavailable($"VK answered error {r.ErrorCode}: {r.ErrorMessage}");
+                ? Error.Declined($"VK rejected the community token or group (check settings.accessToken, settings.groupId): VK error {r.ErrorCode}, {VkApi.Meaning(r.ErrorCode)}.")
+                : Error.Unavailable($"VK answered error {r.ErrorCode}: {VkApi.Meaning(r.ErrorCode)}.");
         var group = (r.Response as JsonArray ?? r.Response?["groups"] as JsonArray)?.FirstOrDefault();
-        return $"Community «{group?["name"]?.GetValue<string>()}» (club{group?["id"]}) answers.";
+        // The community's name is remote text too: only its numeric id is quoted.
+        return $"Community club{RemoteText.CodeOrMark(group?["id"]?.ToString())} answers.";
     }
 
     public static string GroupId(JsonObject settings) => settings["groupId"]?.ToJsonString().Trim('"') ?? "";

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Paylink.Core.Common;
 using Paylink.Core.Providers;
 
 namespace Paylink.Providers.Crm.Bitrix24;
@@ -83,17 +84,22 @@ public sealed class Bitrix24Client(IHttpClientFactory http, Bitrix24RateLimiter 
             Errors.TryGetValue(name, out var e) ? Classify(method, 400, e.Code, e.Description, null) : null;
     }
 
+    /// <summary>
+    /// A failed answer → a <see cref="CrmFailure"/>. Only the error code token is quoted (<see cref="RemoteText"/>):
+    /// the portal's <c>error_description</c> is remote free text, read here only to spot "not found", never echoed.
+    /// </summary>
     public static CrmFailure Classify(string method, int status, string? code, string? description, TimeSpan? retryAfter)
     {
-        var what = string.IsNullOrEmpty(description) ? code ?? $"HTTP {status}" : description;
+        var token = RemoteText.Code(code);
+        var what = token is null ? $"HTTP {status}" : $"error {token} (HTTP {status})";
         if (code is not null && AuthErrors.Contains(code, StringComparer.OrdinalIgnoreCase) || status == 401)
-            return new CrmFailure(false, "auth", $"{method}: Bitrix24 refused the webhook ({code}: {what}). It expired, was deleted or lacks the crm scope: create a new incoming webhook and update settings.webhookUrl.");
+            return new CrmFailure(false, "auth", $"{method}: Bitrix24 refused the webhook ({what}). It expired, was deleted or lacks the crm scope: create a new incoming webhook and update settings.webhookUrl.");
         if (code == "PORTAL_DELETED") return new CrmFailure(false, "portal_deleted", $"{method}: the portal was deleted.");
         if (code is not null && TransientErrors.Contains(code) || status is 429 or 500 or 502 or 503 or 504)
-            return new CrmFailure(true, code is { Length: > 0 } ? code : $"http_{status}", $"{method}: {what}", retryAfter);
-        if (what.Contains("not found", StringComparison.OrdinalIgnoreCase))
-            return new CrmFailure(false, "not_found", $"{method}: {what} (deleted at the portal?).");
-        return new CrmFailure(false, code is { Length: > 0 } ? code : "rejected", $"{method}: {what}");
+            return new CrmFailure(true, token ?? $"http_{status}", $"{method}: Bitrix24 is busy or failing ({what}).", retryAfter);
+        if ((description ?? "").Contains("not found", StringComparison.OrdinalIgnoreCase) || (code ?? "").Contains("NOT_FOUND", StringComparison.OrdinalIgnoreCase))
+            return new CrmFailure(false, "not_found", $"{method}: the record was not found ({what}; deleted at the portal?).");
+        return new CrmFailure(false, token ?? "rejected", $"{method}: Bitrix24 refused the call ({what}).");
     }
 
     /// <summary>Retry-After, or for OPERATION_TIME_LIMIT the time until <c>time.operating_reset_at</c>.</summary>

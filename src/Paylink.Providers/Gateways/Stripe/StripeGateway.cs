@@ -205,7 +205,8 @@ public sealed class StripeGateway(IHttpClientFactory http, TimeProvider clock)
             {
                 "succeeded" => new GatewayRefund(refund.Id, GatewayRefundStatus.Succeeded),
                 "pending" or "requires_action" => new GatewayRefund(refund.Id, GatewayRefundStatus.Pending),
-                _ => throw new RefundRefused($"Stripe refund ended {refund.Status}: {refund.FailureReason}"),
+                _ => throw new RefundRefused($"Stripe refund ended {RemoteText.CodeOrMark(refund.Status)}"
+                    + (RemoteText.Code(refund.FailureReason) is { } why ? $" ({why})." : ".")),
             };
         });
 
@@ -256,11 +257,11 @@ public sealed class StripeGateway(IHttpClientFactory http, TimeProvider clock)
         try { return await call(); }
         catch (StripeException ex) when (ex.HttpStatusCode is { } s && GatewayHttp.IsUnavailable(s) || ex.InnerException is { } inner && GatewayHttp.IsUnavailable(inner))
         {
-            return Error.Unavailable($"Stripe is unavailable: {ex.StripeError?.Message ?? ex.Message}");
+            return Error.Unavailable($"Stripe is unavailable ({StripeCode(ex)}).");
         }
         catch (StripeException ex)
         {
-            return Error.Declined($"Stripe: {ex.StripeError?.Message ?? ex.Message}{(ex.HttpStatusCode == HttpStatusCode.Unauthorized ? " (check the secret key)" : "")}");
+            return Error.Declined($"Stripe refused the request ({StripeCode(ex)}){(ex.HttpStatusCode == HttpStatusCode.Unauthorized ? "; check the secret key" : "")}.");
         }
         catch (RefundRefused ex)
         {
@@ -270,5 +271,15 @@ public sealed class StripeGateway(IHttpClientFactory http, TimeProvider clock)
         {
             return Error.Unavailable($"Stripe did not answer: {ex.GetType().Name}.");
         }
+    }
+
+    /// <summary>What of a Stripe error may be quoted: its code, decline code and type tokens, else the HTTP status.
+    /// Stripe's (or an impostor's) message is remote free text and never reaches the merchant (<see cref="RemoteText"/>).</summary>
+    internal static string StripeCode(StripeException ex)
+    {
+        var tokens = new[] { ex.StripeError?.Code, ex.StripeError?.DeclineCode, ex.StripeError?.Type }
+            .Select(RemoteText.Code).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (ex.HttpStatusCode is { } status && (int)status > 0) tokens.Add($"HTTP {(int)status}");
+        return tokens.Count > 0 ? string.Join(", ", tokens) : "no error code";
     }
 }

@@ -104,6 +104,7 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
     /// </summary>
     internal static GatewayPaymentState Map(string status, string? paymentId, long? amount, long? fullAmount, TBankApi.Reply? body)
     {
+        status = RemoteText.CodeOrMark(status);   // the raw status is stored and shown: tokens only
         var money = amount is { } a ? new Money(a, "RUB") : (Money?)null;
         SavedMethodInfo? saved = body?.Str("RebillId") is { Length: > 0 } rebill ? new SavedMethodInfo(rebill, body.Str("Pan")) : null;
         return status switch
@@ -113,7 +114,7 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
             "REVERSED" => new(paymentId, NotificationKind.Voided, money, status),
             "REFUNDED" => new(paymentId, NotificationKind.Refunded, fullAmount is { } f ? new Money(f, "RUB") : null, status, RefundedTotal: fullAmount),
             "REJECTED" or "AUTH_FAIL" or "CANCELED" or "DEADLINE_EXPIRED" or "ATTEMPTS_EXPIRED" =>
-                new(paymentId, NotificationKind.Failed, null, status, $"T-Bank status {status}{(body?.Str("ErrorCode") is { } c && c != "0" ? $" (error {c})" : "")}"),
+                new(paymentId, NotificationKind.Failed, null, status, $"T-Bank status {status}{(body?.Str("ErrorCode") is { } c && c != "0" ? $" (error {RemoteText.CodeOrMark(c)}: {TBankApi.Meaning(c)})" : "")}"),
             _ => new(paymentId, NotificationKind.Pending, null, status),
         };
     }
@@ -148,7 +149,7 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
         {
             "REFUNDED" or "PARTIAL_REFUNDED" => new GatewayRefund(r.RefundId, GatewayRefundStatus.Succeeded),
             "REFUNDING" or "ASYNC_REFUNDING" => new GatewayRefund(r.RefundId, GatewayRefundStatus.Pending),
-            _ => Error.Declined($"T-Bank Cancel ended in status {status}."),
+            _ => Error.Declined($"T-Bank Cancel ended in status {RemoteText.CodeOrMark(status)}."),
         };
     }
 
@@ -199,15 +200,17 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
     {
         // GetState of a payment that does not exist: a token or terminal error means bad credentials;
         // "payment not found" means the bank accepted our signature.
-        var reply = await Api(context).CallAsync("GetState", new JsonObject { ["PaymentId"] = "1" }, retrySafe: true, ct);
-        if (reply.IsSuccess) return "T-Bank accepted the terminal key and password.";
-        if (reply.Error!.Kind == ErrorKind.ProviderUnavailable) return reply.Error;
-        var m = reply.Error.Message;
-        if (m.Contains("error 204", StringComparison.Ordinal) || m.Contains("error 205", StringComparison.Ordinal) || m.Contains("error 202", StringComparison.Ordinal)
-            || m.Contains("ерминал", StringComparison.Ordinal))
-            return new Error(ErrorKind.Validation, "credentials_rejected", "T-Bank rejected the credentials: " + m,
-                new Dictionary<string, string[]> { ["settings"] = ["T-Bank rejected the terminal key or password: " + m] });
-        return "T-Bank accepted the terminal key and password (" + m + ").";
+        var raw = await Api(context).CallRawAsync("GetState", new JsonObject { ["PaymentId"] = "1" }, retrySafe: true, ct);
+        if (!raw.IsSuccess) return raw.Error!;
+        var reply = raw.Value;
+        if (reply.Success && reply.ErrorCode is "0" or "") return "T-Bank accepted the terminal key and password.";
+        // The bank's Message is read only to classify ("Терминал не найден" under an undocumented code); it is never quoted.
+        if (TBankApi.IsCredentialsCode(reply.ErrorCode) || (reply.Str("Message") ?? "").Contains("ерминал", StringComparison.Ordinal))
+        {
+            var why = "T-Bank rejected the terminal key or password: " + reply.Describe();
+            return new Error(ErrorKind.Validation, "credentials_rejected", why, new Dictionary<string, string[]> { ["settings"] = [why] });
+        }
+        return "T-Bank accepted the terminal key and password (" + reply.Describe() + ").";
     }
 
     /// <summary>Closing receipt through T-Bank's cash-register API (<c>/cashbox/SendClosingReceipt</c>, path from the

@@ -39,8 +39,10 @@ public sealed class YooKassaApi(HttpClient http, string baseUrl, string shopId, 
                     continue;
                 }
                 if (resp.IsSuccessStatusCode) return json;
-                var detail = json.ValueKind == JsonValueKind.Object
-                    ? $"{Str(json, "code")}: {Str(json, "description")}{(Str(json, "parameter") is { } p ? $" ({p})" : "")}" : "";
+                // Only the code and parameter tokens: YooKassa's description is remote free text (RemoteText).
+                var code = RemoteText.Code(Str(json, "code"));
+                var parameter = RemoteText.Code(Str(json, "parameter"));
+                var detail = code is null ? "" : $"{code}{(parameter is null ? "" : $" ({parameter})")}";
                 var message = $"YooKassa answered HTTP {(int)resp.StatusCode} {detail}".Trim();
                 return GatewayHttp.IsUnavailable(resp.StatusCode) ? Error.Unavailable(message) : Error.Declined(message);
             }

@@ -113,7 +113,8 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
     /// <summary>A YooKassa payment object → Paylink kind. A succeeded payment with refunded_amount &gt; 0 is reported as Refunded.</summary>
     internal static GatewayPaymentState Map(JsonElement p)
     {
-        var status = YooKassaApi.Str(p, "status") ?? "";
+        // A status that is not a token is not one of YooKassa's; it becomes "?" (Pending) and is never stored as is.
+        var status = RemoteText.CodeOrMark(YooKassaApi.Str(p, "status"));
         var id = YooKassaApi.Str(p, "id");
         Money? amount = null;
         if (p.TryGetProperty("amount", out var a) && MoneyFormat.ParseDecimal(YooKassaApi.Str(a, "value")) is { } minor && YooKassaApi.Str(a, "currency") is { } cur)
@@ -129,7 +130,7 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
             "succeeded" when refunded is > 0 => new(id, NotificationKind.Refunded, amount, status, RefundedTotal: refunded),
             "succeeded" => new(id, NotificationKind.Succeeded, amount, status, SavedMethod: saved),
             "canceled" => new(id, NotificationKind.Voided, amount, status,
-                p.TryGetProperty("cancellation_details", out var cd) ? $"YooKassa: {YooKassaApi.Str(cd, "party")}/{YooKassaApi.Str(cd, "reason")}" : "YooKassa: canceled"),
+                p.TryGetProperty("cancellation_details", out var cd) ? $"YooKassa: {RemoteText.CodeOrMark(YooKassaApi.Str(cd, "party"))}/{RemoteText.CodeOrMark(YooKassaApi.Str(cd, "reason"))}" : "YooKassa: canceled"),
             _ => new(id, NotificationKind.Pending, null, status),
         };
     }
@@ -157,7 +158,7 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
         {
             "succeeded" => new GatewayRefund(id, GatewayRefundStatus.Succeeded),
             "pending" => new GatewayRefund(id, GatewayRefundStatus.Pending),
-            var s => Error.Declined($"YooKassa refund ended {s}."),
+            var s => Error.Declined($"YooKassa refund ended {RemoteText.CodeOrMark(s)}."),
         };
     }
 
