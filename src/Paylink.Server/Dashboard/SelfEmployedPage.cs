@@ -70,6 +70,9 @@ public static class SelfEmployedPage
     private static string Explain(DashContext c, Error e)
     {
         if (e.Fields is null) return e.Message;
+        if (e.Fields.Count == 1 && e.Fields.ContainsKey("settings") && e.Message.Contains("refused these credentials", StringComparison.Ordinal))
+            return c.L("«Мой налог» не принял вход: проверьте ИНН и пароль (или refresh-токен и id устройства) и попробуйте снова.",
+                "«Мой налог» refused the sign-in: check the ИНН and password (or the refresh token and device id) and try again.");
         var text = string.Join(" ", e.Fields.SelectMany(f => f.Value));
         return c.L("Не удалось подключить: ", "Could not connect: ") + text;
     }

@@ -115,7 +115,8 @@ public abstract class SelfEmployedTests<THost>(THost host) : IClassFixture<THost
 
         var wrong = await (await api.PutJsonAsync("/api/v1/self-employed", $$$"""{"settings":{"inn":"{{{FakeMoyNalog.Inn}}}","password":"nope"}}"""))
             .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "settings");
-        Assert.Contains("неверный", wrong.GetProperty("detail").GetString());
+        Assert.Contains("wrong ИНН or password", wrong.GetProperty("detail").GetString());
+        Assert.DoesNotContain("Указан", wrong.ToString());   // the cabinet's free text never reaches the merchant (ADR 8)
         await (await api.GetAsync("/api/v1/self-employed")).AssertProblemAsync(HttpStatusCode.NotFound);
 
         var connected = await ConnectAsync(api);
@@ -336,7 +337,9 @@ public abstract class SelfEmployedTests<THost>(THost host) : IClassFixture<THost
         Assert.Empty(Fake.Incomes);
         var account = await (await api.GetAsync("/api/v1/self-employed")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal("credentials", account.GetProperty("lastErrorKind").GetString());
-        Assert.Contains("неверный", account.GetProperty("lastError").GetString());
+        Assert.Contains("wrong ИНН or password", account.GetProperty("lastError").GetString());
+        Assert.Contains("authentication.failed", account.GetProperty("lastError").GetString());
+        Assert.DoesNotContain("Указан", account.ToString());
         Assert.Equal("queued", Assert.Single(await ReceiptsAsync(api, "?status=waiting")).GetProperty("status").GetString());
         var dead = await DbAsync(db => db.Jobs.Where(j => j.Type == SyncSelfEmployedReceipts.JobType && j.State == JobState.Dead).CountAsync());
         Assert.True(dead >= 1);
@@ -457,7 +460,7 @@ public abstract class SelfEmployedTests<THost>(THost host) : IClassFixture<THost
         await dash.PageAsync("/dashboard/settings/self-employed");
         var wrong = await dash.PostAsync("/dashboard/settings/self-employed/connect", ("mode", "password"), ("inn", FakeMoyNalog.Inn), ("password", "nope"));
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
-        Assert.Contains("неверный", await wrong.HtmlAsync());
+        Assert.Contains("не принял вход", await wrong.HtmlAsync());
         await dash.PageAsync("/dashboard/settings/self-employed");
         Assert.Equal(HttpStatusCode.Redirect,
             (await dash.PostAsync("/dashboard/settings/self-employed/connect", ("mode", "password"), ("inn", FakeMoyNalog.Inn), ("password", "correct-horse"))).StatusCode);

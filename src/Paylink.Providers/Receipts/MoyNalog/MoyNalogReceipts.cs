@@ -99,7 +99,8 @@ public sealed class MoyNalogReceipts(IHttpClientFactory http, IOptions<MoyNalogO
         var body = IncomeBody(income);
         var r = await CallAsync(context, HttpMethod.Post, "income", body, unknownOnFault: true, ct);
         if (!r.IsSuccess) return r.Failure!;
-        if (r.Value.TryGetProperty("approvedReceiptUuid", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } uuid)
+        // The id becomes part of the buyer's link: only a token is taken (ADR 8).
+        if (r.Value.TryGetProperty("approvedReceiptUuid", out var id) && id.ValueKind == JsonValueKind.String && RemoteText.Code(id.GetString()) is { } uuid)
             return new SelfEmployedRegistered(uuid);
         return Changed("income", "approvedReceiptUuid missing");
     }
@@ -117,7 +118,8 @@ public sealed class MoyNalogReceipts(IHttpClientFactory http, IOptions<MoyNalogO
             if (!r.IsSuccess) return r.Failure!;
             if (!r.Value.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array) return Changed("incomes", "content missing");
             foreach (var item in content.EnumerateArray())
-                if (Matches(item, income) && item.TryGetProperty("approvedReceiptUuid", out var id) && id.GetString() is { Length: > 0 } uuid)
+                if (Matches(item, income) && item.TryGetProperty("approvedReceiptUuid", out var id) && id.ValueKind == JsonValueKind.String
+                    && RemoteText.Code(id.GetString()) is { } uuid)
                 {
                     var cancelled = item.TryGetProperty("cancellationInfo", out var c) && c.ValueKind == JsonValueKind.Object;
                     return new SelfEmployedFound(uuid, cancelled);
@@ -241,7 +243,7 @@ public sealed class MoyNalogReceipts(IHttpClientFactory http, IOptions<MoyNalogO
         };
         var r = await SendAsync(HttpMethod.Post, "auth/lkfl", body, null, unknownOnFault: false, ct);
         if (r.Status is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.UnprocessableEntity)
-            return new SelfEmployedFailure(SelfEmployedFailureKind.Credentials, $"sign-in with ИНН and password was refused: {Reason(r)}");
+            return new SelfEmployedFailure(SelfEmployedFailureKind.Credentials, $"sign-in refused: wrong ИНН or password ({Reason(r)})");
         if (!r.Outcome.IsSuccess) return r.Outcome.Failure!;
         return Keep(context, r.Outcome.Value, "auth/lkfl");
     }
@@ -265,7 +267,7 @@ public sealed class MoyNalogReceipts(IHttpClientFactory http, IOptions<MoyNalogO
                 return await SignInAsync(context, ct);
             }
             return new SelfEmployedFailure(SelfEmployedFailureKind.Credentials,
-                $"the refresh token was refused ({Reason(r)}): take a new one with its device id from a signed-in browser session");
+                $"the refresh token or device id was refused ({Reason(r)}): take both again from a signed-in browser session");
         }
         if (!r.Outcome.IsSuccess) return r.Outcome.Failure!;
         return Keep(context, r.Outcome.Value, "auth/token", refresh);
@@ -278,8 +280,9 @@ public sealed class MoyNalogReceipts(IHttpClientFactory http, IOptions<MoyNalogO
         if (answer.TryGetProperty("tokenExpireIn", out var exp) && exp.ValueKind == JsonValueKind.String) session["expiresAt"] = exp.GetString();
         var refresh = answer.TryGetProperty("refreshToken", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : previousRefresh;
         if (refresh is not null) session["refreshToken"] = refresh;
-        if (answer.TryGetProperty("profile", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("inn", out var inn) && inn.ValueKind == JsonValueKind.String)
-            session["inn"] = inn.GetString();
+        if (answer.TryGetProperty("profile", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("inn", out var inn) && inn.ValueKind == JsonValueKind.String
+            && inn.GetString() is { Length: 12 } digits && digits.All(char.IsAsciiDigit))
+            session["inn"] = digits;
         context.ReplaceSession(session);
         return true;
     }
@@ -321,11 +324,12 @@ public sealed class MoyNalogReceipts(IHttpClientFactory http, IOptions<MoyNalogO
             var parsed = false;
             try { root = JsonDocument.Parse(text).RootElement.Clone(); parsed = root.ValueKind == JsonValueKind.Object; }
             catch (JsonException) { }
-            var message = parsed && root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            // Only the code token is kept, never the free-text message (ADR 8: remote text never reaches the merchant).
+            var message = parsed && root.TryGetProperty("code", out var m) && m.ValueKind == JsonValueKind.String ? RemoteText.Code(m.GetString()) : null;
             var status = response.StatusCode;
             if (response.IsSuccessStatusCode)
                 return new(status, parsed ? (SelfEmployedOutcome<JsonElement>)root : Changed(call, "the answer is not a JSON object"), message);
-            var detail = $"{call}: «Мой налог» answered {(int)status}{(message is null ? "" : ": " + GatewayHttp.Truncate(message, 200))}";
+            var detail = $"{call}: «Мой налог» answered HTTP {(int)status}{(message is null ? "" : ", code " + message)}";
             var retryAfter = response.Headers.RetryAfter?.Delta;
             if (status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
                 return new(status, new SelfEmployedFailure(SelfEmployedFailureKind.Unavailable, detail, retryAfter), message);
@@ -337,7 +341,7 @@ public sealed class MoyNalogReceipts(IHttpClientFactory http, IOptions<MoyNalogO
         }
     }
 
-    private static string Reason(Sent r) => r.Message is null ? $"HTTP {(int)(r.Status ?? 0)}" : GatewayHttp.Truncate(r.Message, 200);
+    private static string Reason(Sent r) => $"HTTP {(int)(r.Status ?? 0)}" + (r.Message is null ? "" : ", code " + r.Message);
 
     private static SelfEmployedFailure Changed(string call, string what) =>
         new(SelfEmployedFailureKind.Refused, $"{call}: unexpected answer from «Мой налог» ({what}); its API may have changed.");
