@@ -94,6 +94,8 @@ public static class PaylinkCore
         services.AddScoped<Customers.ChargeCustomer>();
         services.AddScoped<Customers.CustomerPaymentMethods>();
         services.AddScoped<UpdateFiscalSettings>();
+        services.AddScoped<Receipts.SelfEmployedAccounts>();
+        services.AddScoped<Receipts.SelfEmployedOverview>();
         services.AddScoped<ReconcilePayments>();
         services.AddScoped<ReconciliationReport>();
         services.AddScoped<ExportPayments>();
@@ -178,6 +180,9 @@ public static class PaylinkCore
         services.AddJobHandler<Bookings.SettleBookingReceipt>(Bookings.SettleBookingReceipt.JobType, Bookings.SettleBookingReceipt.Policy);
         services.AddJobHandler<Bookings.BookingVisitReminders>(Bookings.BookingVisitReminders.JobType, Bookings.BookingVisitReminders.Policy);
         services.AddLinkEventReaction<Messaging.CancelRemindersReaction>();
+        services.AddLinkEventReaction<Receipts.SelfEmployedReceiptsReaction>();
+        services.AddJobHandler<Receipts.SyncSelfEmployedReceipts>(Receipts.SyncSelfEmployedReceipts.JobType, Receipts.SyncSelfEmployedReceipts.Policy);
+        services.AddPeriodicTask<Receipts.SweepSelfEmployedReceipts>(Receipts.SweepSelfEmployedReceipts.Name, Receipts.SweepSelfEmployedReceipts.Every);
         services.AddJobHandler<Messaging.SendChannelMessage>(Messaging.SendChannelMessage.JobType, Messaging.SendChannelMessage.Policy);
         services.AddJobHandler<Messaging.CheckMessageDelivery>(Messaging.ChannelFallback.DeliveryCheckJob, Messaging.ChannelFallback.Policy);
         services.AddJobHandler<Messaging.SendDueReminder>(Messaging.SendDueReminder.JobType, Messaging.SendDueReminder.Policy);

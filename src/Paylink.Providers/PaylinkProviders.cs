@@ -15,6 +15,7 @@ using Paylink.Providers.Gateways.Sandbox;
 using Paylink.Providers.Gateways.Stripe;
 using Paylink.Providers.Gateways.TBank;
 using Paylink.Providers.Gateways.YooKassa;
+using Paylink.Providers.Receipts.MoyNalog;
 
 namespace Paylink.Providers;
 
@@ -64,6 +65,13 @@ public static class PaylinkProviders
         services.AddSingleton<IMessageChannel, WebChatChannel>();
         AddMax(services);
         AddVk(services);
+        // Self-employed (НПД) receipts: the tax service's address is fixed (Receipts:MoyNalog:BaseUrl overrides it for tests).
+        services.AddOptions<MoyNalogOptions>().BindConfiguration(MoyNalogOptions.Section)
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var u) && u.Scheme is "https" or "http", "Receipts:MoyNalog:BaseUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        // Passwords and tokens travel in bodies and headers; keep the default handler from logging anything of them.
+        services.AddGatewayClient(MoyNalogReceipts.ClientName).RemoveAllLoggers();
+        services.AddSingleton<ISelfEmployedReceipts, MoyNalogReceipts>();
         return services;
     }
 

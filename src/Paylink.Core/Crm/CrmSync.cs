@@ -122,8 +122,8 @@ public sealed class CrmSync(AppDbContext db, IJobQueue jobs, PublicUrls urls, Ti
                 var payment = await db.Payments.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(x => x.LinkId == link!.Id, ct);
                 var gateway = payment?.Provider ?? "—";
                 var amount = payment?.Amount ?? link!.Amount;
-                var receipt = merchant.Fiscal.ReceiptsEnabled && link!.Currency == "RUB"
-                    ? $"чек 54-ФЗ ({merchant.Fiscal.PaymentMethod}) через {gateway}" : "без чека";
+                var receipt = merchant.Fiscal.IsSelfEmployed ? "чек НПД в «Мой налог»"
+                    : merchant.Fiscal.GatewayReceipts && link!.Currency == "RUB" ? $"чек 54-ФЗ ({merchant.Fiscal.PaymentMethod}) через {gateway}" : "без чека";
                 var paidAt = payment?.PaidAt ?? link!.PaidAt ?? clock.GetUtcNow();
                 var verb = p.Event == LinkEventTypes.Authorized ? "Средства заблокированы" : "Оплачено";
                 return (DealStage.Paid, $"{verb}: {MoneyFormat.Format(amount)} через {gateway}; ссылка {urls.PayPage(link!.Code)}; {receipt}; " +

@@ -59,7 +59,7 @@ public sealed class ChargeCustomer(AppDbContext db, CreatePaymentLink create, Ga
         if (token is null) return Error.Unavailable("The saved method cannot be decrypted (data-protection keys missing?).");
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == link.MerchantId, ct);
         var customer = await db.Customers.IgnoreQueryFilters().AsNoTracking().FirstAsync(c => c.Id == method.CustomerId, ct);
-        var receipt = merchant.Fiscal.ReceiptsEnabled && link.Currency == "RUB"
+        var receipt = merchant.Fiscal.GatewayReceipts && link.Currency == "RUB"
             ? ReceiptBuilder.ForPayment(merchant.Fiscal, link, customer.Email, customer.Phone) : null;
 
         attempt.Sent();   // marks it sent (Pending) before the call: never charged twice by a repeat

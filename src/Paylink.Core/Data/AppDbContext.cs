@@ -55,6 +55,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
     public DbSet<CrmAccount> CrmAccounts => Set<CrmAccount>();
     public DbSet<CrmRemoteLink> CrmRemoteLinks => Set<CrmRemoteLink>();
     public DbSet<CrmLogEntry> CrmLogEntries => Set<CrmLogEntry>();
+    public DbSet<Receipts.SelfEmployedAccount> SelfEmployedAccounts => Set<Receipts.SelfEmployedAccount>();
+    public DbSet<Receipts.SelfEmployedReceipt> SelfEmployedReceipts => Set<Receipts.SelfEmployedReceipt>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -675,6 +677,43 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.HasIndex(x => x.MerchantId);
             e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
         });
+        b.Entity<Receipts.SelfEmployedAccount>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.Inn).HasMaxLength(12);
+            e.Property(x => x.LastError).HasMaxLength(500);
+            e.Property(x => x.LastErrorKind).HasMaxLength(20);
+            e.Ignore(x => x.IsActive);
+            e.HasIndex(x => x.MerchantId);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
+        b.Entity<Receipts.SelfEmployedReceipt>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantId).HasMaxLength(40);
+            e.Property(x => x.PaymentId).HasMaxLength(40);
+            e.Property(x => x.LinkId).HasMaxLength(40);
+            e.Property(x => x.AccountId).HasMaxLength(40);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.ClientType).HasMaxLength(20);
+            e.Property(x => x.ClientInn).HasMaxLength(12);
+            e.Property(x => x.ClientName).HasMaxLength(256);
+            e.Property(x => x.ReceiptId).HasMaxLength(64);
+            e.Property(x => x.ReceiptUrl).HasMaxLength(300);
+            e.Property(x => x.LastError).HasMaxLength(Receipts.SelfEmployedReceipt.MaxError);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.Amount);
+            e.Ignore(x => x.IsLive);
+            e.HasIndex(x => new { x.PaymentId, x.Sequence }).IsUnique();
+            e.HasIndex(x => new { x.MerchantId, x.Status });
+            e.HasIndex(x => x.LinkId);
+            e.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId);
+        });
         b.Entity<CrmRemoteLink>(e =>
         {
             e.HasKey(x => x.Id);
@@ -718,6 +757,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
         b.Entity<TimelineEntry>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<CrmTask>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<CrmAccount>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Receipts.SelfEmployedAccount>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
+        b.Entity<Receipts.SelfEmployedReceipt>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<CrmLogEntry>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<Booking>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);
         b.Entity<WebhookDelivery>().HasQueryFilter(x => ScopeMerchantId == null || x.MerchantId == ScopeMerchantId);

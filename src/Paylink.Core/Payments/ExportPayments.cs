@@ -90,7 +90,7 @@ public sealed class ExportPayments(AppDbContext db)
         {
             var link = links[p.LinkId];
             var customer = link.CustomerId is null ? null : customers.GetValueOrDefault(link.CustomerId);
-            var receipt = fiscal.ReceiptsEnabled && link.Currency == "RUB"
+            var receipt = fiscal.GatewayReceipts && link.Currency == "RUB"
                 ? ReceiptBuilder.ForPayment(fiscal, link, customer?.Email, customer?.Phone, p.Status == PaymentStatus.Authorized ? p.AmountMinor : p.CapturedMinor) : null;
             rows.Add((p.PaidAt, Row(zone, p.PaidAt, "payment", p.Id, link, customer, p.Status == PaymentStatus.Authorized ? p.AmountMinor : p.CapturedMinor,
                 p.Currency, p.Provider, p.ExternalId, p.Status.ToString().ToLowerInvariant(), receipt, "income", p.Method.ToWire())));

@@ -32,7 +32,7 @@ public sealed class PaymentContextLoader(AppDbContext db, GatewayAccounts accoun
         return new Loaded(link, payment, account, opened.Value.Gateway, opened.Value.Context, merchant.Fiscal, customer);
     }
 
-    public static bool ReceiptsApply(Loaded l) => l.Fiscal.ReceiptsEnabled && l.Link.Currency == "RUB";
+    public static bool ReceiptsApply(Loaded l) => l.Fiscal.GatewayReceipts && l.Link.Currency == "RUB";
 
     public static GatewayNotification AsReport(string eventId, string attemptId, GatewayPaymentState s) =>
         new(eventId, attemptId, s.ExternalPaymentId, s.Kind, s.Amount, s.FailureReason, s.SavedMethod, s.RefundedTotal, s.CapturedAmount, s.Method);

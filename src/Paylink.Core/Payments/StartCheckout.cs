@@ -60,7 +60,7 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
         var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == link.MerchantId, ct);
         var customer = link.CustomerId is null ? null
             : await db.Customers.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == link.CustomerId, ct);
-        var receipt = merchant.Fiscal.ReceiptsEnabled && link.Currency == "RUB"
+        var receipt = merchant.Fiscal.GatewayReceipts && link.Currency == "RUB"
             ? ReceiptBuilder.ForPayment(merchant.Fiscal, link, customer?.Email, customer?.Phone) : null;
         var consentJson = link.SavePaymentMethod
             ? JsonSerializer.Serialize(new ConsentRecord(RecurringConsent.Version, now, consent!.Channel, consent.Ip, consent.UserAgent), PaylinkJson.Output)

@@ -166,6 +166,7 @@ public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, ICon
         var gateways = await db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId && a.DeletedAt == null).Select(a => a.Provider).Distinct().ToListAsync(ct);
         var channels = await db.ChannelAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId && a.DeletedAt == null).Select(a => a.Provider).Distinct().ToListAsync(ct);
         var crm = await db.CrmAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId && a.DeletedAt == null).Select(a => a.Provider).Distinct().ToListAsync(ct);
+        var npd = await db.SelfEmployedAccounts.IgnoreQueryFilters().AnyAsync(a => a.MerchantId == merchantId && a.DeletedAt == null, ct);
         var llm = config.GetValue<bool>("Assistant:Llm:Enabled");
         var llmUrl = config["Assistant:Llm:BaseUrl"];
         return
@@ -178,6 +179,7 @@ public sealed class PersonalDataPolicy(AppDbContext db, TimeProvider clock, ICon
             new("exolve", "MTS Exolve SMS (Russia)", false, "phone numbers, message texts", channels.Contains("exolve")),
             new("email", "SMTP server set by the merchant", false, "e-mail addresses, message texts", channels.Contains("email")),
             new("bitrix24", "Bitrix24 portal", false, "names, phones, e-mails, deals, notes", crm.Contains("bitrix24")),
+            new("moynalog", "«Мой налог» (FNS, Russia)", false, "amounts, service names; a company buyer's ИНН and name", npd),
         ];
     }
 }

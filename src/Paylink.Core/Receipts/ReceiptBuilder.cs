@@ -15,6 +15,12 @@ public static class ReceiptBuilder
     public static IEnumerable<(string Field, string Message)> Problems(FiscalSettings fiscal, string currency, string? email, string? phone,
         IReadOnlyList<LinkItemInputCheck> items)
     {
+        if (fiscal.IsSelfEmployed)
+        {
+            // «Мой налог» takes roubles; a foreign-currency income would need the Central Bank rate of the day, which Paylink does not keep.
+            if (currency != "RUB") yield return ("currency", "The merchant is self-employed (НПД): incomes are registered in «Мой налог» in RUB only.");
+            yield break;
+        }
         if (!fiscal.ReceiptsEnabled) yield break;
         if (currency != "RUB") yield return ("currency", "54-FZ receipts are issued in RUB only; this merchant has receipts turned on.");
         if (email is null && phone is null)

@@ -89,6 +89,7 @@ public static class DashboardSetup
         PersonalDataPage.Map(owner);
         DocumentsPages.MapSettings(owner);
         DocumentsPages.MapInvoices(g);
+        SelfEmployedPage.Map(owner);
     }
 
     /// <summary>Every POST must carry the form token; otherwise 400 and nothing is done.</summary>

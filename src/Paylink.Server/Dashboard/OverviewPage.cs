@@ -20,7 +20,12 @@ public static class OverviewPage
             var todayReport = await metrics.HandleAsync(c.MerchantId, today, today, ct);
             var report = await metrics.HandleAsync(c.MerchantId, period.From, period.To, ct);
             if (!report.IsSuccess) return c.Page(c.L("Обзор", "Overview"), h => Form(c, h, from, to).Error(report.Error!.Message), StatusCodes.Status422UnprocessableEntity);
-            return c.Page(c.L("Обзор", "Overview"), h => Render(c, h, todayReport.Value, report.Value));
+            var npd = await SelfEmployedPage.LoadOverviewAsync(c, ct);
+            return c.Page(c.L("Обзор", "Overview"), h =>
+            {
+                Render(c, h, todayReport.Value, report.Value);
+                SelfEmployedPage.OverviewCard(c, h, npd);
+            });
         });
 
         g.MapGet("/metrics.csv", async (HttpContext http, string? from, string? to, ComputeMetrics metrics, TimeProvider clock, CancellationToken ct) =>

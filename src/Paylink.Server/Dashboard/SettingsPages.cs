@@ -213,6 +213,8 @@ public static class SettingsPages
                 "Requisites for invoices and acts: INN, KPP, bank, signer →"), id: "requisites-link").Raw("</p>\n");
             h.Raw("<p>").Link("/dashboard/settings/personal-data", c.L("Персональные данные: согласие, срок хранения, выгрузка и удаление, передача данных →",
                 "Personal data: consent, retention, export and erasure, data flows →"), id: "personal-data-link").Raw("</p>\n");
+            h.Raw("<p>").Link("/dashboard/settings/self-employed", c.L("Налоговый режим и чеки самозанятого (НПД) в «Мой налог» →",
+                "Tax regime and self-employed (НПД) receipts in «Мой налог» →"), id: "self-employed-link").Raw("</p>\n");
 
             h.Raw("<div class=\"card\" id=\"api-keys\">").El("h2", c.L("API-ключи", "API keys"));
             h.Raw("<table><tbody>");

@@ -111,6 +111,7 @@ public static class ServerSetup
         api.MapBookingsApi();
         api.MapCrmApi();
         api.MapCrmAccountsApi();
+        api.MapSelfEmployedApi();
         api.MapPaymentsExportApi();
         api.MapMetricsApi();
         api.MapChannelAccountsApi();

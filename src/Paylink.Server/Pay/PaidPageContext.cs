@@ -5,9 +5,11 @@ using Paylink.Core.PaymentLinks;
 
 namespace Paylink.Server.Pay;
 
-/// <summary>What the pay page's «Оплачено» view adds: the booking the link paid for and the web chat it came from.</summary>
+/// <summary>What the pay page's «Оплачено» view adds: the booking the link paid for, the web chat it came from and, for a
+/// self-employed merchant, the buyer's «Мой налог» receipt.</summary>
 /// <param name="ChatPath">/chat/{slug or merchant id} when the link was sent in a web-chat conversation.</param>
-public sealed record PaidPageContext(string? Service, DateTimeOffset? Start, string? ChatPath)
+/// <param name="ReceiptUrl">The live registered «Мой налог» receipt (after a partial refund, the one for what was kept).</param>
+public sealed record PaidPageContext(string? Service, DateTimeOffset? Start, string? ChatPath, string? ReceiptUrl = null)
 {
     /// <summary>
     /// Read only for a paid link (the open page, the hot path, never pays for it): the booking whose prepayment
@@ -26,8 +28,9 @@ public sealed record PaidPageContext(string? Service, DateTimeOffset? Start, str
             .Where(c => c.Channel == ChannelAccounts.WebChat)
             .Join(db.ChannelAccounts.IgnoreQueryFilters(), c => c.AccountId, a => a.Id, (c, a) => new { a.Slug, a.MerchantId, a.DeletedAt, a.Enabled })
             .FirstOrDefaultAsync(a => a.DeletedAt == null && a.Enabled, ct);
-        if (booking is null && account is null) return null;
+        var receipt = await Paylink.Core.Receipts.SelfEmployedOverview.ReceiptUrlAsync(db, link.MerchantId, link.Id, ct);
+        if (booking is null && account is null && receipt is null) return null;
         var chat = account is null ? null : "/chat/" + Uri.EscapeDataString(account.Slug ?? account.MerchantId);
-        return new PaidPageContext(booking?.ServiceName, booking?.StartAt, chat);
+        return new PaidPageContext(booking?.ServiceName, booking?.StartAt, chat, receipt);
     }
 }

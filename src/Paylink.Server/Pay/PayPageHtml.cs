@@ -105,6 +105,13 @@ public static class PayPageHtml
             .Text(t.SwitchLang).Raw("</a></footer>\n</main>\n</body>\n</html>\n"u8);
     }
 
+    /// <summary>The self-employed seller's «Мой налог» receipt, when one is registered.</summary>
+    private static void Receipt(Writer w, PayTexts t, PaidPageContext? paid)
+    {
+        if (paid?.ReceiptUrl is not { } url) return;
+        w.Raw("<p id=\"npd-receipt\"><a href=\""u8).Text(url).Raw("\" rel=\"noopener\" target=\"_blank\">"u8).Text(t.NpdReceipt).Raw("</a></p>\n"u8);
+    }
+
     /// <summary>The card's top: merchant, description, items, amount and the error line.</summary>
     private static void Heading(Writer w, PayTexts t, PayPageView view, string? error)
     {
@@ -172,12 +179,13 @@ public static class PayPageHtml
                     if (paid.Start is { } start) w.Raw(", "u8).Text(DateFormat.DateTime(start, zone, t.Lang));
                     w.Raw("</p>\n"u8);
                 }
+                Receipt(w, t, paid);
                 if (paid?.ChatPath is { } chat) w.Raw("<p><a id=\"back-to-chat\" href=\""u8).Text(chat).Raw("\">"u8).Text(t.BackToChat).Raw("</a></p>\n"u8);
                 break;
             case LinkStatus.Expired: State(w, "err"u8).Text(t.Expired).Raw("</p>\n"u8); break;
             case LinkStatus.Cancelled: State(w, "err"u8).Text(t.Cancelled).Raw("</p>\n"u8); break;
             case LinkStatus.Refunded: State(w, "err"u8).Text(t.Refunded).Raw("</p>\n"u8); break;
-            case LinkStatus.PartiallyRefunded: State(w, "ok"u8).Text(t.PartiallyRefunded).Raw("</p>\n"u8); break;
+            case LinkStatus.PartiallyRefunded: State(w, "ok"u8).Text(t.PartiallyRefunded).Raw("</p>\n"u8); Receipt(w, t, paid); break;
             case LinkStatus.Authorized: State(w, "ok"u8).Text(t.Authorized).Raw("</p>\n"u8); break;
             case LinkStatus.Voided: State(w, "err"u8).Text(t.Voided).Raw("</p>\n"u8); break;
         }

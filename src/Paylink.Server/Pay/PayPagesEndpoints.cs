@@ -29,7 +29,7 @@ public static class PayPagesEndpoints
             else
             {
                 // Only a paid link shows its booking and the way back to the chat: the open page's single read stays as it is.
-                var paid = view.Value.Status == LinkStatus.Paid ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
+                var paid = view.Value.Status is LinkStatus.Paid or LinkStatus.PartiallyRefunded ? await PaidPageContext.LoadAsync(db, view.Value.Link, ct) : null;
                 var step = view.Value.Status == LinkStatus.Open ? await ConsentStepAsync(db, pdn, view.Value.Link, ct) : null;
                 var (sbpOffered, sbpFirst) = view.Value.Status == LinkStatus.Open ? await sbp.OfferedAsync(view.Value.Link, ct) : (false, false);
                 await WriteAsync(http, enc, texts, view.Value, Qr(cache, urls.PayPage(code)), null, StatusCodes.Status200OK, paid, ct, step?.Step, sbpOffered, sbpFirst);

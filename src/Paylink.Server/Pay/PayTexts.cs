@@ -44,6 +44,7 @@ public sealed record PayTexts(
     public string SbpUnavailable => Lang == "en"
         ? "SBP cannot pay this link. Please pay by card."
         : "Эту ссылку нельзя оплатить через СБП. Оплатите картой.";
+    public string NpdReceipt => Lang == "en" ? "Receipt («Мой налог»)" : "Чек «Мой налог»";
     public string Voided => Lang == "en" ? "The hold was released." : "Блокировка суммы снята.";
 
     public static readonly PayTexts Ru = new("ru", "Оплата", "Оплатить", "Ссылка действует до", "Оплачено", "Оплачено",
