@@ -40,10 +40,17 @@ public abstract class SelfEmployedTests<THost>(THost host) : IClassFixture<THost
 {
     private FakeMoyNalog Fake => host.Fake;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        // Earlier tests of this class share the host and may leave retries due later (an outage, an unknown outcome).
+        // Run them out against a healthy fake now, or one could register its income in this test's fake mid-test.
         Fake.Reset();
-        return Task.CompletedTask;
+        for (var i = 0; i < 3; i++)
+        {
+            host.Clock.Advance(TimeSpan.FromHours(2));
+            await host.DrainAsync();
+        }
+        Fake.Reset();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
