@@ -26,7 +26,7 @@ public static class ConversationsPages
                     .Link("/dashboard/conversations?inbox=1", c.L("Ждут ответа", "Needs reply"), id: "conv-inbox").Raw("</p>\n");
                 h.Raw("<div class=\"card\"><table id=\"conversations\"><tbody>");
                 foreach (var x in list)
-                    h.Raw("<tr><td>").Link("/dashboard/conversations/" + x.Id, x.DisplayName ?? x.Address).Raw("</td><td>").Text(x.Channel).Raw("</td><td>")
+                    h.Raw("<tr><td>").Link("/dashboard/conversations/" + x.Id, x.DisplayName ?? x.Address).Raw("</td><td>").Text(Labels.Channel(c, x.Channel)).Raw("</td><td>")
                         .Text(DateFormat.DateTime(x.LastMessageAt, c.Zone, c.Lang)).Raw("</td><td>")
                         .Raw(x.NeedsReply ? "<span class=\"badge no_show\">" + c.L("ждёт ответа", "needs reply") + "</span>" : "").Raw("</td></tr>\n");
                 if (list.Count == 0) h.Raw("<tr><td class=\"muted\">").Text(c.L("Диалогов нет.", "No conversations.")).Raw("</td></tr>");

@@ -55,7 +55,7 @@ public static class DocumentsPages
                     .Link("/dashboard/invoices/new", c.L("Выставить счёт", "New invoice"), "btn", "new-invoice")
                     .Link("/dashboard/invoices/statements", c.L("Загрузить выписку", "Upload statement"), "btn secondary", "statements").Raw("</div>\n");
                 if (!page.IsSuccess) { h.Error(page.Error!.Message); return; }
-                h.Raw("<div class=\"card\"><table id=\"invoices-table\"><thead><tr><th scope=\"col\">№</th><th scope=\"col\">").Text(c.L("Дата", "Date"))
+                h.Raw("<div class=\"card\">").Scroll(c.L("Счета", "Invoices")).Raw("<table id=\"invoices-table\"><thead><tr><th scope=\"col\">№</th><th scope=\"col\">").Text(c.L("Дата", "Date"))
                     .Raw("</th><th scope=\"col\">").Text(c.L("Покупатель", "Buyer")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Сумма", "Amount"))
                     .Raw("</th><th scope=\"col\">").Text(c.L("Статус", "Status")).Raw("</th></tr></thead><tbody>\n");
                 foreach (var i in page.Value.Items)
@@ -63,7 +63,7 @@ public static class DocumentsPages
                         .Text($"{i.BuyerName} (ИНН {i.BuyerInn})").Raw("</td><td class=\"num\">").Text(RussianMoney.Amount(i.AmountMinor) + " ₽")
                         .Raw("</td><td>").Text(StatusText(c, i.Status)).Raw("</td></tr>\n");
                 if (page.Value.Items.Count == 0) h.Raw("<tr><td colspan=\"5\" class=\"muted\">").Text(c.L("Счетов пока нет.", "No invoices yet.")).Raw("</td></tr>");
-                h.Raw("</tbody></table>");
+                h.Raw("</tbody></table></div>");
                 if (page.Value.NextCursor is { } next) h.Raw("<p>").Link($"/dashboard/invoices?cursor={Uri.EscapeDataString(next)}", c.L("Дальше →", "More →")).Raw("</p>");
                 h.Raw("</div>");
             });
@@ -231,7 +231,7 @@ public static class DocumentsPages
                 "exact matches are marked paid, the rest are listed below. Uploading the same file again changes nothing."), "muted");
             h.Field(c.L("Файл выписки", "Statement file"), "file", null, "file", required: true, extra: "accept=\".txt,text/plain\"");
             h.Button(c.L("Загрузить", "Upload"), "statement-upload").EndForm();
-            h.Raw("<div class=\"card\"><h2>").Text(c.L("На проверку", "To review")).Raw("</h2><table id=\"review-table\"><thead><tr><th scope=\"col\">")
+            h.Raw("<div class=\"card\"><h2>").Text(c.L("На проверку", "To review")).Raw("</h2>").Scroll(c.L("На проверку", "To review")).Raw("<table id=\"review-table\"><thead><tr><th scope=\"col\">")
                 .Text(c.L("Дата", "Date")).Raw("</th><th scope=\"col\">").Text(c.L("Плательщик", "Payer")).Raw("</th><th scope=\"col\" class=\"num\">")
                 .Text(c.L("Сумма", "Amount")).Raw("</th><th scope=\"col\">").Text(c.L("Назначение", "Purpose")).Raw("</th><th scope=\"col\">")
                 .Text(c.L("Причина", "Reason")).Raw("</th><th scope=\"col\">").Text(c.L("Действие", "Action")).Raw("</th></tr></thead><tbody>\n");
@@ -247,7 +247,7 @@ public static class DocumentsPages
                 h.Raw("</td></tr>\n");
             }
             if (lines.Count == 0) h.Raw("<tr><td colspan=\"6\" class=\"muted\">").Text(c.L("Всё сверено.", "Nothing to review.")).Raw("</td></tr>");
-            h.Raw("</tbody></table></div>");
+            h.Raw("</tbody></table></div></div>");
         }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 

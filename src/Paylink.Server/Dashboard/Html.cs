@@ -21,6 +21,10 @@ public sealed class Html(HtmlEncoder enc, string antiforgeryField, string antifo
     public Html El(string tag, string? text, string? cls = null, string? id = null) =>
         Raw("<").Raw(tag).Attr("class", cls).Attr("id", id).Raw(">").Text(text).Raw("</").Raw(tag).Raw(">\n");
 
+    /// <summary>Opens a region that scrolls sideways on a narrow screen (a wide table on a phone): focusable, so it can
+    /// be scrolled from the keyboard, and named for screen readers. Close with <c>&lt;/div&gt;</c>.</summary>
+    public Html Scroll(string label) => Raw("<div class=\"scroll\" role=\"region\" tabindex=\"0\"").Attr("aria-label", label).Raw(">");
+
     public Html Link(string href, string text, string? cls = null, string? id = null) =>
         Raw("<a").Attr("href", href).Attr("class", cls).Attr("id", id).Raw(">").Text(text).Raw("</a>");
 

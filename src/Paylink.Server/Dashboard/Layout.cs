@@ -17,7 +17,8 @@ public static class Layout
         nav a[aria-current="page"] { font-weight:700; border-bottom:2px solid var(--accent); }
         main { max-width:1100px; margin:0 auto; padding:1rem; }
         h1 { font-size:1.35rem; margin:.25rem 0 1rem; } h2 { font-size:1.1rem; margin:1.5rem 0 .5rem; }
-        .card { background:#fff; border:1px solid var(--line); border-radius:10px; padding:1rem; margin:0 0 1rem; overflow-x:auto; }
+        .card { background:#fff; border:1px solid var(--line); border-radius:10px; padding:1rem; margin:0 0 1rem; overflow-wrap:break-word; }
+        .scroll { overflow-x:auto; }
         .grid { display:grid; grid-template-columns:repeat(auto-fit,minmax(150px,1fr)); gap:.75rem; margin:0 0 1rem; }
         .kpi { background:#fff; border:1px solid var(--line); border-radius:10px; padding:.75rem; }
         .kpi b { display:block; font-size:1.35rem; } .kpi span { color:var(--muted); font-size:.85rem; }

@@ -30,7 +30,7 @@ public static class LinksPages
                     .Select(c.L("Статус", "Status"), "status", new[] { ("", c.L("все", "all")) }.Concat(Statuses.Select(s => (s, StatusText(c, s)))), status)
                     .Button(c.L("Найти", "Search"), "links-search", "btn secondary").EndForm();
                 if (!page.IsSuccess) { h.Error(page.Error!.Message); return; }
-                h.Raw("<div class=\"card\"><table id=\"links-table\"><thead><tr><th scope=\"col\">").Text(c.L("Создана", "Created")).Raw("</th><th scope=\"col\">")
+                h.Raw("<div class=\"card\">").Scroll(c.L("Ссылки", "Links")).Raw("<table id=\"links-table\"><thead><tr><th scope=\"col\">").Text(c.L("Создана", "Created")).Raw("</th><th scope=\"col\">")
                     .Text(c.L("Описание", "Description")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Сумма", "Amount")).Raw("</th><th scope=\"col\">")
                     .Text(c.L("Статус", "Status")).Raw("</th></tr></thead><tbody>\n");
                 foreach (var l in page.Value.Items)
@@ -41,7 +41,7 @@ public static class LinksPages
                         .Raw("</td><td>").Raw("<span class=\"badge ").Raw(st).Raw("\">").Text(StatusText(c, st)).Raw("</span></td></tr>\n");
                 }
                 if (page.Value.Items.Count == 0) h.Raw("<tr><td colspan=\"4\" class=\"muted\">").Text(c.L("Ничего не найдено.", "Nothing found.")).Raw("</td></tr>");
-                h.Raw("</tbody></table>");
+                h.Raw("</tbody></table></div>");
                 if (page.Value.NextCursor is { } next)
                     h.Raw("<p>").Link($"/dashboard/links?q={Uri.EscapeDataString(q ?? "")}&status={Uri.EscapeDataString(status ?? "")}&cursor={next}", c.L("Дальше →", "Next →"), id: "links-next").Raw("</p>");
                 h.Raw("</div>\n");
@@ -197,7 +197,7 @@ public static class LinksPages
                 h.Raw("<table id=\"payments\"><tbody>");
                 foreach (var p in link.Payments)
                     h.Raw("<tr><td>").Text(DateFormat.DateTime(p.PaidAt, c.Zone, c.Lang)).Raw("</td><td>").Text(p.Provider).Raw("</td><td class=\"pay-method\">")
-                        .Text(OverviewPage.MethodLabel(c, p.Method)).Raw("</td><td class=\"num\">")
+                        .Text(Labels.Method(c, p.Method)).Raw("</td><td class=\"num\">")
                         .Text(MoneyFormat.Format(new Money(p.Captured, p.Currency), c.Lang)).Raw("</td><td>").Text(c.L("возвращено ", "refunded ") + MoneyFormat.Format(new Money(p.Refunded, p.Currency), c.Lang))
                         .Raw("</td></tr>");
                 h.Raw("</tbody></table>");
@@ -220,7 +220,7 @@ public static class LinksPages
                 foreach (var m in messages)
                 {
                     var from = m.FallbackFromId is not null && byId.TryGetValue(m.FallbackFromId, out var f) ? f.Channel : null;
-                    h.Raw("<tr><td>").Text(DateFormat.DateTime(m.CreatedAt, c.Zone, c.Lang)).Raw("</td><td>").Text(m.Channel)
+                    h.Raw("<tr><td>").Text(DateFormat.DateTime(m.CreatedAt, c.Zone, c.Lang)).Raw("</td><td>").Text(Labels.Channel(c, m.Channel))
                         .Text(from is null ? "" : c.L($" (вместо {from})", $" (instead of {from})")).Raw("</td><td class=\"mono\">").Text(MaskAddress(m.To))
                         .Raw("</td><td>").Text(m.Template ?? "").Raw("</td><td>").Text(MessageStatusText(c, m.Status)).Raw("</td></tr>");
                 }

@@ -101,7 +101,7 @@ public static class ServerSetup
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealthAsync });
         app.MapPaylinkTelemetry();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapGet("/", () => Results.Redirect("/healthz")).ExcludeFromDescription();
+        app.MapLanding();
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiKeyAuth>();
         api.MapPaymentLinksApi();

@@ -201,6 +201,87 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         await Shot(english, "17-pay-sbp-banks-phone-en");
     }
 
+    /// <summary>
+    /// Every page people open — the landing page, sign-in and each dashboard page with data in it — at phone and desktop
+    /// width: a full-page screenshot each (TestResults/screenshots/a11y-*), and axe-core (vendored in Dashboard/axe) finds
+    /// no serious or critical accessibility violation.
+    /// </summary>
+    [Fact]
+    public async Task EveryPage_PhoneAndDesktop_Screenshots_NoSeriousAccessibilityViolations()
+    {
+        var user = await host.NewUserAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<ImportCatalog>().HandleAsync(user.MerchantId,
+                [new CatalogEntry("manicure", "Маникюр с покрытием", 250000, "RUB", DurationMinutes: 60)], CancellationToken.None)).IsSuccess);
+        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };   // the real listener, as the browser uses
+        api.DefaultRequestHeaders.Authorization = new("Bearer", user.ApiKey);
+        using var visitorClient = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        var link = (await api.CreateLinkAsync(250000, "Маникюр с покрытием")).GetProperty("id").GetString()!;
+        var day = DateOnly.FromDateTime(host.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+        await (await api.PostJsonAsync("/api/v1/bookings",
+                $$"""{"customer":{"name":"Анна Смирнова","phone":"+79161234567"},"serviceId":"manicure","start":"{{day:yyyy-MM-dd}}T15:00:00+03:00"}"""))
+            .ReadJsonAsync(System.Net.HttpStatusCode.Created);
+        var slug = "a11y-" + Guid.NewGuid().ToString("N")[..8];
+        await (await api.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}"""))
+            .ReadJsonAsync(System.Net.HttpStatusCode.Created);
+        var chat = await visitorClient.GetAsync("/chat/" + slug);
+        var visitor = chat.Headers.GetValues("Set-Cookie").Single(v => v.StartsWith("pl_wv=", StringComparison.Ordinal));
+        var say = new HttpRequestMessage(HttpMethod.Post, $"/chat/{slug}/messages") { Content = HttpAssert.Json("""{"text":"Здравствуйте, можно на маникюр?"}""") };
+        say.Headers.Add("X-Chat-Visitor", visitor[6..visitor.IndexOf(';')]);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await visitorClient.SendAsync(say)).StatusCode);
+
+        // The pages' CSP rightly refuses foreign scripts; only the checker's injection bypasses it.
+        var page = await _browser.NewPageAsync(new() { BaseURL = host.BaseUrl, Locale = "ru-RU", BypassCSP = true });
+        page.SetDefaultTimeout(15_000);
+        var problems = new List<string>();
+        (string Path, string Name)[] signedOut = [("/", "landing"), ("/dashboard/signin", "signin")];
+        foreach (var width in new[] { 390, 1280 })
+        {
+            await page.SetViewportSizeAsync(width, width < 600 ? 844 : 800);
+            foreach (var (path, name) in signedOut) await CheckAsync(page, path, $"{name}-{width}", problems);
+        }
+        await page.GotoAsync("/dashboard/signin");
+        await page.GetByLabel("E-mail").FillAsync(user.Email);
+        await page.GetByLabel("Пароль").FillAsync(user.Password);
+        await Task.WhenAll(page.WaitForURLAsync("**/dashboard"), page.ClickAsync("#signin"));
+        await page.GotoAsync("/dashboard/conversations");
+        var conversation = await page.GetAttributeAsync("a[href^='/dashboard/conversations/']", "href");
+        Assert.NotNull(conversation);
+        (string Path, string Name)[] pages =
+        [
+            ("/dashboard", "overview"), ("/dashboard/links", "links"), ("/dashboard/links/new", "link-new"), ("/dashboard/links/" + link, "link"),
+            ($"/dashboard/bookings?day={day:yyyy-MM-dd}", "bookings-day"), ("/dashboard/bookings?view=week", "bookings-week"),
+            ("/dashboard/conversations", "conversations"), (conversation!, "conversation"), ("/dashboard/catalog", "catalog"),
+            ("/dashboard/templates", "templates"), ("/dashboard/templates/invoice", "template"), ("/dashboard/invoices", "invoices"),
+            ("/dashboard/invoices/new", "invoice-new"), ("/dashboard/invoices/statements", "statements"), ("/dashboard/settings", "settings"),
+            ("/dashboard/settings/assistant", "settings-assistant"), ("/dashboard/settings/personal-data", "settings-personal-data"),
+            ("/dashboard/settings/requisites", "settings-requisites"), ("/dashboard/settings/self-employed", "settings-self-employed"),
+            ("/dashboard/account", "account"),
+        ];
+        foreach (var width in new[] { 390, 1280 })
+        {
+            await page.SetViewportSizeAsync(width, width < 600 ? 844 : 800);
+            foreach (var (path, name) in pages) await CheckAsync(page, path, $"{name}-{width}", problems);
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static readonly Lazy<string> AxeScript = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Dashboard", "axe", "axe.min.js")));
+
+    private static async Task CheckAsync(IPage page, string path, string name, List<string> problems)
+    {
+        var response = await page.GotoAsync(path);
+        Assert.True(response is { Ok: true }, $"{path}: HTTP {response?.Status}");
+        await Shot(page, "a11y-" + name, fullPage: true);
+        await page.AddScriptTagAsync(new() { Content = AxeScript.Value });
+        var found = await page.EvaluateAsync<string[]>("""
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))
+            """);
+        problems.AddRange(found.Select(f => $"{path} ({name}): {f}"));
+    }
+
     private static Task Shot(IPage page, string name, bool fullPage = false) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir.Value, name + ".png"), FullPage = fullPage });
 

@@ -357,8 +357,8 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var again = await c.PostAsync($"/dashboard/bookings/{id}/complete", ("back", "/dashboard/bookings"));
         Assert.Contains("cannot become", await c.PageAsync(again.Headers.Location!.ToString()));
         var overview = await c.PageAsync("/dashboard?from=2026-12-01&to=2026-12-03");
-        Assert.Matches("id=\"no-show-rate\">100%<", overview);
-        Assert.Matches("<th scope=\"row\">Ольга</th><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">100%</td>", overview);
+        Assert.Matches("id=\"no-show-rate\">100\u00A0%<", overview);
+        Assert.Matches("<th scope=\"row\">Ольга</th><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">100\u00A0%</td>", overview);
         var api = await (await host.Client(owner.ApiKey).GetAsync("/api/v1/metrics?from=2026-12-01&to=2026-12-03")).ReadJsonAsync(HttpStatusCode.OK);
         var staff = Assert.Single(api.GetProperty("bookingsByStaff").EnumerateArray());
         Assert.Equal("Ольга", staff.GetProperty("staff").GetString());
@@ -523,7 +523,11 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var settings = $$"""{"terminalKey":"{{FakeTBank.TerminalKey}}","password":"{{FakeTBank.Password}}","baseUrl":"{{bank.Url}}"}""";
         var account = (await (await api.PostJsonAsync("/api/v1/gateway-accounts", $$$"""{"provider":"tbank","name":"Т-Банк","settings":{{{settings}}}}"""))
             .ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
-        var link = await (await api.PostJsonAsync("/api/v1/links", $$"""{"amount":300000,"currency":"RUB","description":"Стрижка","gateway":"{{account}}"}"""))
+        var c = await host.SignedInAsync(user);
+        await c.PageAsync("/dashboard/catalog");
+        Assert.Equal(HttpStatusCode.Redirect, (await c.PostAsync("/dashboard/catalog", ("id", "haircut-x"), ("name", "Стрижка модельная"), ("price", "3000"), ("duration", "60"))).StatusCode);
+        var link = await (await api.PostJsonAsync("/api/v1/links",
+                $$"""{"amount":300000,"currency":"RUB","description":"Стрижка","gateway":"{{account}}","items":[{"serviceId":"haircut-x","name":"Стрижка модельная","quantity":1,"amount":300000}]}"""))
             .ReadJsonAsync(HttpStatusCode.Created);
         var id = link.GetProperty("id").GetString()!;
         var pay = await host.Client().PostAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
@@ -533,7 +537,6 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         notify.Content.Headers.ContentType = new("application/json");
         Assert.Equal("OK", await (await host.Client().SendAsync(notify)).Content.ReadAsStringAsync());
 
-        var c = await host.SignedInAsync(user);
         await c.PageAsync("/dashboard/links/" + id);
         var nonce = Regex.Match(c.LastHtml!, "id=\"refund-form\">\\s*<input type=\"hidden\" name=\"__csrf\" value=\"[^\"]+\" />\\s*<input type=\"hidden\" name=\"nonce\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.NotEmpty(nonce);
@@ -548,6 +551,17 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var refunds = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Refunds.IgnoreQueryFilters().Where(r => r.LinkId == id).ToListAsync();
         Assert.Equal(100000, Assert.Single(refunds).AmountMinor);
         Assert.Contains("частично возвращена", await c.PageAsync("/dashboard/links/" + id));
+
+        // The overview: paid net of the refund, the refund apart, shares in Russian style, the catalog's name, not its id.
+        var overview = await c.PageAsync("/dashboard");
+        Assert.Contains("id=\"period-paid\">2\u00A0000\u00A0₽<", overview);
+        Assert.Contains("id=\"period-refunded\">1\u00A0000\u00A0₽<", overview);
+        Assert.Contains("id=\"refund-share\">33,3\u00A0%<", overview);
+        var byService = Regex.Match(overview, "id=\"by-service\".*?</table>", RegexOptions.Singleline).Value;
+        Assert.Contains("Стрижка модельная", byService);
+        Assert.DoesNotContain("haircut-x", byService);
+        Assert.Contains("не отправлялась", Regex.Match(overview, "id=\"by-channel\".*?</table>", RegexOptions.Singleline).Value);
+        Assert.Contains("id=\"refund-share\">33.3%<", await c.PageAsync("/dashboard?lang=en"));
     }
 
     [Fact]

@@ -52,6 +52,27 @@ public abstract class HostTests<THost>(THost host) : IClassFixture<THost> where 
     }
 
     [Fact]
+    public async Task Root_IsALandingPage_InRussianAndEnglish_WithTheDemoChatOnlyWhenItExists()
+    {
+        var page = await (await host.Client().GetAsync("/")).HtmlAsync();
+        Assert.Contains("lang=\"ru\"", page);
+        Assert.Contains("Paylink работает", page);
+        Assert.Contains("href=\"/dashboard\"", page);
+        Assert.Contains("href=\"/openapi/v1.json\"", page);
+        Assert.Contains("песочница", page);
+        Assert.DoesNotContain("id=\"go-chat\"", page);
+
+        var merchant = await host.NewMerchantAsync("Салон на главной");
+        var created = await host.Client(merchant.ApiKey).PostJsonAsync("/api/v1/channel-accounts",
+            $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{Paylink.Core.Merchants.DemoSeeder.DemoChatSlug}}}"}}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var en = await (await host.Client().GetAsync("/?lang=en")).HtmlAsync();
+        Assert.Contains("Paylink is running", en);
+        Assert.Contains("href=\"/chat/demo\"", en);
+        Assert.DoesNotContain("Салон на главной", en);   // public: names no merchant
+    }
+
+    [Fact]
     public async Task UnknownRoute_Is404()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client().GetAsync("/nope")).StatusCode);
