@@ -34,4 +34,14 @@ public static class CliRun
     }
 
     public static Task WriteJsonAsync(object value) => CliApp.Out.WriteLineAsync(JsonSerializer.Serialize(value, Json));
+
+    /// <summary>Rows under a header, columns padded to their widest cell, for people (scripts take <c>--json</c>).</summary>
+    public static async Task WriteTableAsync(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var all = new List<IReadOnlyList<string>> { header };
+        all.AddRange(rows);
+        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        foreach (var row in all)
+            await CliApp.Out.WriteLineAsync(string.Join("  ", row.Select((cell, i) => i == row.Count - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+    }
 }

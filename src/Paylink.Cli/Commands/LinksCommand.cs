@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paylink.Core.Common;
+using Paylink.Core.Data;
 using Paylink.Core.PaymentLinks;
 
 namespace Paylink.Cli.Commands;
@@ -48,7 +50,8 @@ public static class LinksCommand
         var status = new Option<string?>("--status") { Description = "open, paid, expired, cancelled, refunded, partially_refunded" };
         var limit = new Option<int?>("--limit") { Description = "Page size, 1–100 (default 20)" };
         var cursor = new Option<string?>("--cursor") { Description = "nextCursor of the previous page" };
-        var list = new Command("list", "List a merchant's links, newest first, one JSON object per line.") { merchant, status, limit, cursor };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line (as the API's link view, with payments and refunds) instead of a table" };
+        var list = new Command("list", "List a merchant's links, newest first, with what was paid and refunded.") { merchant, status, limit, cursor, json };
         list.SetAction((pr, ct) => CliRun.InScopeAsync(async sp =>
         {
             sp.GetRequiredService<MerchantScope>().MerchantId = pr.GetValue(merchant);
@@ -57,7 +60,22 @@ public static class LinksCommand
             if (!r.IsSuccess) return await CliRun.FailAsync(r.Error!);
             var urls = sp.GetRequiredService<PublicUrls>();
             var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
-            foreach (var l in r.Value.Items) await CliRun.WriteJsonAsync(LinkView.From(l, urls, now));
+            var db = sp.GetRequiredService<AppDbContext>();
+            var ids = r.Value.Items.Select(l => l.Id).ToList();
+            var payments = (await db.Payments.AsNoTracking().Where(p => ids.Contains(p.LinkId)).ToListAsync(ct)).ToLookup(p => p.LinkId);
+            var refunds = (await db.Refunds.AsNoTracking().Where(x => ids.Contains(x.LinkId)).ToListAsync(ct)).ToLookup(x => x.LinkId);
+            var views = r.Value.Items.Select(l => LinkView.From(l, urls, now, payments[l.Id].ToList(), refunds[l.Id].ToList())).ToList();
+            if (pr.GetValue(json))
+                foreach (var v in views) await CliRun.WriteJsonAsync(v);
+            else if (views.Count == 0) await CliApp.Out.WriteLineAsync("No links.");
+            else
+            {
+                string Money(long minor, string currency) => MoneyFormat.Format(new Money(minor, currency), "en");
+                await CliRun.WriteTableAsync(["CREATED (UTC)", "ID", "STATUS", "AMOUNT", "PAID", "REFUNDED", "DESCRIPTION"],
+                    views.Select(v => (IReadOnlyList<string>)[v.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                        v.Id, v.Status, Money(v.Amount, v.Currency), Money(v.Payments.Sum(p => p.Captured), v.Currency),
+                        Money(v.Refunds.Where(x => x.Status == "succeeded").Sum(x => x.Amount), v.Currency), v.Description]));
+            }
             if (r.Value.NextCursor is not null) await CliApp.Err.WriteLineAsync($"more: --cursor {r.Value.NextCursor}");
             return CliApp.ExitOk;
         }));

@@ -159,9 +159,21 @@ public abstract class CliTests<TDb>(TDb fixture) : IClassFixture<TDb> where TDb 
         Assert.Equal(0, exit);
         Assert.Equal(150000, JsonDocument.Parse(stdout).RootElement.GetProperty("amount").GetInt64());
 
+        (exit, stdout, _) = await CliRunner.RunAsync(Settings, "links", "list", "--merchant", id, "--json");
+        Assert.Equal(0, exit);
+        var listed = JsonDocument.Parse(stdout.Trim()).RootElement;
+        Assert.Equal(linkId, listed.GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Array, listed.GetProperty("payments").ValueKind);
+        Assert.Equal(JsonValueKind.Array, listed.GetProperty("refunds").ValueKind);
+
         (exit, stdout, _) = await CliRunner.RunAsync(Settings, "links", "list", "--merchant", id);
         Assert.Equal(0, exit);
-        Assert.Equal(linkId, JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("id").GetString());
+        var lines = stdout.Trim().Split('\n');
+        Assert.Matches("^CREATED \\(UTC\\) +ID +STATUS +AMOUNT +PAID +REFUNDED +DESCRIPTION$", lines[0]);
+        Assert.Contains(linkId, lines[1]);
+        Assert.Contains("open", lines[1]);
+        Assert.Contains("₽1,500.00", lines[1]);
+        Assert.EndsWith("Стрижка", lines[1]);
     }
 
     [Fact]
