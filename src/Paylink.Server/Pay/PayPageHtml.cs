@@ -60,6 +60,7 @@ public static class PayPageHtml
         .banks a { display:block; padding:.85rem 1rem; border:1px solid #dfe2e8; border-radius:10px; text-decoration:none; color:var(--fg); font-weight:600; }
         .sbp-qr svg { width:220px; height:220px; }
         @media (max-width:600px) { .sbp-qr { display:none; } }
+        @media (max-width:600px), (hover:none) and (pointer:coarse) { .qr { display:none; } }
         @media (min-width:601px) { .sbp-banks { display:none; } }
         </style>
         </head>

@@ -151,7 +151,11 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         await Shot(phone, "10-pay-consent-phone");
         await Task.WhenAll(phone.WaitForURLAsync(url), phone.ClickAsync("#agree"));
         Assert.Contains("Оплатить", await phone.TextContentAsync("#pay"));
+        // "Scan with your phone" makes no sense on the phone itself; on a desktop the QR hands the page over to one.
+        Assert.False(await phone.Locator(".qr").IsVisibleAsync());
         await Shot(phone, "11-pay-after-consent-phone");
+        await desktop.GotoAsync("/p/" + code);
+        Assert.True(await desktop.Locator(".qr").IsVisibleAsync());
     }
 
     [Fact]
