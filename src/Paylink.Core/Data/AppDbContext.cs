@@ -308,6 +308,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.NotificationUrl).HasMaxLength(2000);
             e.Property(x => x.ReturnUrl).HasMaxLength(2000);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Ignore(x => x.AccountToken);
         });
         b.Entity<InboundEvent>(e =>
         {

@@ -286,6 +286,38 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
             $$"""{"amount":90000,"currency":"RUB","description":"x","paymentMethodId":"{{secondMethod.Id}}"}""")).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("consent_revoked", byId.GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task Sandbox_RecurringLinkPaidBySbp_BankAppBindsAccount_ChargeSucceedsOnce_MerchantRevokeStops()
+    {
+        var m = await host.NewMerchantAsync();   // the demo merchant's gateway is the sandbox
+        var api = host.Client(m.ApiKey);
+        var link = await RecurringLinkAsync(api);
+        Assert.Contains("id=\"pay-sbp\"", await host.Client().GetStringAsync(Path(link)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.SeeOther, (await PaySbpAsync(link, consent: true)).StatusCode);
+        var bank = await host.Client().GetAsync(Path(link) + "/sbp/bank/sandbox-a");
+        var app = new Uri(bank.Headers.Location!.ToString());
+        Assert.Contains("id=sandbox-autopay", await host.Client().GetStringAsync(app.PathAndQuery), StringComparison.Ordinal);
+        var done = await host.Client().PostAsync($"/sandbox/checkout/{app.Segments.Last()}", new FormUrlEncodedContent([new("outcome", "success")]));
+        Assert.Equal(HttpStatusCode.SeeOther, done.StatusCode);
+        Assert.Equal("paid", (await GetLinkAsync(api, Id(link))).GetProperty("status").GetString());
+        var method = Assert.Single(await MethodsOfLinkAsync(Id(link)));
+        Assert.Equal(PayMethod.Sbp, method.Method);
+        Assert.Equal(RecurringConsent.Version, method.ConsentVersion);
+
+        var charge = await (await ChargeAsync(api, method.CustomerId)).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.Equal("paid", charge.GetProperty("status").GetString());
+        Assert.Equal("sbp", charge.GetProperty("payments")[0].GetProperty("method").GetString());
+        var chargeId = charge.GetProperty("id").GetString()!;
+        // The sandbox also notifies the charge (signed, like any payment): still one payment.
+        Assert.Equal(1, await DbAsync(db => db.Payments.IgnoreQueryFilters().CountAsync(p => p.LinkId == chargeId)));
+        Assert.Equal(1, await DbAsync(db => db.SandboxCheckouts.CountAsync(c => c.Reference == db.PaymentAttempts.IgnoreQueryFilters()
+            .Where(a => a.LinkId == chargeId).Select(a => a.Id).First())));
+
+        (await api.DeleteAsync($"/api/v1/customers/{method.CustomerId}/payment-methods/{method.Id}")).EnsureSuccessStatusCode();
+        var stopped = await (await ChargeAsync(api, method.CustomerId)).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("no_saved_method", stopped.GetProperty("code").GetString());
+    }
 }
 
 public sealed class SbpAutopaySqliteTests(GatewaysSqliteHost host) : SbpAutopayTests<GatewaysSqliteHost>(host);

@@ -2019,6 +2019,9 @@ namespace Paylink.Core.Data.Migrations.Postgres
                     b.Property<long>("AmountMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("BindsAccount")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Paylink.Core.Data.Migrations.Postgres
+namespace Paylink.Core.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class SbpAutopay : Migration
@@ -13,7 +13,7 @@ namespace Paylink.Core.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Method",
                 table: "SavedPaymentMethods",
-                type: "character varying(10)",
+                type: "TEXT",
                 maxLength: 10,
                 nullable: false,
                 defaultValue: "card");   // every method saved before SBP autopay is a card (or a gateway-page method saved like one)
@@ -21,14 +21,21 @@ namespace Paylink.Core.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "RevokedReason",
                 table: "SavedPaymentMethods",
-                type: "character varying(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "BindsAccount",
+                table: "SandboxCheckouts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "BindingKey",
                 table: "PaymentAttempts",
-                type: "character varying(100)",
+                type: "TEXT",
                 maxLength: 100,
                 nullable: true);
 
@@ -52,6 +59,10 @@ namespace Paylink.Core.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "RevokedReason",
                 table: "SavedPaymentMethods");
+
+            migrationBuilder.DropColumn(
+                name: "BindsAccount",
+                table: "SandboxCheckouts");
 
             migrationBuilder.DropColumn(
                 name: "BindingKey",

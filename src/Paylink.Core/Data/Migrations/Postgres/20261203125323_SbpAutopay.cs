@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Paylink.Core.Data.Migrations.Sqlite
+namespace Paylink.Core.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class SbpAutopay : Migration
@@ -13,7 +13,7 @@ namespace Paylink.Core.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "Method",
                 table: "SavedPaymentMethods",
-                type: "TEXT",
+                type: "character varying(10)",
                 maxLength: 10,
                 nullable: false,
                 defaultValue: "card");   // every method saved before SBP autopay is a card (or a gateway-page method saved like one)
@@ -21,14 +21,21 @@ namespace Paylink.Core.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "RevokedReason",
                 table: "SavedPaymentMethods",
-                type: "TEXT",
+                type: "character varying(20)",
                 maxLength: 20,
                 nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "BindsAccount",
+                table: "SandboxCheckouts",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "BindingKey",
                 table: "PaymentAttempts",
-                type: "TEXT",
+                type: "character varying(100)",
                 maxLength: 100,
                 nullable: true);
 
@@ -52,6 +59,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "RevokedReason",
                 table: "SavedPaymentMethods");
+
+            migrationBuilder.DropColumn(
+                name: "BindsAccount",
+                table: "SandboxCheckouts");
 
             migrationBuilder.DropColumn(
                 name: "BindingKey",
