@@ -25,22 +25,32 @@ public sealed class ChargeCustomer(AppDbContext db, CreatePaymentLink create, Ga
     {
         var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId, ct);
         if (customer is null) return Error.NotFound($"Customer '{customerId}'");
-        var methods = await db.SavedPaymentMethods.Where(m => m.CustomerId == customerId && m.RevokedAt == null).ToListAsync(ct);
+        var all = await db.SavedPaymentMethods.Where(m => m.CustomerId == customerId).ToListAsync(ct);
+        var methods = all.Where(m => m.IsActive).ToList();
         var method = r.PaymentMethodId is null ? methods.OrderByDescending(m => m.Id).FirstOrDefault() : methods.FirstOrDefault(m => m.Id == r.PaymentMethodId);
         if (method is null)
+        {
+            if (r.PaymentMethodId is not null && all.FirstOrDefault(m => m.Id == r.PaymentMethodId) is { } revoked)
+                return Error.Conflict(RevokedCode(revoked), revoked.RevokedMessage());
+            if (r.PaymentMethodId is null && all.OrderByDescending(m => m.Id).FirstOrDefault() is { } last)
+                return Error.Conflict("no_saved_method", "The customer has no saved payment method with active consent. The latest one: " + last.RevokedMessage());
             return r.PaymentMethodId is null
                 ? Error.Conflict("no_saved_method", "The customer has no saved payment method with active consent.")
                 : Error.Validation("paymentMethodId", $"Payment method '{r.PaymentMethodId}' is not an active saved method of this customer.");
+        }
 
         var link = await create.HandleAsync(merchantId, new CreatePaymentLinkRequest(r.Amount, r.Currency, r.Description,
             new CustomerInput(customer.Name, customer.Phone, customer.Email), r.Items, null, r.OrderId, null, method.GatewayAccountId), ct);
         if (!link.IsSuccess) return link.Error!;
-        var attempt = PaymentAttempt.Start(merchantId, link.Value.Id, method.GatewayAccountId, method.Provider, link.Value.Amount, clock);
+        var attempt = PaymentAttempt.Start(merchantId, link.Value.Id, method.GatewayAccountId, method.Provider, link.Value.Amount, clock, method.Method);
         attempt.ChargesSavedMethod(method.Id);
         db.PaymentAttempts.Add(attempt);
         await db.SaveChangesAsync(ct);
         return (link.Value, attempt);
     }
+
+    /// <summary>binding_revoked when the payer's bank ended an SBP binding (or the gateway dropped the token), consent_revoked otherwise.</summary>
+    private static string RevokedCode(SavedPaymentMethod m) => m.RevokedReason == SavedPaymentMethod.RevokedByBank ? "binding_revoked" : "consent_revoked";
 
     public async Task<Result<PaymentLink>> ExecuteAsync(string attemptId, CancellationToken ct)
     {
@@ -49,7 +59,13 @@ public sealed class ChargeCustomer(AppDbContext db, CreatePaymentLink create, Ga
         var link = await db.PaymentLinks.IgnoreQueryFilters().FirstAsync(l => l.Id == attempt.LinkId, ct);
         if (attempt.Status != AttemptStatus.Created) return link;   // already sent: a repeat only reports
         var method = await db.SavedPaymentMethods.IgnoreQueryFilters().FirstAsync(m => m.Id == attempt.SavedMethodId, ct);
-        if (!method.IsActive) return Error.Conflict("consent_revoked", "The customer revoked consent for this payment method.");
+        if (!method.IsActive)
+        {
+            // Charges stop with the reason; the prepared attempt is closed so nothing waits for it.
+            attempt.Fail("saved method revoked: " + (method.RevokedReason ?? SavedPaymentMethod.RevokedByMerchant), clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            return Error.Conflict(RevokedCode(method), method.RevokedMessage());
+        }
         var account = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().FirstAsync(a => a.Id == attempt.GatewayAccountId, ct);
         var opened = accounts.Open(account);
         if (!opened.IsSuccess) return opened.Error!;
@@ -65,7 +81,16 @@ public sealed class ChargeCustomer(AppDbContext db, CreatePaymentLink create, Ga
         attempt.Sent();   // marks it sent (Pending) before the call: never charged twice by a repeat
         await db.SaveChangesAsync(ct);
         var state = await saved.ChargeSavedMethodAsync(opened.Value.Context, new SavedMethodCharge(attempt.Id, token, link.Amount, link.Description,
-            receipt, customer.Email, customer.Phone, customer.Id), ct);
+            receipt, customer.Email, customer.Phone, customer.Id, method.Method), ct);
+        if (!state.IsSuccess && state.Error!.Code == SavedMethodCharge.MethodRevokedCode)
+        {
+            // The gateway says the binding/token is gone (the payer's bank ended it): no further charges, with the reason.
+            var tracked = await db.SavedPaymentMethods.IgnoreQueryFilters().FirstAsync(m => m.Id == method.Id, ct);
+            if (tracked.Revoke(clock.GetUtcNow(), SavedPaymentMethod.RevokedByBank))
+                db.LinkEvents.Add(LinkEvent.For(tracked.MerchantId, tracked.SourceLinkId, LinkEventTypes.MethodRevoked, clock.GetUtcNow(),
+                    PaymentContextLoader.Json(new { gateway = account.Provider, method = tracked.Id, reason = SavedPaymentMethod.RevokedByBank })));
+            await db.SaveChangesAsync(ct);
+        }
         if (!state.IsSuccess)
         {
             if (state.Error!.Kind == ErrorKind.ProviderDeclined)
@@ -81,10 +106,10 @@ public sealed class ChargeCustomer(AppDbContext db, CreatePaymentLink create, Ga
 }
 
 public sealed record SavedMethodView(string Id, string CustomerId, string Provider, string? Title, string ConsentVersion, DateTimeOffset ConsentAt,
-    string ConsentChannel, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+    string ConsentChannel, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string Method, string? RevokedReason)
 {
     public static SavedMethodView From(SavedPaymentMethod m) =>
-        new(m.Id, m.CustomerId, m.Provider, m.Title, m.ConsentVersion, m.ConsentAt, m.ConsentChannel, m.CreatedAt, m.RevokedAt);
+        new(m.Id, m.CustomerId, m.Provider, m.Title, m.ConsentVersion, m.ConsentAt, m.ConsentChannel, m.CreatedAt, m.RevokedAt, m.Method.ToWire(), m.RevokedReason);
 }
 
 /// <summary>Lists a customer's saved methods and revokes consent (no further charges; the record stays as evidence).</summary>

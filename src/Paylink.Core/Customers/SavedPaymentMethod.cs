@@ -1,4 +1,5 @@
 using Paylink.Core.Common;
+using Paylink.Core.Payments;
 
 namespace Paylink.Core.Customers;
 
@@ -6,6 +7,9 @@ namespace Paylink.Core.Customers;
 /// A payment method the customer agreed to save for later charges (T-Bank RebillId, YooKassa
 /// payment_method.id, Stripe customer + payment method). The gateway token is stored encrypted. The
 /// consent (text version, time, channel, IP, user agent) is kept as evidence; revoking it stops charges.
+/// <see cref="Method"/> is <see cref="PayMethod.Sbp"/> for a bound SBP account (SBP autopay: T-Bank AccountToken, YooKassa
+/// payment_method.id of type sbp) — the same consent, the same charges, each charge's payment stored as sbp. A binding can end
+/// at the payer's bank; <see cref="RevokedReason"/> says who ended it.
 /// </summary>
 public sealed class SavedPaymentMethod : IMerchantOwned
 {
@@ -26,12 +30,27 @@ public sealed class SavedPaymentMethod : IMerchantOwned
     public string? ConsentUserAgent { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
+    public PayMethod Method { get; private set; }
+    /// <summary>Why charges stopped: <see cref="RevokedByMerchant"/> (the API/dashboard, on the customer's request) or
+    /// <see cref="RevokedByBank"/> (the payer's bank reported the SBP binding inactive, or the gateway refused the token).</summary>
+    public string? RevokedReason { get; private set; }
+
+    public const string RevokedByMerchant = "merchant";
+    public const string RevokedByBank = "payer_bank";
 
     public bool IsActive => RevokedAt is null;
 
+    /// <summary>The merchant-facing sentence for a revoked method (charges refused with it).</summary>
+    public string RevokedMessage() => RevokedReason == RevokedByBank
+        ? (Method == PayMethod.Sbp
+            ? "The customer's bank deactivated the SBP account binding (autopay switched off in the bank app, or the bank ended it); the customer has to pay once more with autopay to bind it again."
+            : "The gateway reported this saved method as no longer usable; the customer has to save a method again.")
+        : "The consent for this payment method was revoked; it can no longer be charged.";
+
     public static SavedPaymentMethod Create(string merchantId, string customerId, string accountId, string provider, string protectedToken,
-        string? title, string linkId, ConsentRecord consent, TimeProvider clock) => new()
+        string? title, string linkId, ConsentRecord consent, TimeProvider clock, PayMethod method = PayMethod.Card) => new()
     {
+        Method = method,
         Id = Ids.New("pm", clock), MerchantId = merchantId, CustomerId = customerId, GatewayAccountId = accountId, Provider = provider,
         ProtectedToken = protectedToken, Title = title is { Length: > 100 } ? title[..100] : title, SourceLinkId = linkId,
         ConsentVersion = consent.Version, ConsentAt = consent.At, ConsentChannel = consent.Channel,
@@ -39,10 +58,11 @@ public sealed class SavedPaymentMethod : IMerchantOwned
         CreatedAt = clock.GetUtcNow(),
     };
 
-    public bool Revoke(DateTimeOffset at)
+    public bool Revoke(DateTimeOffset at, string reason = RevokedByMerchant)
     {
         if (RevokedAt is not null) return false;
         RevokedAt = at;
+        RevokedReason = reason;
         return true;
     }
 }

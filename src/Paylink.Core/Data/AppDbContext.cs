@@ -218,6 +218,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.ConsentJson).HasMaxLength(1000);
             e.Property(x => x.SavedMethodId).HasMaxLength(40);
             e.Property(x => x.Method).HasConversion(m => m.ToWire(), s => PayMethods.Parse(s) ?? PayMethod.Other).HasMaxLength(10);
+            e.Property(x => x.BindingKey).HasMaxLength(100);
+            e.HasIndex(x => x.BindingKey);
             e.HasIndex(x => x.LinkId);
             e.HasIndex(x => new { x.Status, x.CreatedAt });
             e.Ignore(x => x.Amount);
@@ -277,6 +279,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.ConsentChannel).HasMaxLength(20);
             e.Property(x => x.ConsentIp).HasMaxLength(45);
             e.Property(x => x.ConsentUserAgent).HasMaxLength(300);
+            e.Property(x => x.Method).HasConversion(m => m.ToWire(), s => PayMethods.Parse(s) ?? PayMethod.Other).HasMaxLength(10);
+            e.Property(x => x.RevokedReason).HasMaxLength(20);
             e.HasIndex(x => x.CustomerId);
             e.HasIndex(x => x.SourceLinkId).IsUnique();
             e.Ignore(x => x.IsActive);
@@ -304,6 +308,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityUserConte
             e.Property(x => x.NotificationUrl).HasMaxLength(2000);
             e.Property(x => x.ReturnUrl).HasMaxLength(2000);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Ignore(x => x.AccountToken);
         });
         b.Entity<InboundEvent>(e =>
         {

@@ -62,7 +62,8 @@ public sealed class SendLinkMessage(AppDbContext db, ChannelAccounts accounts, M
         var (text, _) = await templates.GetAsync(merchant.Id, template, lang, ct);
         var rendered = MessageTemplates.Render(text, LinkTemplateValues.For(link, merchant, clientName, payUrl, lang), lang);
         var withButton = template is TemplateEvents.Invoice or TemplateEvents.Reminder or TemplateEvents.PrepaymentOffer;
-        var button = withButton && (link.DefaultMethod ?? (await methods.GetAsync(merchant.Id, ct)).DefaultMethod) == "sbp"
+        // A link that saves the method needs the consent checkbox of the pay page first (SBP autopay included): the button opens it.
+        var button = withButton && !link.SavePaymentMethod && (link.DefaultMethod ?? (await methods.GetAsync(merchant.Id, ct)).DefaultMethod) == "sbp"
             && await sbp.OfferedAsync(link.MerchantId, link.Currency, link.SavePaymentMethod, link.CaptureMode, ct)
             ? LinkTemplateValues.SbpButton(link, payUrl + "/sbp", lang)
             : LinkTemplateValues.PayButton(link, payUrl, lang);

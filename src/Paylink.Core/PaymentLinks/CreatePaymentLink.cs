@@ -141,8 +141,8 @@ public sealed partial class CreatePaymentLink(AppDbContext db, MerchantCache mer
             errors.Add("savePaymentMethod", "savePaymentMethod needs customer.phone or customer.email: the saved method belongs to a customer.");
         if (r.DefaultMethod is not (null or "card" or "sbp"))
             errors.Add("defaultMethod", "defaultMethod must be card or sbp (or absent: the merchant's default).");
-        else if (r.DefaultMethod == "sbp" && (capture == CaptureMode.Manual || save))
-            errors.Add("defaultMethod", "defaultMethod sbp cannot go with capture manual or savePaymentMethod: SBP neither holds money nor saves the method.");
+        else if (r.DefaultMethod == "sbp" && capture == CaptureMode.Manual)
+            errors.Add("defaultMethod", "defaultMethod sbp cannot go with capture manual: SBP cannot hold money.");
 
         if (r.Currency is not null && errors.Any is false)
             foreach (var (field, message) in ReceiptBuilder.Problems(merchant.Fiscal, r.Currency, customer?.Email, customer?.Phone,

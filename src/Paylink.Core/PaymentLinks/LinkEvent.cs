@@ -56,4 +56,8 @@ public static class LinkEventTypes
     public const string Settled = "settled";
     public const string Failover = "gateway_failover";
     public const string Reconciled = "reconciled";
+    /// <summary>A payment method was saved for later charges with the customer's consent (SBP autopay: the bank bound the account).</summary>
+    public const string MethodSaved = "method_saved";
+    /// <summary>A saved method ended at the gateway (SBP autopay: the payer's bank deactivated the binding); no further charges.</summary>
+    public const string MethodRevoked = "method_revoked";
 }

@@ -35,7 +35,7 @@ public sealed class PaymentContextLoader(AppDbContext db, GatewayAccounts accoun
     public static bool ReceiptsApply(Loaded l) => l.Fiscal.GatewayReceipts && l.Link.Currency == "RUB";
 
     public static GatewayNotification AsReport(string eventId, string attemptId, GatewayPaymentState s) =>
-        new(eventId, attemptId, s.ExternalPaymentId, s.Kind, s.Amount, s.FailureReason, s.SavedMethod, s.RefundedTotal, s.CapturedAmount, s.Method);
+        new(eventId, attemptId, s.ExternalPaymentId, s.Kind, s.Amount, s.FailureReason, s.SavedMethod, s.RefundedTotal, s.CapturedAmount, s.Method, s.Binding);
 
     public static string Json(object o) => JsonSerializer.Serialize(o, PaylinkJson.Output);
 }

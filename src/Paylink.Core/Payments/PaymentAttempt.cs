@@ -30,6 +30,9 @@ public sealed class PaymentAttempt : IMerchantOwned
     /// <summary>The method the customer chose on our page. For <see cref="PayMethod.Sbp"/>, <see cref="CheckoutUrl"/> holds
     /// the SBP payload (the https://qr.nspk.ru/… link the QR encodes, which also opens a bank app on a phone).</summary>
     public PayMethod Method { get; private set; }
+    /// <summary>The gateway's key of the SBP account binding this SBP payment started (T-Bank RequestKey), for attempts that
+    /// save the method with consent; binding reports (notifications, state polls) are matched to the attempt by it.</summary>
+    public string? BindingKey { get; private set; }
 
     public Money Amount => new(AmountMinor, Currency);
 
@@ -48,6 +51,8 @@ public sealed class PaymentAttempt : IMerchantOwned
     public void Sent() => Status = Status == AttemptStatus.Created ? AttemptStatus.Pending : Status;
 
     public void ChargesSavedMethod(string methodId) => SavedMethodId = methodId;
+
+    public void SbpBindingStarted(string key) => BindingKey = key.Length > 100 ? key[..100] : key;
 
     public void CheckoutCreated(string externalId, string checkoutUrl)
     {

@@ -13,6 +13,10 @@ namespace Paylink.Core.Payments;
 public enum NotificationOutcome
 {
     Paid, AlreadyPaid, Duplicate, Failed, Pending, AmountMismatch, UnknownReference, Authorized, Voided, Refunded, Ignored,
+    /// <summary>An SBP account binding became active: the method is saved (with the attempt's consent).</summary>
+    MethodSaved,
+    /// <summary>An SBP account binding became inactive: the saved method is revoked, charges stop.</summary>
+    MethodRevoked,
 }
 
 /// <summary>
@@ -54,11 +58,16 @@ public sealed class PaymentTransitions(AppDbContext db, SecretProtector protecto
         if (attempt is null) return NotificationOutcome.UnknownReference;
         var link = await db.PaymentLinks.IgnoreQueryFilters().FirstAsync(l => l.Id == attempt.LinkId, ct);
         var payment = await db.Payments.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.LinkId == link.Id, ct);
+        // SBP autopay at a bank where binding is its own request: the binding report moves the saved method; the payment's own
+        // reports never save one for such an attempt (a token in them would not be the account binding's).
+        NotificationOutcome? bound = n.Binding is { } binding && attempt.BindingKey == binding.Key
+            ? await ApplyBindingAsync(account, attempt, link, binding, now, ct) : null;
+        if (attempt.BindingKey is not null) n = n with { SavedMethod = null };
 
         switch (n.Kind)
         {
             case NotificationKind.Pending:
-                return NotificationOutcome.Pending;
+                return bound ?? NotificationOutcome.Pending;
             case NotificationKind.Failed:
                 if (!attempt.Fail(n.FailureReason ?? "declined", now)) return NotificationOutcome.Ignored;
                 Event(link, LinkEventTypes.CheckoutFailed, now, new { gateway = account.Provider, attempt = attempt.Id, reason = n.FailureReason });
@@ -100,7 +109,7 @@ public sealed class PaymentTransitions(AppDbContext db, SecretProtector protecto
             return NotificationOutcome.AlreadyPaid;
         }
 
-        await SaveMethodAsync(account, attempt, link, n.SavedMethod, ct);
+        await SaveMethodAsync(account, attempt, link, n.SavedMethod, n.Method ?? attempt.Method, ct);
 
         if (n.Kind == NotificationKind.Authorized && (link.CaptureMode == CaptureMode.Automatic || payment is not null))
         {
@@ -185,8 +194,36 @@ public sealed class PaymentTransitions(AppDbContext db, SecretProtector protecto
         return changed ? NotificationOutcome.Refunded : NotificationOutcome.Ignored;
     }
 
+    /// <summary>
+    /// An SBP binding report for the attempt that started it. Active with a token: the method is saved with the attempt's consent
+    /// (once per link, whatever the order of binding and payment reports). Inactive: the method saved from this link (if any) is
+    /// revoked with reason <see cref="SavedPaymentMethod.RevokedByBank"/>. Pending: nothing.
+    /// </summary>
+    private async Task<NotificationOutcome?> ApplyBindingAsync(GatewayAccount account, PaymentAttempt attempt, PaymentLink link, SbpBinding b,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        switch (b.Status)
+        {
+            case SbpBindingStatus.Active when !string.IsNullOrEmpty(b.AccountToken):
+                if (!await SaveMethodAsync(account, attempt, link, new SavedMethodInfo(b.AccountToken, b.BankName), PayMethod.Sbp, ct))
+                    return NotificationOutcome.Ignored;
+                Event(link, LinkEventTypes.MethodSaved, now, new { gateway = account.Provider, attempt = attempt.Id, method = "sbp" });
+                return NotificationOutcome.MethodSaved;
+            case SbpBindingStatus.Inactive:
+                var saved = await db.SavedPaymentMethods.IgnoreQueryFilters()
+                    .FirstOrDefaultAsync(m => m.SourceLinkId == link.Id && m.GatewayAccountId == account.Id, ct);
+                if (saved is null || !saved.Revoke(now, SavedPaymentMethod.RevokedByBank)) return NotificationOutcome.Ignored;
+                Event(link, LinkEventTypes.MethodRevoked, now, new { gateway = account.Provider, method = saved.Id, reason = SavedPaymentMethod.RevokedByBank, status = b.RawStatus });
+                return NotificationOutcome.MethodRevoked;
+            default:
+                return null;
+        }
+    }
+
     private async Task<PaymentAttempt?> FindAttemptAsync(GatewayAccount account, GatewayNotification n, CancellationToken ct)
     {
+        if (string.IsNullOrEmpty(n.Reference) && n.Binding is { Key.Length: > 0 } binding)
+            return await db.PaymentAttempts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.BindingKey == binding.Key && a.GatewayAccountId == account.Id, ct);
         if (!string.IsNullOrEmpty(n.Reference))
             return await db.PaymentAttempts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.Id == n.Reference && a.GatewayAccountId == account.Id, ct);
         if (string.IsNullOrEmpty(n.ExternalPaymentId)) return null;
@@ -197,15 +234,17 @@ public sealed class PaymentTransitions(AppDbContext db, SecretProtector protecto
             : await db.PaymentAttempts.IgnoreQueryFilters().FirstOrDefaultAsync(a => a.Id == payment.AttemptId, ct);
     }
 
-    /// <summary>Stores the saved method only when the attempt carries the customer's consent.</summary>
-    private async Task SaveMethodAsync(GatewayAccount account, PaymentAttempt attempt, PaymentLink link, SavedMethodInfo? saved, CancellationToken ct)
+    /// <summary>Stores the saved method only when the attempt carries the customer's consent; one per link. False when nothing was stored.</summary>
+    private async Task<bool> SaveMethodAsync(GatewayAccount account, PaymentAttempt attempt, PaymentLink link, SavedMethodInfo? saved, PayMethod method,
+        CancellationToken ct)
     {
-        if (saved is null || attempt.ConsentJson is null || link.CustomerId is null) return;
-        if (await db.SavedPaymentMethods.IgnoreQueryFilters().AnyAsync(m => m.SourceLinkId == link.Id, ct)) return;
-        if (db.SavedPaymentMethods.Local.Any(m => m.SourceLinkId == link.Id)) return;
+        if (saved is null || attempt.ConsentJson is null || link.CustomerId is null) return false;
+        if (await db.SavedPaymentMethods.IgnoreQueryFilters().AnyAsync(m => m.SourceLinkId == link.Id, ct)) return false;
+        if (db.SavedPaymentMethods.Local.Any(m => m.SourceLinkId == link.Id)) return false;
         var consent = JsonSerializer.Deserialize<ConsentRecord>(attempt.ConsentJson, PaylinkJson.Output)!;
         db.SavedPaymentMethods.Add(SavedPaymentMethod.Create(link.MerchantId, link.CustomerId, account.Id, account.Provider,
-            protector.Protect(saved.Token), saved.Title, link.Id, consent, clock));
+            protector.Protect(saved.Token), saved.Title, link.Id, consent, clock, method == PayMethod.Sbp ? PayMethod.Sbp : PayMethod.Card));
+        return true;
     }
 
     private void Event(PaymentLink link, string type, DateTimeOffset now, object data) =>

@@ -62,6 +62,27 @@ public sealed class ReconcilePayments(AppDbContext db, GatewayAccounts accounts,
             }
         }
 
+        // SBP account bindings (T-Bank RequestKey) whose report may have been lost: still without a saved method, or saved and active
+        // (the payer's bank may have ended it). Bounded by MaxAge like pending checkouts; later revocations come by notification.
+        var binding = (await db.PaymentAttempts.IgnoreQueryFilters().AsNoTracking()
+            .Where(a => (merchantId == null || a.MerchantId == merchantId) && a.BindingKey != null && a.Status != AttemptStatus.Created)
+            .ToListAsync(ct)).Where(a => a.CreatedAt <= now - MinAge && a.CreatedAt >= now - MaxAge).ToList();
+        foreach (var attempt in binding)
+        {
+            var saved = await db.SavedPaymentMethods.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(m => m.SourceLinkId == attempt.LinkId, ct);
+            if (saved is { IsActive: false }) continue;
+            var (state, account) = await QueryAsync(attempt, ct, bindingKey: attempt.BindingKey);
+            if (state is null) { unsupported++; continue; }
+            checkedCount++;
+            if (!state.Value.IsSuccess) { unavailable++; notes.Add($"{attempt.Id} binding: {state.Value.Error!.Message}"); continue; }
+            if (state.Value.Value.Binding is not { } b || b.Status == SbpBindingStatus.Pending) continue;
+            var report = new GatewayNotification($"rec:bind:{attempt.Id}:{b.Status}", attempt.Id, null, NotificationKind.Pending, null, Binding: b);
+            var outcome = await apply.ApplyVerifiedAsync(account!, report, JsonSerializer.Serialize(new { reconcile = true, binding = b.RawStatus }), ct);
+            db.ChangeTracker.Clear();
+            outcomes[outcome.ToString()] = outcomes.GetValueOrDefault(outcome.ToString()) + 1;
+            if (outcome is NotificationOutcome.MethodSaved or NotificationOutcome.MethodRevoked) changed++;
+        }
+
         // Refunds whose outcome was unknown: resend where the gateway deduplicates, else ask for the payment's state.
         var pendingRefunds = (await db.Refunds.IgnoreQueryFilters().AsNoTracking()
             .Where(r => (merchantId == null || r.MerchantId == merchantId) && r.Status == RefundStatus.Pending && r.SendAttempts > 0)
@@ -90,7 +111,7 @@ public sealed class ReconcilePayments(AppDbContext db, GatewayAccounts accounts,
     }
 
     private async Task<(Result<GatewayPaymentState>? State, GatewayAccount? Account)> QueryAsync(PaymentAttempt attempt, CancellationToken ct,
-        string? externalId = null)
+        string? externalId = null, string? bindingKey = null)
     {
         var account = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == attempt.GatewayAccountId, ct);
         if (account is null) return (null, null);
@@ -98,7 +119,7 @@ public sealed class ReconcilePayments(AppDbContext db, GatewayAccounts accounts,
         if (!opened.IsSuccess) return (opened.Error!, account);
         if (opened.Value.Gateway is not IGatewayStateQuery query) return (null, account);
         var payment = await db.Payments.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(p => p.AttemptId == attempt.Id, ct);
-        return (await query.GetStateAsync(opened.Value.Context, new StateQuery(attempt.Id, externalId ?? payment?.ExternalId ?? attempt.ExternalId, attempt.Amount), ct), account);
+        return (await query.GetStateAsync(opened.Value.Context, new StateQuery(attempt.Id, externalId ?? payment?.ExternalId ?? attempt.ExternalId, attempt.Amount, bindingKey), ct), account);
     }
 }
 

@@ -24,10 +24,20 @@ public sealed class SandboxCheckout
     public DateTimeOffset? CompletedAt { get; private set; }
     public int NotificationAttempts { get; private set; }
     public DateTimeOffset? NotifiedAt { get; private set; }
+    /// <summary>The merchant asked to save the method (autopay, with the customer's consent): paying binds the payer's
+    /// sandbox account, whose token (<see cref="AccountToken"/>) later charges use.</summary>
+    public bool BindsAccount { get; private set; }
+
+    /// <summary>The token of the account this checkout bound, once it succeeded; derived from the id, so a redelivered
+    /// notification carries the same token.</summary>
+    public string? AccountToken => BindsAccount && Status == SandboxCheckoutStatus.Succeeded ? TokenPrefix + Id : null;
+
+    public const string TokenPrefix = "sbxacc_";
 
     public static SandboxCheckout Create(string id, string accountId, long amountMinor, string currency, string description,
-        string reference, string notificationUrl, string returnUrl, DateTimeOffset now) => new()
+        string reference, string notificationUrl, string returnUrl, DateTimeOffset now, bool bindsAccount = false) => new()
         {
+            BindsAccount = bindsAccount,
             Id = id, AccountId = accountId, AmountMinor = amountMinor, Currency = currency, Description = description,
             Reference = reference, NotificationUrl = notificationUrl, ReturnUrl = returnUrl,
             Status = SandboxCheckoutStatus.Pending, CreatedAt = now,

@@ -28,7 +28,7 @@ public sealed class SbpPayPage(AppDbContext db, GatewayAccounts accounts, IMemor
     /// <returns>Whether SBP is offered, and whether it comes first (the link's default method, else the merchant's).</returns>
     public async Task<(bool Offered, bool First)> OfferedAsync(PayPageLink link, CancellationToken ct)
     {
-        if (link.Currency != "RUB" || link.SavePaymentMethod || !await MerchantTakesSbpAsync(link.MerchantId, ct)) return (false, false);
+        if (link.Currency != "RUB" || !await MerchantTakesSbpAsync(link.MerchantId, link.SavePaymentMethod, ct)) return (false, false);
         // The pay page's read model has neither capture mode nor default method; only merchants who can take SBP pay for this read.
         var row = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id)
             .Select(l => new { l.CaptureMode, l.DefaultMethod }).FirstOrDefaultAsync(ct);
@@ -38,14 +38,15 @@ public sealed class SbpPayPage(AppDbContext db, GatewayAccounts accounts, IMemor
 
     /// <summary>The same answer for a link whose fields are at hand (chat invoices).</summary>
     public async Task<bool> OfferedAsync(string merchantId, string currency, bool savePaymentMethod, CaptureMode capture, CancellationToken ct) =>
-        currency == "RUB" && !savePaymentMethod && capture == CaptureMode.Automatic && await MerchantTakesSbpAsync(merchantId, ct);
+        currency == "RUB" && capture == CaptureMode.Automatic && await MerchantTakesSbpAsync(merchantId, savePaymentMethod, ct);
 
-    private async Task<bool> MerchantTakesSbpAsync(string merchantId, CancellationToken ct)
+    /// <summary>For a link that saves the method, only accounts that can do SBP autopay count.</summary>
+    private async Task<bool> MerchantTakesSbpAsync(string merchantId, bool autopay, CancellationToken ct)
     {
-        var key = "sbp-offer:" + merchantId;
+        var key = (autopay ? "sbp-autopay-offer:" : "sbp-offer:") + merchantId;
         if (cache.TryGetValue(key, out bool offered)) return offered;
         var all = await db.GatewayAccounts.IgnoreQueryFilters().AsNoTracking().Where(a => a.MerchantId == merchantId).ToListAsync(ct);
-        offered = all.Any(a => a.IsActive && accounts.Open(a) is { IsSuccess: true } o && o.Value.Gateway is IGatewaySbp sbp && sbp.SbpEnabled(o.Value.Context));
+        offered = all.Any(a => a.IsActive && accounts.Open(a) is { IsSuccess: true } o && StartCheckout.SbpFits(o.Value.Gateway, o.Value.Context, autopay));
         cache.Set(key, offered, OfferTtl);
         return offered;
     }

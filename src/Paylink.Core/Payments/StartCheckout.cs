@@ -75,7 +75,7 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
             var opened = accounts.Open(account);
             if (!opened.IsSuccess) { last = opened.Error; continue; }
             var (gateway, context) = opened.Value;
-            if (!Supports(gateway, link) || (method == PayMethod.Sbp && !(gateway is IGatewaySbp sbp && sbp.SbpEnabled(context)))) continue;
+            if (!Supports(gateway, link) || (method == PayMethod.Sbp && !SbpFits(gateway, context, link))) continue;
 
             if (previous is not null)
                 AddEvent(link, LinkEventTypes.Failover, new { from = previous.Id, fromGateway = previous.Provider, to = account.Id, toGateway = account.Provider, reason = last?.Message });
@@ -90,11 +90,12 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
                 method == PayMethod.Sbp ? SbpExpiry(attempt.CreatedAt, link.ExpiresAt) : link.ExpiresAt,
                 customer?.Email, customer?.Phone, receipt, link.CaptureMode, link.SavePaymentMethod, link.CustomerId);
             var session = method == PayMethod.Sbp ? await CreateSbpAsync((IGatewaySbp)gateway, context, request, ct)
-                : await gateway.CreateCheckoutAsync(context, request, ct);
+                : await CardAsync(gateway, context, request, ct);
             now = clock.GetUtcNow();
             if (session.IsSuccess)
             {
                 attempt.CheckoutCreated(session.Value.ExternalId, session.Value.RedirectUrl);
+                if (session.Value.BindingKey is { Length: > 0 } bindingKey) attempt.SbpBindingStarted(bindingKey);
                 AddEvent(link, LinkEventTypes.CheckoutStarted, new { gateway = account.Provider, account = account.Id, attempt = attempt.Id, method = method.ToWire() });
                 await db.SaveChangesAsync(ct);
                 return method == PayMethod.Sbp ? SbpPage(link.Code) : session.Value.RedirectUrl;
@@ -107,24 +108,42 @@ public sealed class StartCheckout(AppDbContext db, GatewayAccounts accounts, Pub
             if (session.Error.Kind != ErrorKind.ProviderUnavailable) return session.Error;   // a decline is final; only outages fail over
             log.LogWarning("Gateway {Provider} account {AccountId} unavailable for link {LinkId}: trying the next account", account.Provider, account.Id, link.Id);
         }
+        if (last is null && method == PayMethod.Sbp && link.SavePaymentMethod)
+            return Error.Validation("method", "No gateway account of the merchant can bind an SBP account for later charges (SBP autopay); pay by card.");
         return last ?? Error.Unavailable("No gateway account of the merchant can take this payment.");
     }
 
+    /// <summary>Whether the account takes SBP for this link: enabled, and for a link that saves the method, SBP autopay
+    /// (binding the payer's account, then charging it through <see cref="IGatewaySavedMethods"/>).</summary>
+    public static bool SbpFits(IPaymentGateway gateway, GatewayContext context, PaymentLink link) =>
+        SbpFits(gateway, context, link.SavePaymentMethod);
+
+    public static bool SbpFits(IPaymentGateway gateway, GatewayContext context, bool savePaymentMethod) =>
+        gateway is IGatewaySbp sbp && sbp.SbpEnabled(context)
+        && (!savePaymentMethod || (sbp.SbpAutopay(context) && gateway is IGatewaySavedMethods));
+
     /// <summary>An SBP session as a checkout: its payload is where a phone goes to pay.</summary>
-    private static async Task<Result<CheckoutSession>> CreateSbpAsync(IGatewaySbp sbp, GatewayContext context, CheckoutRequest request, CancellationToken ct)
+    private static async Task<Result<SbpCheckout>> CreateSbpAsync(IGatewaySbp sbp, GatewayContext context, CheckoutRequest request, CancellationToken ct)
     {
         var s = await sbp.CreateSbpAsync(context, request, ct);
-        return s.IsSuccess ? new CheckoutSession(s.Value.ExternalId, s.Value.Payload) : s.Error!;
+        return s.IsSuccess ? new SbpCheckout(s.Value.ExternalId, s.Value.Payload, s.Value.BindingKey) : s.Error!;
     }
+
+    private static async Task<Result<SbpCheckout>> CardAsync(IPaymentGateway gateway, GatewayContext context, CheckoutRequest request, CancellationToken ct)
+    {
+        var s = await gateway.CreateCheckoutAsync(context, request, ct);
+        return s.IsSuccess ? new SbpCheckout(s.Value.ExternalId, s.Value.RedirectUrl, null) : s.Error!;
+    }
+
+    private sealed record SbpCheckout(string ExternalId, string RedirectUrl, string? BindingKey);
 
     private string SbpPage(string code) => urls.PayPage(code) + "/sbp";
 
-    /// <summary>Why SBP cannot pay this link, or null. SBP has no holds, and saving an SBP account for later charges
-    /// (SBP autopay) is not built yet; T-Bank and YooKassa take SBP in roubles only.</summary>
+    /// <summary>Why SBP cannot pay this link, or null. SBP has no holds; T-Bank and YooKassa take SBP in roubles only. A link that
+    /// saves the method is paid by SBP autopay where the account can bind (<see cref="SbpFits(IPaymentGateway, GatewayContext, bool)"/>).</summary>
     public static Error? SbpRefusal(PaymentLink link) =>
         link.Currency != "RUB" ? Error.Validation("method", "SBP takes roubles only; this link is in " + link.Currency + ".")
         : link.CaptureMode == CaptureMode.Manual ? Error.Validation("method", "SBP cannot hold money; this link captures later, pay by card.")
-        : link.SavePaymentMethod ? Error.Validation("method", "This link saves the payment method for later charges, which SBP cannot do yet; pay by card.")
         : null;
 
     /// <summary>The link's own account first, then the merchant's other active accounts in the merchant's order.</summary>

@@ -88,6 +88,16 @@ public interface IGatewaySbp
     /// <summary>Whether the account can take SBP at all (settings may switch it off). Called for the pay page choice.</summary>
     bool SbpEnabled(GatewayContext context) => true;
 
+    /// <summary>
+    /// SBP autopay: whether an SBP payment made with <see cref="CheckoutRequest.SaveMethod"/> binds the payer's bank account
+    /// for later merchant-initiated charges. A gateway answering true also implements <see cref="IGatewaySavedMethods"/> and
+    /// charges a <see cref="SavedMethodCharge"/> of <see cref="PayMethod.Sbp"/> from the bound account; it reports the binding
+    /// either as the payment's <see cref="GatewayNotification.SavedMethod"/> (YooKassa) or, when binding is a separate request
+    /// at the bank, through <see cref="SbpSession.BindingKey"/> and later <see cref="GatewayNotification.Binding"/> reports
+    /// (notifications, or <see cref="IGatewayStateQuery"/> with <see cref="StateQuery.BindingKey"/>) (T-Bank).
+    /// </summary>
+    bool SbpAutopay(GatewayContext context) => false;
+
     /// <summary>Creates the payment and its SBP QR. Called once per attempt, like <see cref="IPaymentGateway.CreateCheckoutAsync"/>
     /// (same errors, same idempotency); the session lives until <see cref="CheckoutRequest.ExpiresAt"/>.</summary>
     Task<Result<SbpSession>> CreateSbpAsync(GatewayContext context, CheckoutRequest request, CancellationToken ct);
@@ -103,7 +113,15 @@ public interface IGatewaySbp
 
 /// <summary>An SBP payment at the gateway: its id and the payload the QR encodes (an https link, usually
 /// https://qr.nspk.ru/…), valid until <see cref="ExpiresAt"/>.</summary>
-public sealed record SbpSession(string ExternalId, string Payload, DateTimeOffset ExpiresAt);
+public sealed record SbpSession(string ExternalId, string Payload, DateTimeOffset ExpiresAt, string? BindingKey = null);
+
+/// <summary>Where the binding of the payer's SBP account stands at the bank: waiting for the payer, active (chargeable), or
+/// inactive (refused, or later deactivated by the payer in the bank's app or by the bank).</summary>
+public enum SbpBindingStatus { Pending, Active, Inactive }
+
+/// <summary>The gateway's report on an SBP account binding: its request key (<see cref="SbpSession.BindingKey"/>), status, and once
+/// active the token charges use (T-Bank AccountToken) and the payer's bank name.</summary>
+public sealed record SbpBinding(string Key, SbpBindingStatus Status, string? AccountToken, string? BankName, string? RawStatus = null);
 
 /// <summary>A bank of the SBP list: the gateway's id for it, its name, optionally its logo URL.</summary>
 public sealed record SbpBank(string Id, string Name, string? LogoUrl = null);
@@ -138,7 +156,8 @@ public enum NotificationKind { Succeeded, Failed, Pending, Authorized, Voided, R
 /// customer paid, when the gateway says (on its hosted page a customer may pick SBP instead of a card).</summary>
 public sealed record GatewayNotification(
     string EventId, string Reference, string? ExternalPaymentId, NotificationKind Kind, Money? Amount, string? FailureReason = null,
-    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null, PayMethod? Method = null);
+    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null, PayMethod? Method = null,
+    SbpBinding? Binding = null);
 
 /// <summary>A saved payment method as the gateway identifies it (RebillId, payment_method.id, Stripe customer+method).</summary>
 public sealed record SavedMethodInfo(string Token, string? Title);
@@ -146,9 +165,12 @@ public sealed record SavedMethodInfo(string Token, string? Title);
 /// <summary>The gateway's view of one payment, from a query or an operation's answer.</summary>
 public sealed record GatewayPaymentState(
     string? ExternalPaymentId, NotificationKind Kind, Money? Amount, string? RawStatus, string? FailureReason = null,
-    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null, PayMethod? Method = null);
+    SavedMethodInfo? SavedMethod = null, long? RefundedTotal = null, long? CapturedAmount = null, PayMethod? Method = null,
+    SbpBinding? Binding = null);
 
-public sealed record StateQuery(string AttemptId, string? ExternalId, Money Expected);
+/// <summary><see cref="BindingKey"/>: set when the attempt started an SBP account binding; the answer then also carries
+/// <see cref="GatewayPaymentState.Binding"/>.</summary>
+public sealed record StateQuery(string AttemptId, string? ExternalId, Money Expected, string? BindingKey = null);
 
 public enum GatewayRefundStatus { Succeeded, Pending }
 
@@ -163,7 +185,13 @@ public sealed record CaptureRequest(string OperationId, string ExternalPaymentId
 
 public sealed record VoidRequest(string OperationId, string ExternalPaymentId, Money Authorized);
 
+/// <summary>A merchant-initiated charge of a saved method; <see cref="Method"/> says whether the token is a card's (RebillId,
+/// payment_method.id) or a bound SBP account's (T-Bank AccountToken, YooKassa payment_method.id of type sbp). A gateway that
+/// learns the binding is gone answers the error code <see cref="MethodRevokedCode"/>, and the method is revoked.</summary>
 public sealed record SavedMethodCharge(string AttemptId, string MethodToken, Money Amount, string Description, FiscalReceipt? Receipt,
-    string? CustomerEmail, string? CustomerPhone, string CustomerId);
+    string? CustomerEmail, string? CustomerPhone, string CustomerId, PayMethod Method = PayMethod.Card)
+{
+    public const string MethodRevokedCode = "method_revoked";
+}
 
 public sealed record ClosingReceiptRequest(string OperationId, string ExternalPaymentId, FiscalReceipt Receipt);

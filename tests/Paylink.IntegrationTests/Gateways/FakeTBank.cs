@@ -12,7 +12,10 @@ namespace Paylink.IntegrationTests.Gateways;
 /// An in-process T-Bank speaking its wire protocol on 127.0.0.1: checks every request's Token with the
 /// terminal password, keeps payments, answers Init/GetState/CheckOrder/Confirm/Cancel/Charge as the bank
 /// documents (plus the SBP methods GetQr, GetQrBankList and the DEMO terminal's SbpPayTest, and SBP refunds answered
-/// ASYNC_REFUNDING), and can be told to fail (HTTP 500) the next calls of a method.
+/// ASYNC_REFUNDING), and can be told to fail (HTTP 500) the next calls of a method. SBP autopay: GetQr of a payment whose Init had
+/// Recurrent "Y" starts an account binding and answers its RequestKey; the payer's bank binds it (<see cref="ActivateBinding"/>,
+/// or ends it: <see cref="DeactivateBinding"/>); GetAddAccountQrState reports it; ChargeQr charges a payment whose Init had
+/// Recurrent "Y" and DATA.QR "true" from an ACTIVE binding's AccountToken.
 /// </summary>
 public sealed class FakeTBank : IAsyncDisposable
 {
@@ -25,6 +28,23 @@ public sealed class FakeTBank : IAsyncDisposable
 
     public ConcurrentQueue<(string Method, JsonObject Body)> Requests { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Payments { get; } = new();
+    /// <summary>Account bindings by RequestKey: Status (NEW, ACTIVE, INACTIVE), AccountToken, BankMemberId, BankMemberName.</summary>
+    public ConcurrentDictionary<string, JsonObject> Bindings { get; } = new();
+
+    /// <summary>The payer agreed in the bank app: the binding is ACTIVE with an AccountToken.</summary>
+    public string ActivateBinding(string requestKey)
+    {
+        var b = Bindings[requestKey];
+        var token = "A" + Guid.NewGuid().ToString("N")[..20].ToUpperInvariant();
+        b["Status"] = "ACTIVE";
+        b["AccountToken"] = token;
+        b["BankMemberId"] = "100000000111";
+        b["BankMemberName"] = "Сбербанк";
+        return token;
+    }
+
+    /// <summary>The payer switched autopay off in the bank app (or the bank ended it).</summary>
+    public void DeactivateBinding(string requestKey) => Bindings[requestKey]["Status"] = "INACTIVE";
     public ConcurrentDictionary<string, int> FailNext { get; } = new();
     /// <summary>Answer the next call of a method only after this long (the work is done first, as a slow bank
     /// whose answer is lost to the client's timeout).</summary>
@@ -83,7 +103,8 @@ public sealed class FakeTBank : IAsyncDisposable
             case "Init":
                 var pid = Interlocked.Increment(ref _nextId).ToString();
                 var stage = body["PayType"]?.GetValue<string>() == "T";
-                Payments[pid] = new JsonObject { ["PaymentId"] = pid, ["OrderId"] = body["OrderId"]!.GetValue<string>(), ["Amount"] = body["Amount"]!.GetValue<long>(), ["Status"] = "NEW", ["TwoStage"] = stage };
+                Payments[pid] = new JsonObject { ["PaymentId"] = pid, ["OrderId"] = body["OrderId"]!.GetValue<string>(), ["Amount"] = body["Amount"]!.GetValue<long>(), ["Status"] = "NEW", ["TwoStage"] = stage,
+                    ["Recurrent"] = body["Recurrent"]?.GetValue<string>() == "Y", ["QrCharge"] = body["DATA"]?["QR"]?.GetValue<string>() == "true" };
                 return Ok(new { Status = "NEW", PaymentId = pid, OrderId = body["OrderId"]!.GetValue<string>(), Amount = body["Amount"]!.GetValue<long>(), PaymentURL = $"https://pay.example/{pid}" });
             case "GetState":
                 if (id is null || !Payments.TryGetValue(id, out var p)) return Results.Json(new { Success = false, ErrorCode = "7", Message = "Платёж не найден" });
@@ -116,7 +137,31 @@ public sealed class FakeTBank : IAsyncDisposable
                 if (bankId is not null && SbpBanks.All(b => b.BankId != bankId)) return Results.Json(new { Success = false, ErrorCode = "3", Message = "Банк не найден" });
                 var payload = $"https://qr.nspk.ru/AS1000{id}?type=02&bank=100000000004&sum={qp["Amount"]!.GetValue<long>()}&cur=RUB&crc=C08B";
                 // With a BankId, Data is that bank's deep link into its app (the NSPK scheme bank<member id>://).
-                return Ok(new { OrderId = qp["OrderId"]!.GetValue<string>(), PaymentId = long.Parse(id), Data = bankId is null ? payload : $"bank{bankId}://qr.nspk.ru/AS1000{id}" });
+                var data = bankId is null ? payload : $"bank{bankId}://qr.nspk.ru/AS1000{id}";
+                if (qp["Recurrent"]!.GetValue<bool>())
+                {
+                    // Pay-and-bind QR: the binding request is made with the payment's first QR, and named by its RequestKey.
+                    var key = qp["RequestKey"]?.GetValue<string>() ?? Guid.NewGuid().ToString();
+                    qp["RequestKey"] = key;
+                    Bindings.TryAdd(key, new JsonObject { ["RequestKey"] = key, ["Status"] = "NEW" });
+                    return Ok(new { OrderId = qp["OrderId"]!.GetValue<string>(), PaymentId = long.Parse(id), Data = data, RequestKey = key });
+                }
+                return Ok(new { OrderId = qp["OrderId"]!.GetValue<string>(), PaymentId = long.Parse(id), Data = data });
+            case "GetAddAccountQrState":
+                var rk = body["RequestKey"]?.ToString();
+                if (rk is null || !Bindings.TryGetValue(rk, out var bs)) return Results.Json(new { Success = false, ErrorCode = "7", Message = "Привязка не найдена" });
+                return Ok(new { RequestKey = rk, Status = bs["Status"]!.GetValue<string>(), AccountToken = bs["AccountToken"]?.GetValue<string>(),
+                    BankMemberId = bs["BankMemberId"]?.GetValue<string>(), BankMemberName = bs["BankMemberName"]?.GetValue<string>() });
+            case "ChargeQr":
+                if (id is null || !Payments.TryGetValue(id, out var cp) || !cp["Recurrent"]!.GetValue<bool>() || !cp["QrCharge"]!.GetValue<bool>())
+                    return Results.Json(new { Success = false, ErrorCode = "1", Message = "Платёж не для автоплатежа по QR" });
+                var accountToken = body["AccountToken"]?.GetValue<string>();
+                var bound = Bindings.Values.FirstOrDefault(b => b["AccountToken"]?.GetValue<string>() == accountToken);
+                if (bound is null || bound["Status"]!.GetValue<string>() != "ACTIVE")
+                    return Results.Json(new { Success = false, ErrorCode = "3015", Message = "Привязка счёта неактивна" });
+                cp["Status"] = ChargeStatus;
+                cp["Sbp"] = true;
+                return Ok(new { Status = ChargeStatus, PaymentId = id, Amount = cp["Amount"]!.GetValue<long>(), OrderId = cp["OrderId"]!.GetValue<string>() });
             case "GetQrBankList":
                 return Ok(new { Banks = SbpBanks });
             case "SbpPayTest":
@@ -159,6 +204,21 @@ public sealed class FakeTBank : IAsyncDisposable
         if (rebillId is not null) o["RebillId"] = long.Parse(rebillId);
         o["Token"] = TBankToken.Compute(o, password);
         if (source is not null) o["Data"] = new JsonObject { ["Source"] = source };   // not signed, as the bank documents
+        return System.Text.Encoding.UTF8.GetBytes(o.ToJsonString());
+    }
+
+    /// <summary>The account-binding notification, signed with the terminal password (shape UNCONFIRMED: docs/providers/tbank.md).</summary>
+    public byte[] BindingNotification(string requestKey, string password = Password)
+    {
+        var b = Bindings[requestKey];
+        var o = new JsonObject
+        {
+            ["TerminalKey"] = TerminalKey, ["NotificationType"] = "LINKACCOUNT", ["RequestKey"] = requestKey, ["Status"] = b["Status"]!.GetValue<string>(),
+            ["Success"] = true, ["ErrorCode"] = "0",
+        };
+        foreach (var f in new[] { "AccountToken", "BankMemberId", "BankMemberName" })
+            if (b[f] is { } v) o[f] = v.GetValue<string>();
+        o["Token"] = TBankToken.Compute(o, password);
         return System.Text.Encoding.UTF8.GetBytes(o.ToJsonString());
     }
 

@@ -12,7 +12,9 @@ namespace Paylink.IntegrationTests.Gateways;
 /// answer), payments (create with redirect confirmation, get, capture, cancel), refunds (create, get), and an
 /// HTTP 202 {"type":"processing","retry_after":ms} answer for the next create calls when told. A create with
 /// <c>confirmation.type = qr</c> answers <c>confirmation_data</c> (the SBP payload), and <c>payment_method_data</c> is echoed
-/// as the payment's <c>payment_method</c>.
+/// as the payment's <c>payment_method</c>. Autopayments: <c>save_payment_method: true</c> saves the method when the payment
+/// succeeds (<see cref="Succeed"/>), and a create with <c>payment_method_id</c> charges a saved method at once — succeeded, or
+/// canceled with <c>permission_revoked</c> when the payer withdrew the permission (<see cref="RevokePermission"/>).
 /// </summary>
 public sealed class FakeYooKassa : IAsyncDisposable
 {
@@ -27,6 +29,25 @@ public sealed class FakeYooKassa : IAsyncDisposable
     public ConcurrentQueue<Call> Calls { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Payments { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Refunds { get; } = new();
+    /// <summary>Saved methods by payment_method.id: their type and whether the payer revoked the permission.</summary>
+    public ConcurrentDictionary<string, (string Type, bool Revoked)> SavedMethods { get; } = new();
+
+    /// <summary>The payer confirmed the payment (in the bank app for SBP): succeeded, and its method saved if the create asked to.</summary>
+    public JsonObject Succeed(string paymentId)
+    {
+        var p = Payments[paymentId];
+        p["status"] = "succeeded";
+        p["paid"] = true;
+        if (p["save_requested"]?.GetValue<bool>() == true && p["payment_method"] is JsonObject pm)
+        {
+            pm["saved"] = true;
+            SavedMethods[pm["id"]!.GetValue<string>()] = (pm["type"]!.GetValue<string>(), false);
+        }
+        return p;
+    }
+
+    /// <summary>The payer withdrew the autopay permission (for SBP: in the bank's app).</summary>
+    public void RevokePermission(string methodId) => SavedMethods[methodId] = (SavedMethods[methodId].Type, true);
     public int Processing202Next;
     public string Url => _app.Urls.First() + "/v3/";
 
@@ -84,6 +105,26 @@ public sealed class FakeYooKassa : IAsyncDisposable
                         : new JsonObject { ["type"] = "redirect", ["confirmation_url"] = $"https://yoomoney.example/checkout/payments/v2/contract?orderId={id}" },
                     ["refundable"] = false,
                 };
+                if (body["payment_method_id"]?.GetValue<string>() is { } savedId)
+                {
+                    if (!SavedMethods.TryGetValue(savedId, out var saved))
+                        return (400, ErrorJson("invalid_request", "Payment method is not saved", "payment_method_id"));
+                    p["payment_method"] = new JsonObject { ["type"] = saved.Type, ["id"] = savedId, ["saved"] = !saved.Revoked };
+                    p["confirmation"] = null;
+                    if (saved.Revoked)
+                    {
+                        p["status"] = "canceled";
+                        p["cancellation_details"] = new JsonObject { ["party"] = "yoo_money", ["reason"] = "permission_revoked" };
+                    }
+                    else
+                    {
+                        p["status"] = "succeeded";
+                        p["paid"] = true;
+                    }
+                    Payments[id] = p;
+                    return (200, p);
+                }
+                if (body["save_payment_method"]?.GetValue<bool>() == true) p["save_requested"] = true;
                 if (body["payment_method_data"]?["type"]?.GetValue<string>() is { } pmType)
                 {
                     // An SBP payment cannot be held (YooKassa documents one-stage only).

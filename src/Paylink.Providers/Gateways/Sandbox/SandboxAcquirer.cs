@@ -30,13 +30,29 @@ public sealed class SandboxAcquirer(AppDbContext db, GatewayAccounts accounts, P
     public string SbpPayload(string checkoutId) => $"{urls.Base}/sandbox/sbp/{checkoutId}";
 
     public async Task<SandboxCheckout> CreateCheckoutAsync(string accountId, Money amount, string description, string reference,
-        string notificationUrl, string returnUrl, CancellationToken ct)
+        string notificationUrl, string returnUrl, CancellationToken ct, bool bindsAccount = false)
     {
         var checkout = SandboxCheckout.Create(Ids.New("sbx", clock), accountId, amount.Minor, amount.Currency, description,
-            reference, notificationUrl, returnUrl, clock.GetUtcNow());
+            reference, notificationUrl, returnUrl, clock.GetUtcNow(), bindsAccount);
         db.SandboxCheckouts.Add(checkout);
         await db.SaveChangesAsync(ct);
         return checkout;
+    }
+
+    /// <summary>
+    /// A merchant-initiated charge of a bound account: a checkout completed at once (the payer agreed when binding), notified
+    /// like any other. Null when the token names no account this gateway account bound (never bound, or another merchant's).
+    /// </summary>
+    public async Task<SandboxCheckout?> ChargeBoundAccountAsync(string accountId, string token, Money amount, string description, string reference,
+        string notificationUrl, CancellationToken ct)
+    {
+        if (!token.StartsWith(SandboxCheckout.TokenPrefix, StringComparison.Ordinal)) return null;
+        var bound = await FindAsync(token[SandboxCheckout.TokenPrefix.Length..], ct);
+        if (bound is null || bound.AccountId != accountId || bound.AccountToken != token) return null;
+        // One charge per reference, as a real acquirer deduplicates on the merchant's order id.
+        var existing = await db.SandboxCheckouts.FirstOrDefaultAsync(c => c.Reference == reference && c.AccountId == accountId, ct);
+        var charge = existing ?? await CreateCheckoutAsync(accountId, amount, description, reference, notificationUrl, bound.ReturnUrl, ct);
+        return await CompleteAsync(charge.Id, success: true, ct);
     }
 
     public Task<SandboxCheckout?> FindAsync(string id, CancellationToken ct) =>
@@ -84,7 +100,7 @@ public sealed class SandboxAcquirer(AppDbContext db, GatewayAccounts accounts, P
         // The event id is stable per checkout outcome, so a re-sent notification is recognisably the same event.
         var body = JsonSerializer.SerializeToUtf8Bytes(new SandboxNotification($"evt_{checkout.Id}_{type}", type, checkout.CompletedAt!.Value,
             new SandboxNotification.CheckoutInfo(checkout.Id, checkout.Reference, checkout.AmountMinor, checkout.Currency,
-                checkout.Status.ToString().ToLowerInvariant())), SandboxNotification.Json);
+                checkout.Status.ToString().ToLowerInvariant(), checkout.AccountToken)), SandboxNotification.Json);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         using var req = new HttpRequestMessage(HttpMethod.Post, checkout.NotificationUrl) { Content = content };

@@ -66,6 +66,8 @@ public static class SandboxEndpoints
             : $"<p class=muted>Приложение банка «{e.Encode(sbpBank)}» · оплата по СБП · песочница, деньги не списываются</p>");
         body.Append("<p>").Append(e.Encode(c.Description)).Append("</p>");
         body.Append("<p class=amount>").Append(amount).Append("</p>");
+        if (c.BindsAccount)
+            body.Append("<p class=muted id=sandbox-autopay>Автоплатёж: после оплаты счёт будет привязан к магазину для следующих списаний.</p>");
         switch (c.Status)
         {
             case SandboxCheckoutStatus.Pending:

@@ -11,10 +11,26 @@ namespace Paylink.Providers.Gateways.Sandbox;
 /// creates a checkout, and accepts only notifications whose HMAC signature and timestamp verify.
 /// Settings: <c>secret</c> (signing secret, generated when absent). Refunds of a paid checkout succeed at once
 /// (the acquirer checks the checkout was paid and the amount fits what it took). SBP: the same checkout, shown
-/// through its SBP payload as a QR on the pay page; its own three demo banks stand for the bank list.
+/// through its SBP payload as a QR on the pay page; its own three demo banks stand for the bank list. Autopay (card or SBP):
+/// a checkout made with <see cref="CheckoutRequest.SaveMethod"/> binds the payer's sandbox account when paid, the notification
+/// carries its token, and merchant-initiated charges of that token succeed at once (and are notified like any payment).
 /// </summary>
-public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clock) : IPaymentGateway, IGatewayRefunds, IGatewaySbp
+public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clock) : IPaymentGateway, IGatewayRefunds, IGatewaySbp, IGatewaySavedMethods
 {
+    public bool SbpAutopay(GatewayContext context) => true;
+
+    public async Task<Result<GatewayPaymentState>> ChargeSavedMethodAsync(GatewayContext context, SavedMethodCharge request, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var acquirer = scope.ServiceProvider.GetRequiredService<SandboxAcquirer>();
+        var charge = await acquirer.ChargeBoundAccountAsync(context.Account.Id, request.MethodToken, request.Amount, request.Description,
+            request.AttemptId, context.WebhookUrl, ct);
+        if (charge is null)
+            return new Error(ErrorKind.ProviderDeclined, SavedMethodCharge.MethodRevokedCode, "The sandbox has no account bound under this token.");
+        return new GatewayPaymentState(charge.Id, NotificationKind.Succeeded, new Money(charge.AmountMinor, charge.Currency), "succeeded",
+            Method: request.Method);
+    }
+
     /// <summary>The sandbox's SBP members (its own, like a real acquirer's list).</summary>
     public static readonly IReadOnlyList<SbpBank> SbpBanks =
         [new("sandbox-a", "Песочница Банк"), new("sandbox-b", "Тестовый Банк"), new("sandbox-c", "Демо Банк")];
@@ -44,7 +60,7 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
         await using var scope = scopes.CreateAsyncScope();
         var acquirer = scope.ServiceProvider.GetRequiredService<SandboxAcquirer>();
         var checkout = await acquirer.CreateCheckoutAsync(context.Account.Id, request.Amount, request.Description,
-            request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct);
+            request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct, bindsAccount: request.SaveMethod);
         return new CheckoutSession(checkout.Id, acquirer.CheckoutUrl(checkout.Id));
     }
 
@@ -53,7 +69,7 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
         await using var scope = scopes.CreateAsyncScope();
         var acquirer = scope.ServiceProvider.GetRequiredService<SandboxAcquirer>();
         var checkout = await acquirer.CreateCheckoutAsync(context.Account.Id, request.Amount, request.Description,
-            request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct);
+            request.AttemptId, context.WebhookUrl, request.ReturnUrl, ct, bindsAccount: request.SaveMethod);
         return new SbpSession(checkout.Id, acquirer.SbpPayload(checkout.Id), request.ExpiresAt);
     }
 
@@ -100,7 +116,9 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
         };
         var amount = Currencies.IsSupported(n.Checkout.Currency) ? new Money(n.Checkout.Amount, n.Checkout.Currency!) : (Money?)null;
         return Task.FromResult<Result<GatewayNotification>>(new GatewayNotification(n.Id, n.Checkout.Reference, n.Checkout.Id, kind, amount,
-            kind == NotificationKind.Failed ? "declined by the sandbox acquirer" : null));
+            kind == NotificationKind.Failed ? "declined by the sandbox acquirer" : null,
+            SavedMethod: kind == NotificationKind.Succeeded && n.Checkout.AccountToken is { Length: > 0 and <= 100 } token
+                ? new SavedMethodInfo(token, "Песочница Банк") : null));
     }
 }
 
@@ -112,5 +130,6 @@ public sealed record SandboxNotification(string Id, string Type, DateTimeOffset 
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public sealed record CheckoutInfo(string Id, string Reference, long Amount, string? Currency, string Status);
+    /// <summary><see cref="AccountToken"/>: the bound account's token when the checkout bound one (autopay).</summary>
+    public sealed record CheckoutInfo(string Id, string Reference, long Amount, string? Currency, string Status, string? AccountToken = null);
 }

@@ -13,6 +13,10 @@ namespace Paylink.Providers.Gateways.TBank;
 /// answered "OK". Manual capture sends PayType "T" (the terminal must allow two-stage payments); saving
 /// the method sends Recurrent "Y" + CustomerKey and later charges go Init → Charge(RebillId). SBP on our own page is
 /// Init → GetQr (PAYLOAD); on a phone GetQrBankList, then GetQr with the chosen BankId gives that bank's deep link.
+/// SBP autopay: the first SBP payment is Init with Recurrent "Y" + CustomerKey, and GetQr then also answers the binding's
+/// RequestKey; the bank reports the binding (AccountToken, status) by a notification carrying RequestKey, or we ask
+/// GetAddAccountQrState; each later charge is Init (Recurrent "Y", DATA.QR "true") → ChargeQr(PaymentId, AccountToken).
+/// Shapes beyond the request fields are UNCONFIRMED (docs/providers/tbank.md).
 /// </summary>
 public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
     : IPaymentGateway, IGatewayRefunds, IGatewayHolds, IGatewaySavedMethods, IGatewayStateQuery, IGatewayCredentialsCheck, IGatewayClosingReceipts,
@@ -23,6 +27,10 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
     public bool RefundRetrySafe => false;   // whether ExternalRequestId deduplicates Cancel is UNCONFIRMED
 
     public bool SupportsCurrency(string currency) => currency == "RUB";
+
+    /// <summary>The terminal must have SBP autopay enabled by the bank; without it Init/GetQr answer an error and the
+    /// customer sees the SBP step refused (UNCONFIRMED which code).</summary>
+    public bool SbpAutopay(GatewayContext context) => true;
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
     {
@@ -74,7 +82,15 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
         if (!qr.IsSuccess) return qr.Error!;
         var payload = qr.Value.Str("Data");
         if (string.IsNullOrEmpty(payload)) return Error.Unavailable("T-Bank GetQr answered without Data.");
-        return new SbpSession(paymentId, payload, Due(r.ExpiresAt));
+        string? bindingKey = null;
+        if (Binds(r))
+        {
+            // Without a RequestKey the payment would go through but nothing could be charged later: refuse instead.
+            bindingKey = qr.Value.Str("RequestKey");
+            if (string.IsNullOrEmpty(bindingKey) || bindingKey.Length > 100)
+                return Error.Declined("T-Bank did not start the SBP account binding (no RequestKey): the terminal may not have SBP autopay enabled.");
+        }
+        return new SbpSession(paymentId, payload, Due(r.ExpiresAt), bindingKey);
     }
 
     /// <summary>GetQrBankList for a phone (ScenarioType qr). The answer's shape beyond the request is UNCONFIRMED in our sources:
@@ -128,11 +144,35 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
             body["CustomerKey"] = r.CustomerId;
             data["OperationInitiatorType"] = "1";
         }
+        else if (sbp && Binds(r))
+        {
+            // SBP autopay during the first payment: the payer's bank app asks to pay and to bind the account in one step.
+            body["Recurrent"] = "Y";
+            body["CustomerKey"] = r.CustomerId;
+        }
         if (r.CustomerEmail is not null) data["Email"] = r.CustomerEmail;
         if (r.CustomerPhone is not null) data["Phone"] = r.CustomerPhone;
         if (data.Count > 0) body["DATA"] = data;
         if (r.Receipt is not null) body["Receipt"] = TBankReceipt.ToJson(r.Receipt);
         return body;
+    }
+
+    private static bool Binds(CheckoutRequest r) => r.SaveMethod && r.CustomerId is not null;
+
+    /// <summary>GetAddAccountQrState / binding notification status → ours: ACTIVE chargeable; INACTIVE (refused, or ended by the payer
+    /// or the bank) revokes; anything else (NEW, PROCESSING, …) is still pending. The status set is UNCONFIRMED beyond ACTIVE/INACTIVE.</summary>
+    internal static SbpBinding Binding(string key, TBankApi.Reply r)
+    {
+        var status = RemoteText.CodeOrMark(r.Str("Status") ?? "");
+        var token = r.Str("AccountToken");
+        var kind = status switch
+        {
+            "ACTIVE" when !string.IsNullOrEmpty(token) => SbpBindingStatus.Active,
+            "INACTIVE" => SbpBindingStatus.Inactive,
+            _ => SbpBindingStatus.Pending,
+        };
+        var bank = r.Str("BankMemberName") is { Length: > 0 } name ? GatewayHttp.Truncate(name, 100) : null;
+        return new SbpBinding(key, kind, kind == SbpBindingStatus.Active ? token : null, bank, status);
     }
 
     public Task<Result<GatewayNotification>> VerifyNotificationAsync(GatewayContext context, InboundHttpRequest request, CancellationToken ct)
@@ -147,13 +187,23 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
         var n = new TBankApi.Reply(root);
         if (n.Str("TerminalKey") != GatewayHttp.Setting(context.Settings, "terminalKey"))
             return Task.FromResult<Result<GatewayNotification>>(new Error(ErrorKind.Unauthorized, "wrong_terminal", "T-Bank notification is for another terminal."));
+        var requestKey = n.Str("RequestKey");
+        if (!string.IsNullOrEmpty(requestKey) && (string.IsNullOrEmpty(n.Str("PaymentId")) || n.Str("NotificationType") == "LINKACCOUNT"))
+        {
+            // The account-binding notification (SBP autopay): no payment in it, only the binding's state.
+            var b = Binding(requestKey, n);
+            return Task.FromResult<Result<GatewayNotification>>(new GatewayNotification($"tbank:bind:{requestKey}:{b.RawStatus}", "", null,
+                NotificationKind.Pending, null, Binding: b));
+        }
         var status = n.Str("Status") ?? "";
         var paymentId = n.Str("PaymentId");
         var amount = n.Long("Amount");
         var state = Map(status, paymentId, amount, amount, n);
         var eventId = $"tbank:{paymentId}:{status}:{amount}";
+        // A payment notification that also names the binding (UNCONFIRMED whether the bank sends one) carries it along.
+        var alsoBinding = !string.IsNullOrEmpty(requestKey) && !string.IsNullOrEmpty(n.Str("AccountToken")) ? Binding(requestKey, n) : null;
         return Task.FromResult<Result<GatewayNotification>>(new GatewayNotification(eventId, n.Str("OrderId") ?? "", paymentId, state.Kind, state.Amount,
-            state.FailureReason, state.SavedMethod, state.RefundedTotal, state.CapturedAmount, state.Method));
+            state.FailureReason, state.SavedMethod, state.RefundedTotal, state.CapturedAmount, state.Method, alsoBinding));
     }
 
     /// <summary>
@@ -216,7 +266,11 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
         }
         var reply = await api.CallAsync("GetState", new JsonObject { ["PaymentId"] = paymentId }, retrySafe: true, ct);
         if (!reply.IsSuccess) return reply.Error!;
-        return Map(reply.Value.Str("Status") ?? "", reply.Value.Str("PaymentId") ?? paymentId, reply.Value.Long("Amount"), q.Expected.Minor, reply.Value);
+        var state = Map(reply.Value.Str("Status") ?? "", reply.Value.Str("PaymentId") ?? paymentId, reply.Value.Long("Amount"), q.Expected.Minor, reply.Value);
+        if (q.BindingKey is null) return state;
+        var binding = await api.CallAsync("GetAddAccountQrState", new JsonObject { ["RequestKey"] = q.BindingKey }, retrySafe: true, ct);
+        if (!binding.IsSuccess) return binding.Error!;
+        return state with { Binding = Binding(q.BindingKey, binding.Value) };
     }
 
     public async Task<Result<GatewayRefund>> RefundAsync(GatewayContext context, RefundRequest r, CancellationToken ct)
@@ -256,25 +310,33 @@ public sealed class TBankGateway(IHttpClientFactory http, TimeProvider clock)
             : new GatewayPaymentState(r.ExternalPaymentId, NotificationKind.Pending, null, status);
     }
 
-    /// <summary>Init without redirect (merchant-initiated, OperationInitiatorType R), then Charge with the RebillId.</summary>
+    /// <summary>Card: Init without redirect (merchant-initiated, OperationInitiatorType R), then Charge with the RebillId.
+    /// SBP autopay: Init with Recurrent "Y" and DATA.QR "true", then ChargeQr with the AccountToken (the bank's documented order).</summary>
     public async Task<Result<GatewayPaymentState>> ChargeSavedMethodAsync(GatewayContext context, SavedMethodCharge r, CancellationToken ct)
     {
         var api = Api(context);
+        var sbp = r.Method == PayMethod.Sbp;
         var init = new JsonObject
         {
             ["Amount"] = r.Amount.Minor, ["OrderId"] = r.AttemptId, ["Description"] = GatewayHttp.Truncate(r.Description, 140),
-            ["NotificationURL"] = context.WebhookUrl, ["DATA"] = new JsonObject { ["OperationInitiatorType"] = "R" },
+            ["NotificationURL"] = context.WebhookUrl,
+            ["DATA"] = sbp ? new JsonObject { ["QR"] = "true" } : new JsonObject { ["OperationInitiatorType"] = "R" },
         };
+        if (sbp) init["Recurrent"] = "Y";
         if (r.Receipt is not null) init["Receipt"] = TBankReceipt.ToJson(r.Receipt);
         var created = await api.CallAsync("Init", init, retrySafe: false, ct);
         if (!created.IsSuccess) return created.Error!;
         var paymentId = created.Value.Str("PaymentId");
         if (paymentId is null) return Error.Unavailable("T-Bank Init answered without PaymentId.");
-        var charged = await api.CallAsync("Charge", new JsonObject { ["PaymentId"] = paymentId, ["RebillId"] = r.MethodToken }, retrySafe: false, ct);
+        var charged = sbp
+            ? await api.CallAsync("ChargeQr", new JsonObject { ["PaymentId"] = paymentId, ["AccountToken"] = r.MethodToken }, retrySafe: false, ct)
+            : await api.CallAsync("Charge", new JsonObject { ["PaymentId"] = paymentId, ["RebillId"] = r.MethodToken }, retrySafe: false, ct);
         if (!charged.IsSuccess) return charged.Error!;
         var status = charged.Value.Str("Status") ?? "";
-        if (status == "REJECTED") return Error.Declined("T-Bank rejected the charge of the saved card.");
-        return Map(status, paymentId, charged.Value.Long("Amount") ?? r.Amount.Minor, r.Amount.Minor, charged.Value);
+        if (status == "REJECTED")
+            return Error.Declined(sbp ? "T-Bank rejected the SBP autopay charge." : "T-Bank rejected the charge of the saved card.");
+        var state = Map(status, paymentId, charged.Value.Long("Amount") ?? r.Amount.Minor, r.Amount.Minor, charged.Value);
+        return sbp ? state with { Method = PayMethod.Sbp } : state;
     }
 
     public async Task<Result<string>> CheckCredentialsAsync(GatewayContext context, CancellationToken ct)

@@ -71,7 +71,9 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
     /// payment payable for an hour, so the session ends at the earlier of that and the request's expiry.</summary>
     public async Task<Result<SbpSession>> CreateSbpAsync(GatewayContext context, CheckoutRequest r, CancellationToken ct)
     {
-        var body = PaymentBody(r with { Capture = CaptureMode.Automatic, SaveMethod = false }, new JsonObject { ["type"] = "qr" });
+        // SBP autopay: save_payment_method with the customer's consent binds the SBP account; the succeeded payment's
+        // payment_method (type sbp, saved true) is then charged later with payment_method_id, like a card.
+        var body = PaymentBody(r with { Capture = CaptureMode.Automatic, SaveMethod = r.SaveMethod && r.CustomerId is not null }, new JsonObject { ["type"] = "qr" });
         body["payment_method_data"] = new JsonObject { ["type"] = "sbp" };
         var created = await Api(context).SendAsync(HttpMethod.Post, "payments", body, r.AttemptId, ct);
         if (!created.IsSuccess) return created.Error!;
@@ -83,6 +85,10 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
             ? at : r.ExpiresAt;
         return new SbpSession(id, payload, expires);
     }
+
+    /// <summary>The shop must have autopayments enabled by its YooKassa manager (off by default outside the test shop); without it
+    /// YooKassa refuses save_payment_method and the SBP step is refused.</summary>
+    public bool SbpAutopay(GatewayContext context) => true;
 
     /// <summary>YooKassa's API has no bank list for a payment: the payload link opens the SBP bank chooser on a phone.</summary>
     public Task<Result<IReadOnlyList<SbpBank>>> ListSbpBanksAsync(GatewayContext context, CancellationToken ct) =>
@@ -232,7 +238,11 @@ public sealed class YooKassaGateway(IHttpClientFactory http, IOptions<YooKassaOp
         var p = await Api(context).SendAsync(HttpMethod.Post, "payments", body, r.AttemptId, ct);
         if (!p.IsSuccess) return p.Error!;
         var s = Map(p.Value);
-        return s.Kind == NotificationKind.Voided ? Error.Declined(s.FailureReason ?? "YooKassa declined the charge.") : s;
+        if (s.Kind != NotificationKind.Voided) return s;
+        // permission_revoked: the payer withdrew the autopay permission (for SBP, in the bank's app): the method is gone.
+        return s.FailureReason?.EndsWith("/permission_revoked", StringComparison.Ordinal) == true
+            ? new Error(ErrorKind.ProviderDeclined, SavedMethodCharge.MethodRevokedCode, "YooKassa: the customer revoked the permission for autopayments (permission_revoked).")
+            : Error.Declined(s.FailureReason ?? "YooKassa declined the charge.");
     }
 
     public async Task<Result<string>> CheckCredentialsAsync(GatewayContext context, CancellationToken ct)

@@ -748,6 +748,11 @@ namespace Paylink.Core.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.Property<string>("ProtectedToken")
                         .IsRequired()
                         .HasColumnType("text");
@@ -759,6 +764,10 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("SourceLinkId")
                         .IsRequired()
@@ -1920,6 +1929,10 @@ namespace Paylink.Core.Data.Migrations.Postgres
                     b.Property<long>("AmountMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("BindingKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("CheckoutUrl")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -1983,6 +1996,8 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BindingKey");
+
                     b.HasIndex("LinkId");
 
                     b.HasIndex("Status", "CreatedAt");
@@ -2003,6 +2018,9 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.Property<long>("AmountMinor")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("BindsAccount")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");

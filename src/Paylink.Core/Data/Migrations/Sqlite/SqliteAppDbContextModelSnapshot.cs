@@ -732,6 +732,11 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedToken")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -743,6 +748,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SourceLinkId")
                         .IsRequired()
@@ -1900,6 +1909,10 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                     b.Property<long>("AmountMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BindingKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CheckoutUrl")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -1963,6 +1976,8 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BindingKey");
+
                     b.HasIndex("LinkId");
 
                     b.HasIndex("Status", "CreatedAt");
@@ -1982,6 +1997,9 @@ namespace Paylink.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BindsAccount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("CompletedAt")
