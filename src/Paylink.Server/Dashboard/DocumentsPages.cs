@@ -161,6 +161,14 @@ public static class DocumentsPages
                 h.El("p", $"{c.L("Назначение платежа", "Payment purpose")}: {i.Purpose}");
                 h.Raw("<p>").Text(c.L("Оплата картой или СБП: ", "Card or SBP: ")).Link(urls.PayPage(i.LinkCode), urls.PayPage(i.LinkCode)).Raw("</p>");
                 h.Raw("<p>").Link($"/dashboard/invoices/{i.Id}/pdf", c.L("Скачать PDF", "Download PDF"), "btn", "invoice-pdf").Raw("</p>");
+                if (i.Status != InvoiceStatus.Cancelled)
+                {
+                    // Send to the buyer: e-mail (PDF attached, to the buyer's e-mail unless another is given) or a chat.
+                    h.Form($"/dashboard/invoices/{i.Id}/send", id: "invoice-send-form", cls: "row");
+                    h.Select(c.L("Канал", "Channel"), "channel", [("email", "E-mail"), ("telegram", "Telegram"), ("max", "MAX"), ("vk", "VK"), ("exolve", "SMS")], "email");
+                    h.Field(c.L("Кому", "To"), "to", i.BuyerEmail, hint: c.L("E-mail, chat id или телефон; пусто — e-mail покупателя", "E-mail, chat id or phone; empty: the buyer's e-mail"));
+                    h.Button(c.L("Отправить счёт", "Send invoice"), "invoice-send").EndForm();
+                }
                 if (i.Status == InvoiceStatus.Open)
                     h.ActionButton($"/dashboard/invoices/{i.Id}/cancel", c.L("Отменить счёт", "Cancel invoice"), "invoice-cancel", "btn danger");
                 if (act.IsSuccess)
@@ -169,6 +177,18 @@ public static class DocumentsPages
                     h.ActionButton($"/dashboard/invoices/{i.Id}/act", c.L("Услуга оказана — сформировать акт", "Service done: issue the act"), "act-issue");
                 h.Raw("</div>");
             });
+        });
+
+        g.MapPost("/invoices/{id}/send", async (string id, HttpContext http, SendInvoice send, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var r = await send.HandleAsync(c.MerchantId, id, new SendInvoiceRequest(DashForms.Opt(form, "channel"), DashForms.Opt(form, "to")), ct);
+            if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound && r.Error.Fields is null) return c.NotFound();
+            // A double click answers the first message: the owner sees that it was already sent, nothing goes twice.
+            c.Flash(r, r.IsSuccess && r.Value.AlreadySent ? c.L("Счёт уже отправлен этому получателю.", "The invoice was already sent to this recipient.")
+                : c.L("Счёт поставлен в отправку.", "Invoice queued for sending."));
+            return DashContext.Redirect("/dashboard/invoices/" + id);
         });
 
         g.MapPost("/invoices/{id}/act", async (string id, HttpContext http, IssueAct issue, CancellationToken ct) =>
