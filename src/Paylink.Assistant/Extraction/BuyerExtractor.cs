@@ -41,6 +41,23 @@ public static partial class BuyerExtractor
         return new BuyerDetails(Name(text), inn, RequisiteChecks.IsValidInn(inn), kpp, email);
     }
 
+    /// <summary>
+    /// The analysis without what the general extractors read out of an ИНН or КПП: a 10-digit ИНН looks like a phone and a
+    /// КПП like an amount («ИНН 7736207543» is not +7 773 620-75-43, «КПП 770401001» is not 770 401 001 ₽). Only labelled
+    /// numbers count, so «мой номер 9161234567» stays a phone.
+    /// </summary>
+    public static MessageAnalysis WithoutRequisiteNumbers(MessageAnalysis a, string? text)
+    {
+        if (string.IsNullOrEmpty(text) || (a.Phone is null && a.AmountMinor is null)) return a;
+        // Only numbers labelled «ИНН»/«КПП»: a bare 10 digits is more often a phone than an ИНН.
+        string[] numbers = [.. InnLabel().Matches(text).Select(m => m.Groups["d"].Value), .. KppLabel().Matches(text).Select(m => m.Groups["k"].Value)];
+        if (numbers.Length == 0) return a;
+        bool From(string digits) => digits.Length >= 5 && numbers.Any(n => n.Contains(digits, StringComparison.Ordinal) || digits.EndsWith(n, StringComparison.Ordinal));
+        var phone = a.Phone is { } p && From(string.Concat(p.Where(char.IsAsciiDigit))[1..]) ? null : a.Phone;
+        var amount = a.AmountMinor is { } m && m % 100 == 0 && From((m / 100).ToString(System.Globalization.CultureInfo.InvariantCulture)) ? null : a.AmountMinor;
+        return a with { Phone = phone, AmountMinor = amount };
+    }
+
     /// <summary>«ООО «Ромашка»», «АО "Вектор"» → «АО «Вектор»», «ИП Иванов Иван Иванович», "Romashka LLC".</summary>
     internal static string? Name(string text)
     {

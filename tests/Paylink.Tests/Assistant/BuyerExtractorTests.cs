@@ -37,3 +37,22 @@ public sealed class BuyerExtractorTests
     public void AsksForCompanyInvoice_OnlyForACompanysInvoice(string text, bool expected) =>
         Assert.Equal(expected, BuyerExtractor.AsksForCompanyInvoice(text));
 }
+
+public sealed class BuyerExtractorAnalysisTests
+{
+    private static readonly Paylink.Assistant.MessageAnalyzer Analyzer = Paylink.Assistant.MessageAnalyzer.CreateDefault();
+
+    [Fact]
+    public void WithoutRequisiteNumbers_InnIsNotAPhone_KppIsNotAnAmount_APhoneStaysAPhone()
+    {
+        var catalog = Paylink.Assistant.CatalogSnapshot.Create([]);
+        var now = new DateTimeOffset(2026, 11, 18, 10, 0, 0, TimeSpan.FromHours(3));
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+        const string text = "выставьте счёт на ООО «Вектор», ИНН 7736207543, КПП 770401001";
+        var a = BuyerExtractor.WithoutRequisiteNumbers(Analyzer.Analyze(text, catalog, now, zone), text);
+        Assert.Null(a.Phone);
+        Assert.Null(a.AmountMinor);
+        const string phone = "мой номер 9161234567, счёт на ООО «Вектор», ИНН 7736207543";
+        Assert.Equal("+79161234567", BuyerExtractor.WithoutRequisiteNumbers(Analyzer.Analyze(phone, catalog, now, zone), phone).Phone);
+    }
+}
