@@ -9,7 +9,7 @@ using UglyToad.PdfPig;
 
 namespace Paylink.IntegrationTests.Documents;
 
-/// <summary>Sending a счёт: by e-mail with the PDF attached (real SMTP listener), in Telegram (Bot API fake), once per recipient.</summary>
+/// <summary>Sending a счёт: by e-mail with the PDF attached (real SMTP listener), in Telegram as a document (Bot API fake), once per recipient.</summary>
 public abstract class InvoiceSendTests<THost>(THost host) : IClassFixture<THost>, IAsyncLifetime where THost : ChannelsHost
 {
     private readonly SmtpTestServer _smtp = new();
@@ -96,8 +96,13 @@ public abstract class InvoiceSendTests<THost>(THost host) : IClassFixture<THost>
         await (await c.PostJsonAsync($"/api/v1/invoices/{id}/send", $$"""{"channel":"telegram","to":"{{chat}}"}""")).ReadJsonAsync(HttpStatusCode.Accepted);
         await (await c.PostJsonAsync($"/api/v1/invoices/{id}/send", $$"""{"channel":"telegram","to":"{{chat}}"}""")).ReadJsonAsync(HttpStatusCode.OK);
         await host.DrainAsync();
-        var call = Assert.Single(_bot.Calls("sendMessage"), m => m["chat_id"]!.ToJsonString() == chat);
-        var text = call["text"]!.GetValue<string>();
+        // Telegram takes files: the PDF goes as sendDocument (multipart) with the message as its caption.
+        Assert.DoesNotContain(_bot.Calls("sendMessage"), m => m["chat_id"]!.ToJsonString().Trim('"') == chat);
+        var call = Assert.Single(_bot.Calls("sendDocument"), m => m["chat_id"]!.ToJsonString().Trim('"') == chat);
+        var text = call["caption"]!.GetValue<string>();
+        var file = Assert.Single(_bot.Files, f => f.Method == "sendDocument" && f.FileName == "schet-2026-1.pdf");
+        Assert.Equal(("document", "application/pdf"), (file.Field, file.ContentType));
+        Assert.Contains("Всего к оплате: 22 200,00", InvoicesTests<THost>.PdfText(file.Content));
         Assert.Contains("Счёт на оплату № 1 от 18.11.2026", text);
         Assert.Contains("22\u00a0200,00 ₽", text);
         Assert.Contains("Оплатить до 23.11.2026", text);
