@@ -114,6 +114,7 @@ public static class PaylinkCore
         services.AddScoped<Assistance.AssistantSettingsStore>();
         services.AddScoped<Documents.RequisitesStore>();
         services.AddScoped<Documents.CreateInvoice>();
+        services.AddScoped<Documents.SendInvoice>();
         services.AddScoped<Documents.InvoiceQueries>();
         services.AddScoped<Documents.ImportStatement>();
         services.AddScoped<Documents.StatementReview>();

@@ -172,7 +172,7 @@ public sealed partial class AssistantReply(
     {
         public async ValueTask<MessageAnalysis> UnderstandAsync(string? text, CatalogSnapshot catalog, DateTimeOffset now, TimeZoneInfo timeZone, CancellationToken ct)
         {
-            var a = await inner.UnderstandAsync(text, catalog, now, timeZone, ct);
+            var a = Extraction.BuyerExtractor.WithoutRequisiteNumbers(await inner.UnderstandAsync(text, catalog, now, timeZone, ct), text);
             backend.Phone = a.Phone ?? backend.Phone;
             backend.Email = a.Email ?? backend.Email;
             return a;

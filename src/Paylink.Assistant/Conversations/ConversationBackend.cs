@@ -20,7 +20,8 @@ namespace Paylink.Assistant.Conversations;
 /// </summary>
 public sealed class ConversationBackend(
     AppDbContext db, CreateBooking createBooking, RescheduleBooking reschedule, ChangeBookingStatus changeStatus, CreatePaymentLink createLink,
-    RefundPayment refunds, ManageCrmTasks tasks, PublicUrls urls, TimeProvider clock) : IDialogueBackend
+    RefundPayment refunds, ManageCrmTasks tasks, PublicUrls urls, TimeProvider clock,
+    Core.Documents.CreateInvoice createInvoice, Core.Documents.SendInvoice sendInvoice) : IDialogueBackend
 {
     private Conversation _c = null!;
     private Merchant _merchant = null!;
@@ -125,6 +126,32 @@ public sealed class ConversationBackend(
         LastLinkId = created.Value.Id;
         LastBookingId = booking?.Id;
         return ToInvoice(created.Value);
+    }
+
+    /// <summary>
+    /// The счёт through <see cref="Core.Documents.CreateInvoice"/> (the same validation, numbering and link as the API), one
+    /// line; e-mailed with its PDF through <see cref="Core.Documents.SendInvoice"/> when the buyer gave an address and the
+    /// merchant has an e-mail account (otherwise the chat reply alone carries the PDF link). The chat reply itself is the
+    /// dialogue's, so the chat gets one message, not two.
+    /// </summary>
+    public async Task<Result<CompanyInvoice>> CompanyInvoiceAsync(CompanyBuyer buyer, long amountMinor, string what, CancellationToken ct)
+    {
+        var created = await createInvoice.HandleAsync(_merchant.Id, new Core.Documents.CreateInvoiceRequest(
+            new Core.Documents.InvoiceBuyerInput(buyer.Name, buyer.Inn, buyer.Kpp, null, buyer.Email),
+            [new Core.Documents.InvoiceLineInput(what, 1, null, amountMinor)],
+            Comment: null), ct);
+        if (!created.IsSuccess) return created.Error!;
+        var invoice = created.Value;
+        string? emailed = null;
+        if (buyer.Email is not null && await db.ChannelAccounts.AnyAsync(a => a.Provider == "email" && a.Enabled && a.DeletedAt == null, ct))
+        {
+            var sent = await sendInvoice.HandleAsync(_merchant.Id, invoice.Id, new Core.Documents.SendInvoiceRequest("email", buyer.Email), ct);
+            if (sent.IsSuccess) emailed = buyer.Email;
+        }
+        LastLinkId = invoice.LinkId;
+        var payUrl = urls.PayPage(invoice.LinkCode);
+        return new CompanyInvoice(invoice.NumberText, invoice.IssueDate, invoice.DueDate, Core.Documents.SendInvoice.PdfUrl(urls, invoice), emailed,
+            new Invoice(invoice.LinkId, payUrl, invoice.Amount, $"Счёт № {invoice.NumberText} от {Core.Documents.InvoicePdf.Date(invoice.IssueDate)}"));
     }
 
     public async Task<Result<bool>> RescheduleAsync(string bookingId, DateTimeOffset newStart, CancellationToken ct)

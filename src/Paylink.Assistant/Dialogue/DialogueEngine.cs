@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using Paylink.Core.Assistance;
 using Paylink.Core.Catalog;
+using Paylink.Assistant.Extraction;
 using Paylink.Core.Common;
+using Paylink.Core.Documents;
 
 namespace Paylink.Assistant.Dialogue;
 
@@ -24,7 +26,8 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
     public async Task<DialogueReply> HandleAsync(DialogueState state, string? text, DialogueContext ctx, IDialogueBackend backend, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var a = await understanding.UnderstandAsync(text, ctx.Catalog, now, ctx.Zone, ct);
+        // An ИНН or КПП is never a phone or an amount (a client asking for a company's счёт writes both).
+        var a = BuyerExtractor.WithoutRequisiteNumbers(await understanding.UnderstandAsync(text, ctx.Catalog, now, ctx.Zone, ct), text);
         // The client's language is read from their first clear message and kept for the whole conversation.
         var lang = state.Lang ?? LanguageOf(text) ?? ctx.Lang;
         state = state with { Lang = lang };
@@ -80,12 +83,19 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             if (s.Pending == Pending.Contact && (a.Phone is not null || a.Email is not null))
                 return s.InvoiceMinor is { } waiting ? await InvoiceAsync(s.BookingId, waiting, s.InvoiceWhat ?? "") : await ConfirmOrDeclineAsync(true, Pending.ConfirmBooking);
             var confident = a.IsConfident && a.Intent != Intent.Other;
+            // A счёт for a company («выставьте счёт на ООО …, ИНН …», «нужен счёт для юрлица», "invoice our company"): read by
+            // rule (the words are unambiguous), then its details are collected and confirmed before anything is issued.
+            var buyer = BuyerExtractor.Extract(text);
+            if (BuyerExtractor.AsksForCompanyInvoice(text)
+                || (s.Pending is Pending.CompanyDetails or Pending.ConfirmCompanyInvoice && buyer.Any)
+                || (s.Pending is Pending.CompanyDetails && (a.ServiceId is not null || a.AmountMinor is not null || a.Email is not null)))
+                return await CompanyInvoiceAsync(buyer);
             // A question whether to pay ahead is answered, whatever it was read as (pay, status, info, or unsure).
             if (a.AmountMinor is null && MustIPayRegex().IsMatch(text) && a.Intent is not (Intent.Cancel or Intent.Refund or Intent.Reschedule))
                 return await MustIPayAsync();
             // Answers to the pending proposal first: "да" and "нет" mean something only in context. A reply that
             // also changes what was proposed ("давайте лучше в полвосьмого") is a correction, never a yes.
-            if (s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule or Pending.ConfirmCancel or Pending.ConfirmInvoice)
+            if (s.Pending is Pending.ConfirmBooking or Pending.ConfirmReschedule or Pending.ConfirmCancel or Pending.ConfirmInvoice or Pending.ConfirmCompanyInvoice)
             {
                 var changes = ChangesProposal();
                 if (a.Intent is Intent.Confirm or Intent.Decline && !changes) return await ConfirmOrDeclineAsync(a.Intent == Intent.Confirm);
@@ -201,6 +211,8 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 Pending.ConfirmReschedule when s.ProposedStart is { } start => t.ConfirmReschedule(Service(s.ServiceId)?.Name ?? "", start),
                 Pending.ConfirmInvoice when s.InvoiceMinor is { } amount => t.ConfirmInvoice(s.InvoiceWhat ?? "", new Money(amount, ctx.Catalog.Currency)),
                 Pending.ConfirmCancel => t.ConfirmCancelAgain,
+                Pending.ConfirmCompanyInvoice when s is { InvoiceMinor: { } sum, BuyerName: { } bn, BuyerInn: { } bi } =>
+                    t.ConfirmCompanyInvoice(s.InvoiceWhat ?? "", new Money(sum, ctx.Catalog.Currency), bn, bi, s.BuyerKpp, s.BuyerEmail),
                 Pending.None or Pending.Contact => null,
                 _ => AskAgain(),
             };
@@ -354,6 +366,14 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                     return await InvoiceAsync(s.BookingId, amount, s.InvoiceWhat ?? "");
                 case Pending.ConfirmInvoice:
                     return Say(t.Bye, Fresh, "decline: invoice");
+                case Pending.ConfirmCompanyInvoice when yes && s is { InvoiceMinor: { } sum, BuyerName: { } name, BuyerInn: { } inn }:
+                {
+                    var issued = await backend.CompanyInvoiceAsync(new CompanyBuyer(name, inn, s.BuyerKpp, s.BuyerEmail), sum, s.InvoiceWhat ?? "", ct);
+                    if (!issued.IsSuccess) return await FailedAsync("company invoice", issued.Error!);
+                    return Say(t.CompanyInvoiceIssued(issued.Value), Fresh, "company invoice", issued.Value.Invoice);
+                }
+                case Pending.ConfirmCompanyInvoice:
+                    return Say(t.Bye, Fresh, "decline: company invoice");
                 case Pending.ConfirmReschedule when yes:
                 {
                     var moved = await backend.RescheduleAsync(s.BookingId!, s.ProposedStart!.Value, ct);
@@ -452,6 +472,38 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 return Say(t.InvoiceFor(open.Description ?? "", open.Amount), Fresh, "invoice: open link",
                     new Invoice(open.LinkId ?? "", openUrl, open.Amount, open.Description ?? ""));
             return Say(t.PayWhat, s with { Pending = Pending.PayWhat }, "ask: pay for what");
+        }
+
+        /// <summary>
+        /// Collects what a счёт for a company needs — the ИНН (check digits verified: a wrong one gets a specific answer), the
+        /// name as written, an optional КПП and e-mail, and what it is for and its amount (named now, priced earlier in the
+        /// conversation, or the open booking's due sum) — asking for one missing thing at a time, then proposes exactly what
+        /// will be issued. Nothing is issued before the client's yes.
+        /// </summary>
+        private async Task<DialogueReply> CompanyInvoiceAsync(BuyerDetails buyer)
+        {
+            var inn = buyer.Inn ?? s.BuyerInn;
+            var name = buyer.Name ?? s.BuyerName;
+            var kpp = buyer.Kpp ?? s.BuyerKpp;
+            var email = buyer.Email ?? a.Email ?? s.BuyerEmail;
+            var (amount, what) = (s.InvoiceMinor, s.InvoiceWhat);
+            if (Service(a.ServiceId) is { } named) (amount, what) = (a.AmountMinor ?? named.PriceMinor, named.Name);
+            else if (a.AmountMinor is { } given) (amount, what) = (given, what ?? (t.En ? "Services" : "Услуги"));
+            else if (amount is null && Service(s.ServiceId) is { } priced) (amount, what) = (priced.PriceMinor, priced.Name);
+            else if (amount is null && await backend.FindOpenBookingAsync(ct) is { Due: { Minor: > 0 } due } booking) (amount, what) = (due.Minor, booking.ServiceName);
+            var st = s with
+            {
+                Pending = Pending.CompanyDetails, BuyerName = name, BuyerInn = inn, BuyerKpp = inn?.Length == 12 ? null : kpp, BuyerEmail = email,
+                InvoiceMinor = amount, InvoiceWhat = what, BookingId = null, ProposedStart = null,
+            };
+            if (inn is not null && !RequisiteChecks.IsValidInn(inn)) return Say(t.WrongInn(inn), st with { BuyerInn = null }, "company invoice: wrong inn");
+            if (inn is null) return Say(t.AskCompanyInn, st, "ask: company inn");
+            if (name is null) return Say(t.AskCompanyName, st, "ask: company name");
+            if (amount is null) return Say(t.AskCompanyInvoiceWhat(ctx.Catalog.Entries.Take(4)), st, "ask: company invoice what");
+            if (amount <= 0 || amount > P.MaxPaymentMinor)
+                return Say(t.PayLimits(new Money(P.MaxPaymentMinor, ctx.Catalog.Currency)), st with { InvoiceMinor = null }, "refuse: company invoice amount out of limits");
+            return Say(t.ConfirmCompanyInvoice(what ?? "", new Money(amount.Value, ctx.Catalog.Currency), name, inn, st.BuyerKpp, email),
+                st with { Pending = Pending.ConfirmCompanyInvoice }, "propose: company invoice");
         }
 
         private async Task<DialogueReply> InvoiceAsync(string? bookingId, long amount, string what)

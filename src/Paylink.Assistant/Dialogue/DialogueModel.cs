@@ -3,7 +3,7 @@ using Paylink.Core.Common;
 namespace Paylink.Assistant.Dialogue;
 
 /// <summary>What the assistant is waiting for from the client.</summary>
-public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat, Contact, ConfirmInvoice }
+public enum Pending { None, Service, Date, Time, ConfirmBooking, ConfirmReschedule, ConfirmCancel, PayWhat, Contact, ConfirmInvoice, CompanyDetails, ConfirmCompanyInvoice }
 
 /// <summary>
 /// One conversation's memory between messages, small and serialisable: the booking being put together,
@@ -26,6 +26,11 @@ public sealed record DialogueState
     /// <summary>The invoice waiting for the client's contact (receipts need one): amount and what for.</summary>
     public long? InvoiceMinor { get; init; }
     public string? InvoiceWhat { get; init; }
+    /// <summary>The company a счёт is asked for (<see cref="Pending.CompanyDetails"/>, <see cref="Pending.ConfirmCompanyInvoice"/>), as the client wrote it.</summary>
+    public string? BuyerName { get; init; }
+    public string? BuyerInn { get; init; }
+    public string? BuyerKpp { get; init; }
+    public string? BuyerEmail { get; init; }
     public int Misses { get; init; }
     /// <summary>The client's language ("ru", "en"), read from their first clear message and kept.</summary>
     public string? Lang { get; init; }
@@ -41,6 +46,12 @@ public sealed record OpenBooking(string Id, string ServiceId, string ServiceName
 
 /// <summary>A link the backend created and the reply shows as a chat invoice.</summary>
 public sealed record Invoice(string LinkId, string Url, Money Amount, string Description);
+
+/// <summary>The company a client asked a счёт for; the ИНН has passed its check digits.</summary>
+public sealed record CompanyBuyer(string Name, string Inn, string? Kpp, string? Email);
+
+/// <summary>A счёт the backend issued: its number and dates, the public PDF, where it was e-mailed, and its pay link as a chat invoice.</summary>
+public sealed record CompanyInvoice(string Number, DateOnly IssueDate, DateOnly DueDate, string PdfUrl, string? EmailedTo, Invoice Invoice);
 
 /// <summary>The status of the client's latest payment link ("did I pay?"); an open one can be sent again.</summary>
 public sealed record LastPayment(string Status, Money Amount, DateTimeOffset? PaidAt, string? LinkId = null, string? PayUrl = null, string? Description = null);
@@ -61,6 +72,12 @@ public interface IDialogueBackend
     /// <summary>Cancels the booking and refunds <paramref name="refundMinor"/> through the gateway (0 = nothing).</summary>
     Task<Result<bool>> CancelAsync(string bookingId, long refundMinor, CancellationToken ct);
     Task<LastPayment?> LastPaymentAsync(CancellationToken ct);
+    /// <summary>
+    /// Issues a счёт (B2B invoice with the payment QR) to the company for one line «<paramref name="what"/>» and, when the
+    /// buyer gave an e-mail, sends it there with the PDF. Backends that cannot issue one answer an error (the dialogue hands over).
+    /// </summary>
+    Task<Result<CompanyInvoice>> CompanyInvoiceAsync(CompanyBuyer buyer, long amountMinor, string what, CancellationToken ct) =>
+        Task.FromResult<Result<CompanyInvoice>>(Error.Conflict("company_invoice", "This backend does not issue счета."));
     /// <summary>Notifies the manager (a CRM task / conversation flag); the assistant goes quiet in this conversation.</summary>
     Task HandOverAsync(string reason, CancellationToken ct);
 }

@@ -148,6 +148,49 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
     public string ConfirmInvoice(string what, Money price) =>
         En ? $"{what}: {Money(price)}. Shall I send the payment link?" : $"{what}: {Money(price)}. Прислать ссылку на оплату?";
 
+    // ---- a счёт for a company ----
+
+    public string AskCompanyInn => En
+        ? "For the invoice I need the company's INN (10 digits, or 12 for a sole trader) and its name. Please send them."
+        : "Для счёта нужны ИНН (10 цифр у организации, 12 у ИП) и название организации. Напишите их, пожалуйста.";
+
+    public string AskCompanyName => En ? "What is the company's name, e.g. OOO «Romashka»?" : "Как называется организация? Например: ООО «Ромашка».";
+
+    public string AskCompanyInvoiceWhat(IEnumerable<CatalogEntry> options) => En
+        ? $"What should the invoice be for? For example: {string.Join(", ", options.Select(o => o.Name))}."
+        : $"За что выставить счёт? Например: {string.Join(", ", options.Select(o => o.Name))}.";
+
+    /// <summary>A specific answer to a wrong ИНН: the digits counted, or the check digit.</summary>
+    public string WrongInn(string inn)
+    {
+        var digits = inn.Count(char.IsAsciiDigit);
+        var why = digits is 10 or 12
+            ? (En ? "its check digit does not match" : "не сходится контрольная цифра")
+            : (En ? $"it has {digits} digits" : $"в нём {digits} {Paylink.Core.Documents.RussianMoney.Plural(digits, "цифра", "цифры", "цифр")}");
+        return En
+            ? $"INN {inn} is not valid: {why}. A company's INN has 10 digits, a sole trader's 12. Please check it and send it again."
+            : $"ИНН {inn} не подходит: {why}. У организации в ИНН 10 цифр, у ИП 12. Проверьте, пожалуйста, и напишите его ещё раз.";
+    }
+
+    public string ConfirmCompanyInvoice(string what, Money amount, string name, string inn, string? kpp, string? email)
+    {
+        var buyer = $"{name}, {(En ? "INN" : "ИНН")} {inn}" + (kpp is null ? "" : $", {(En ? "KPP" : "КПП")} {kpp}");
+        return En
+            ? $"I will issue an invoice: {what}, {Money(amount)}. Buyer: {buyer}.{(email is null ? "" : $" I will e-mail it to {email}.")} Is that right?"
+            : $"Выставлю счёт: {what} — {Money(amount)}. Покупатель: {buyer}.{(email is null ? "" : $" Отправлю его на {email}.")} Всё верно?";
+    }
+
+    public string CompanyInvoiceIssued(CompanyInvoice i)
+    {
+        var date = i.IssueDate.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var due = i.DueDate.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        return En
+            ? $"Invoice No. {i.Number} of {date} is issued, {Money(i.Invoice.Amount)}, due by {due}. PDF: {i.PdfUrl}" +
+              (i.EmailedTo is null ? "" : $" I have e-mailed it to {i.EmailedTo}.") + " Pay by bank transfer with the details in the invoice, or by card or SBP:"
+            : $"Счёт № {i.Number} от {date} выставлен: {Money(i.Invoice.Amount)}, оплатить до {due}. PDF: {i.PdfUrl}" +
+              (i.EmailedTo is null ? "" : $" Отправил его на {i.EmailedTo}.") + " Оплатить можно переводом по реквизитам из счёта или картой / через СБП:";
+    }
+
     public string ConfirmCancelAgain => En ? "Shall I cancel the booking?" : "Отменить запись?";
 
     public string StaffDoesNot(string staff, string service, IReadOnlyList<string> who) => who.Count == 0

@@ -30,7 +30,7 @@ public static class ActPdf
             ["№", "Наименование работ, услуг", "Кол-во", "Ед.", "Цена", "НДС", "Сумма"],
             lines.Select((l, i) => new[]
             {
-                (i + 1).ToString(CultureInfo.InvariantCulture), l.Name, l.Quantity.ToString(CultureInfo.InvariantCulture), l.Unit,
+                (i + 1).ToString(CultureInfo.InvariantCulture), l.Name, RussianMoney.Quantity(l.Quantity), l.Unit,
                 RussianMoney.Amount(l.PriceMinor), VatMath.Label(l.Vat), RussianMoney.Amount(l.AmountMinor),
             }),
             [false, false, true, false, true, false, true]);

@@ -9,7 +9,7 @@ namespace Paylink.Core.Documents;
 
 public sealed record InvoiceBuyerInput(string? Name = null, string? Inn = null, string? Kpp = null, string? Address = null, string? Email = null);
 
-public sealed record InvoiceLineInput(string? Name = null, int? Quantity = null, string? Unit = null, long? Price = null, string? Vat = null);
+public sealed record InvoiceLineInput(string? Name = null, decimal? Quantity = null, string? Unit = null, long? Price = null, string? Vat = null);
 
 public sealed record CreateInvoiceRequest(InvoiceBuyerInput? Buyer = null, IReadOnlyList<InvoiceLineInput>? Items = null, DateOnly? DueDate = null,
     string? Comment = null);
@@ -59,7 +59,7 @@ public sealed class CreateInvoice(AppDbContext db, RequisitesStore requisites, M
             var link = await links.HandleAsync(merchantId, new CreatePaymentLinkRequest(
                 Currency: "RUB", Description: $"Оплата по счёту № {number} от {InvoicePdf.Date(today)}",
                 Customer: buyer!.Email is null ? null : new CustomerInput(buyer.Name, null, buyer.Email),
-                Items: lines!.Select(l => new LinkItemInput(l.Name, l.Quantity, l.AmountMinor, Vat: l.Vat, PaymentObject: "service")).ToList(),
+                Items: lines!.Select(LinkItem).ToList(),
                 ExpiresAt: expires, Metadata: new Dictionary<string, string> { ["invoiceId"] = id }), ct);
             if (!link.IsSuccess)
             {
@@ -83,6 +83,14 @@ public sealed class CreateInvoice(AppDbContext db, RequisitesStore requisites, M
             }
         }
     }
+
+    /// <summary>
+    /// The link's item of a line. Link items (and 54-FZ receipts built from them) count whole units, so a fractional line
+    /// becomes one unit of «name (1,5 ч)» at the line's amount: the money is the same, the quantity stays readable.
+    /// </summary>
+    internal static LinkItemInput LinkItem(InvoiceLine l) => decimal.IsInteger(l.Quantity)
+        ? new LinkItemInput(l.Name, (int)l.Quantity, l.AmountMinor, Vat: l.Vat, PaymentObject: "service")
+        : new LinkItemInput($"{l.Name} ({RussianMoney.Quantity(l.Quantity)} {l.Unit})", 1, l.AmountMinor, Vat: l.Vat, PaymentObject: "service");
 
     private void Detach(HashSet<object> before)
     {
@@ -143,12 +151,20 @@ public sealed class CreateInvoice(AppDbContext db, RequisitesStore requisites, M
             var ok = true;
             if (string.IsNullOrEmpty(name)) { e.Add($"{p}.name", $"{p}.name is required."); ok = false; }
             else if (name.Length > 128) { e.Add($"{p}.name", $"{p}.name must be at most 128 characters."); ok = false; }
-            if (qty is < 1 or > 100_000) { e.Add($"{p}.quantity", $"{p}.quantity must be 1–100000."); ok = false; }
+            if (qty <= 0) { e.Add($"{p}.quantity", $"{p}.quantity must be greater than 0."); ok = false; }
+            else if (qty > InvoiceLineMath.MaxQuantity) { e.Add($"{p}.quantity", $"{p}.quantity must be at most 100000."); ok = false; }
+            else if (!InvoiceLineMath.HasAllowedScale(qty)) { e.Add($"{p}.quantity", $"{p}.quantity must have at most 3 decimals (e.g. 1.5 or 0.125)."); ok = false; }
             if (unit.Length > 10) { e.Add($"{p}.unit", $"{p}.unit must be at most 10 characters (шт, усл., ч…)."); ok = false; }
             if (it.Price is not { } price || price <= 0 || price > 100_000_000_00) { e.Add($"{p}.price", $"{p}.price must be a positive amount in kopecks up to 10 000 000 000."); ok = false; price = 0; }
             if (!Requisites.VatRates.Contains(vat)) { e.Add($"{p}.vat", $"{p}.vat must be one of: {string.Join(", ", Requisites.VatRates)}."); ok = false; }
             if (!ok) continue;
-            var amount = price * qty;
+            qty = InvoiceLineMath.Normalise(qty);
+            var amount = InvoiceLineMath.Amount(price, qty);
+            if (amount <= 0)
+            {
+                e.Add($"{p}.quantity", $"{p}.quantity × price rounds to 0 kopecks; the line must cost at least 1 kopeck.");
+                continue;
+            }
             total += amount;
             lines.Add(new InvoiceLine(name!, qty, unit, price, amount, vat, VatMath.Included(amount, vat)));
         }

@@ -57,7 +57,7 @@ public sealed class ExportDocuments(AppDbContext db)
         i.Lines.Select((l, n) => new[]
         {
             type, number, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.BuyerName, i.BuyerInn, i.BuyerKpp ?? "",
-            (n + 1).ToString(CultureInfo.InvariantCulture), l.Name, l.Quantity.ToString(CultureInfo.InvariantCulture), l.Unit,
+            (n + 1).ToString(CultureInfo.InvariantCulture), l.Name, l.Quantity.ToString("0.###", CultureInfo.InvariantCulture).Replace('.', ','), l.Unit,
             ExportPayments.Amount(l.PriceMinor), ExportPayments.Amount(l.AmountMinor), l.Vat == "none" ? "none" : VatMath.Percent(l.Vat).ToString(CultureInfo.InvariantCulture),
             ExportPayments.Amount(l.VatMinor), i.Currency, basis, status,
             payment is null ? "" : DateFormat.ToLocal(payment.PaidAt, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

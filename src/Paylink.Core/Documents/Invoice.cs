@@ -5,8 +5,12 @@ namespace Paylink.Core.Documents;
 
 public enum InvoiceStatus { Open, Paid, Cancelled }
 
-/// <summary>One line of a счёт. <see cref="AmountMinor"/> = price × quantity, VAT included (<see cref="VatMinor"/> of it).</summary>
-public sealed record InvoiceLine(string Name, int Quantity, string Unit, long PriceMinor, long AmountMinor, string Vat, long VatMinor);
+/// <summary>
+/// One line of a счёт. <see cref="Quantity"/> may be fractional (1,5 ч, 0,25 кг; at most 3 decimals);
+/// <see cref="AmountMinor"/> = <see cref="InvoiceLineMath.Amount"/>(price, quantity), VAT included (<see cref="VatMinor"/> of it,
+/// computed from this rounded amount). The счёт's total is the sum of its lines' amounts, so printed lines always add up.
+/// </summary>
+public sealed record InvoiceLine(string Name, decimal Quantity, string Unit, long PriceMinor, long AmountMinor, string Vat, long VatMinor);
 
 /// <summary>The buyer of a счёт: a company (10-digit ИНН, КПП) or an ИП (12-digit ИНН).</summary>
 public sealed record InvoiceBuyer(string Name, string Inn, string? Kpp, string? Address, string? Email);
@@ -113,6 +117,26 @@ public sealed class Invoice : IMerchantOwned
                 return true;
         }
     }
+}
+
+/// <summary>The money of a счёт line with a fractional quantity.</summary>
+public static class InvoiceLineMath
+{
+    public const decimal MaxQuantity = 100_000m;
+    public const int QuantityDecimals = 3;
+
+    /// <summary>
+    /// price × quantity in kopecks, rounded to a whole kopeck half away from zero (0,5 kopeck → 1): the one rounding of a line.
+    /// Exact for whole quantities. The caller keeps price ≤ 10¹⁰ and quantity ≤ 10⁵, so the product fits a long.
+    /// </summary>
+    public static long Amount(long priceMinor, decimal quantity) =>
+        (long)Math.Round(priceMinor * quantity, 0, MidpointRounding.AwayFromZero);
+
+    /// <summary>Whether the quantity has at most <see cref="QuantityDecimals"/> decimals (1,5 and 0,125 do, 1,2345 does not).</summary>
+    public static bool HasAllowedScale(decimal quantity) => Math.Round(quantity, QuantityDecimals) == quantity;
+
+    /// <summary>The same value without trailing zeros (1,500 → 1,5), so JSON and documents show it one way.</summary>
+    public static decimal Normalise(decimal quantity) => quantity / 1.000000000000000000000000000000000m;
 }
 
 /// <summary>VAT included in a gross amount, by the 2026 rates.</summary>

@@ -4,7 +4,7 @@ namespace Paylink.Core.Documents;
 
 public sealed record InvoiceBuyerView(string Name, string Inn, string? Kpp, string? Address, string? Email);
 
-public sealed record InvoiceLineView(string Name, int Quantity, string Unit, long Price, long Amount, string Vat, long VatAmount);
+public sealed record InvoiceLineView(string Name, decimal Quantity, string Unit, long Price, long Amount, string Vat, long VatAmount);
 
 /// <summary>The JSON shape of a счёт (API and assistant). Amounts in kopecks; dates in the merchant's calendar (yyyy-MM-dd).</summary>
 public sealed record InvoiceView(string Id, string Number, int Year, string IssueDate, string DueDate, string Status, InvoiceBuyerView Buyer,

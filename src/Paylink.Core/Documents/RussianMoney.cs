@@ -17,6 +17,10 @@ public static class RussianMoney
         return $"{sign}{roubles},{(abs % 100).ToString("00", CultureInfo.InvariantCulture)}";
     }
 
+    /// <summary>A quantity as printed: «1,5», «0,25», «2», «1 500,125» (no-break space between thousands, comma before decimals).</summary>
+    public static string Quantity(decimal quantity) =>
+        quantity.ToString("#,0.###", CultureInfo.InvariantCulture).Replace(',', '\u00a0').Replace('.', ',');
+
     /// <summary>«Сто двадцать один рубль 05 копеек»: the roubles in words (Humanizer's Russian), kopecks in digits.</summary>
     public static string InWords(long minor)
     {

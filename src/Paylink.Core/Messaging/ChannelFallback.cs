@@ -121,6 +121,8 @@ public sealed class ChannelFallback(AppDbContext db, ChannelFallbackPolicies pol
     public async Task<ChannelMessage?> QueueNextAsync(ChannelMessage previous, CancellationToken ct)
     {
         if (previous.Direction != MessageDirections.Outbound || previous.LinkId is null) return null;
+        // A счёт sent as a document goes where the owner chose; it has no link template to re-render on another channel.
+        if (previous.Template == Documents.SendInvoice.Template) return null;
         if (await db.ChannelMessages.IgnoreQueryFilters().AnyAsync(m => m.FallbackFromId == previous.Id, ct)) return null;
         var link = await db.PaymentLinks.IgnoreQueryFilters().FirstOrDefaultAsync(l => l.Id == previous.LinkId, ct);
         var now = clock.GetUtcNow();

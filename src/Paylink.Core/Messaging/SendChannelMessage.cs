@@ -15,7 +15,7 @@ namespace Paylink.Core.Messaging;
 /// permanent ones at once. A link's first successful message adds its "sent" event. A failed link message
 /// falls back to the client's next channel (<see cref="ChannelFallback"/>) in the same SaveChanges.
 /// </summary>
-public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts, ChannelFallback fallback, TimeProvider clock,
+public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts, ChannelFallback fallback, Common.PublicUrls urls, TimeProvider clock,
     ILogger<SendChannelMessage> log) : IJobHandler
 {
     public const string JobType = "message.send";
@@ -39,7 +39,7 @@ public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts
         var (channel, context) = opened.Value;
 
         var outgoing = new OutgoingChannelMessage(message.Id, message.To, message.Text, message.Subject,
-            Buttons: MessageOutbox.ReadButtons(message.ButtonsJson));
+            Buttons: MessageOutbox.ReadButtons(message.ButtonsJson), Attachments: await AttachmentsAsync(channel, message, ct));
         var invoice = await NativeInvoiceAsync(channel, context, message, ct);
         ChannelSendResult result;
         try
@@ -93,6 +93,19 @@ public sealed class SendChannelMessage(AppDbContext db, ChannelAccounts accounts
         var link = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(l => l.Id == message.LinkId, ct);
         if (link is null) return null;
         return new ChannelInvoice(link.Id, link.Description, message.Text, link.Currency, link.AmountMinor);
+    }
+
+    /// <summary>
+    /// A счёт sent as a document carries its PDF on channels that take files (e-mail), rendered now from the stored счёт
+    /// (the same bytes as GET /invoices/{id}/pdf), so the outbox never holds file contents.
+    /// </summary>
+    private async Task<IReadOnlyList<MessageAttachment>?> AttachmentsAsync(IMessageChannel channel, ChannelMessage message, CancellationToken ct)
+    {
+        if (message.Template != Documents.SendInvoice.Template || message.LinkId is null || !channel.Traits.SupportsAttachments) return null;
+        var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(i => i.LinkId == message.LinkId, ct);
+        if (invoice is null) return null;
+        return [new MessageAttachment($"schet-{invoice.Year}-{invoice.NumberText}.pdf", "application/pdf",
+            Documents.InvoicePdf.Render(invoice, urls.PayPage(invoice.LinkCode)))];
     }
 
     private async Task AddSentEventAsync(ChannelMessage message, DateTimeOffset now, CancellationToken ct)

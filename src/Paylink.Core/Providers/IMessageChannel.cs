@@ -48,10 +48,11 @@ public interface IChannelCredentialsCheck
 /// <param name="HasInboundWebhook">Client messages arrive at <c>/webhooks/{provider}/{accountId}</c> (shown as the account's webhookUrl).</param>
 /// <param name="ReportsDelivery">The provider reports delivery (sent → delivered), so a sent message that is not
 /// delivered in time may fall back to the client's next channel.</param>
+/// <param name="SupportsAttachments">Files go with the message (e-mail attachments): a счёт's PDF is attached.</param>
 /// <param name="ReachesBy">Which contact detail of a customer is an address on this channel (a phone for SMS, an
 /// e-mail for mail); None: only a client who wrote first (messengers) can be reached.</param>
 public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms, bool HasInboundWebhook = false, bool ReportsDelivery = false,
-    ContactKind ReachesBy = ContactKind.None);
+    ContactKind ReachesBy = ContactKind.None, bool SupportsAttachments = false);
 
 /// <summary>A customer's contact detail a channel can write to without a prior conversation.</summary>
 public enum ContactKind { None, Phone, Email }
@@ -67,9 +68,15 @@ public sealed record ChannelContext(string MerchantId, string AccountId, JsonObj
 /// <param name="Subject">E-mail subject; ignored by chat channels.</param>
 /// <param name="Html">E-mail HTML body; ignored by channels without <see cref="ChannelTraits.SupportsHtml"/>.</param>
 /// <param name="Headers">Extra e-mail headers such as <c>List-Unsubscribe</c> and <c>Auto-Submitted</c>.</param>
+/// <param name="Attachments">Files to attach (a счёт's PDF) where the channel takes files (e-mail); other channels ignore
+/// them, so <see cref="Text"/> must stand on its own (it carries a link to the same file).</param>
 public sealed record OutgoingChannelMessage(
     string MessageId, string To, string Text, string? Subject = null, string? Html = null,
-    IReadOnlyList<MessageButton>? Buttons = null, IReadOnlyDictionary<string, string>? Headers = null);
+    IReadOnlyList<MessageButton>? Buttons = null, IReadOnlyDictionary<string, string>? Headers = null,
+    IReadOnlyList<MessageAttachment>? Attachments = null);
+
+/// <summary>A file sent with a message, rendered when the message is sent (never stored in the outbox).</summary>
+public sealed record MessageAttachment(string FileName, string ContentType, byte[] Content);
 
 public sealed record MessageButton(string Text, string Url);
 

@@ -43,6 +43,13 @@ public sealed record ActView(string Id, string InvoiceId, string Number, int Yea
         a.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"/api/v1/invoices/{a.InvoiceId}/act/pdf");
 }
 
+/// <summary>The answer of POST /invoices/{id}/send: the queued (or earlier) message; <c>to</c> masked.</summary>
+public sealed record InvoiceSendView(string MessageId, string Channel, string AccountId, string To, string Status, bool AlreadySent)
+{
+    public static InvoiceSendView From(SentInvoice s) => new(s.Message.Id, s.Message.Channel, s.Message.AccountId,
+        s.Message.To.Contains('@') ? Masking.Email(s.Message.To) : s.Message.To, s.Message.Status, s.AlreadySent);
+}
+
 /// <summary>/api/v1/invoices: счета for companies — create, get, list, cancel, PDF; the act of each.</summary>
 public static class InvoicesApi
 {
@@ -87,6 +94,20 @@ public static class InvoicesApi
                 (await q.GetAsync(id, ct)).ToHttp(i => Results.File(InvoicePdf.Render(i, urls.PayPage(i.LinkCode)), "application/pdf",
                     $"schet-{i.Year}-{i.NumberText}.pdf")))
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblem(StatusCodes.Status404NotFound).WithName("GetInvoicePdf");
+        g.MapPost("/{id}/send", async (string id, HttpContext http, MerchantScope scope, SendInvoice send, CancellationToken ct) =>
+            {
+                var (body, _, error) = await JsonBody.ReadAsync<SendInvoiceRequest>(http.Request, ct);
+                if (error is not null) return Problems.BadRequest(error);
+                return (await send.HandleAsync(scope.MerchantId!, id, body!, ct)).ToHttp(s =>
+                {
+                    http.Response.Headers.Location = "/api/v1/messages/" + s.Message.Id;
+                    return Results.Json(InvoiceSendView.From(s), PaylinkJson.Output, statusCode: s.AlreadySent ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+                });
+            })
+            .Produces<InvoiceSendView>(StatusCodes.Status202Accepted).Produces<InvoiceSendView>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("SendInvoice")
+            .WithSummary("Send the счёт: {channel: email|telegram|…|account id, to?} (to defaults to the buyer's e-mail). E-mail carries the PDF; chats " +
+                         "the number, amount, due date, pay link and PDF link. Once per (счёт, account, recipient): a repeat answers 200 with the first message.");
         g.MapPost("/{id}/act", async (string id, IssueAct issue, CancellationToken ct) =>
                 (await issue.HandleAsync(id, ct)).ToHttp(a => Results.Json(ActView.From(a), PaylinkJson.Output)))
             .Produces<ActView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("IssueAct")

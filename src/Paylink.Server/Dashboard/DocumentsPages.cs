@@ -122,8 +122,9 @@ public static class DocumentsPages
                 if (priceText is not null && price is null)
                     return NewInvoicePage(c, form, c.L($"Строка {i + 1}: цена — число, например 15000 или 15000,50.", $"Line {i + 1}: the price is a number such as 15000."));
                 var qtyText = DashForms.Opt(form, $"item{i}.quantity");
-                int? qty = qtyText is null ? 1 : int.TryParse(qtyText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var q) ? q : null;
-                if (qty is null) return NewInvoicePage(c, form, c.L($"Строка {i + 1}: количество — целое число.", $"Line {i + 1}: the quantity is a whole number."));
+                var qty = qtyText is null ? 1m : ParseQuantity(qtyText);
+                if (qty is null)
+                    return NewInvoicePage(c, form, c.L($"Строка {i + 1}: количество — число, например 2, 1,5 или 0,25.", $"Line {i + 1}: the quantity is a number such as 2, 1.5 or 0.25."));
                 items.Add(new InvoiceLineInput(name, qty, DashForms.Opt(form, $"item{i}.unit"), price, DashForms.Opt(form, $"item{i}.vat")));
             }
             DateOnly? due = null;
@@ -160,6 +161,14 @@ public static class DocumentsPages
                 h.El("p", $"{c.L("Назначение платежа", "Payment purpose")}: {i.Purpose}");
                 h.Raw("<p>").Text(c.L("Оплата картой или СБП: ", "Card or SBP: ")).Link(urls.PayPage(i.LinkCode), urls.PayPage(i.LinkCode)).Raw("</p>");
                 h.Raw("<p>").Link($"/dashboard/invoices/{i.Id}/pdf", c.L("Скачать PDF", "Download PDF"), "btn", "invoice-pdf").Raw("</p>");
+                if (i.Status != InvoiceStatus.Cancelled)
+                {
+                    // Send to the buyer: e-mail (PDF attached, to the buyer's e-mail unless another is given) or a chat.
+                    h.Form($"/dashboard/invoices/{i.Id}/send", id: "invoice-send-form", cls: "row");
+                    h.Select(c.L("Канал", "Channel"), "channel", [("email", "E-mail"), ("telegram", "Telegram"), ("max", "MAX"), ("vk", "VK"), ("exolve", "SMS")], "email");
+                    h.Field(c.L("Кому", "To"), "to", i.BuyerEmail, hint: c.L("E-mail, chat id или телефон; пусто — e-mail покупателя", "E-mail, chat id or phone; empty: the buyer's e-mail"));
+                    h.Button(c.L("Отправить счёт", "Send invoice"), "invoice-send").EndForm();
+                }
                 if (i.Status == InvoiceStatus.Open)
                     h.ActionButton($"/dashboard/invoices/{i.Id}/cancel", c.L("Отменить счёт", "Cancel invoice"), "invoice-cancel", "btn danger");
                 if (act.IsSuccess)
@@ -168,6 +177,18 @@ public static class DocumentsPages
                     h.ActionButton($"/dashboard/invoices/{i.Id}/act", c.L("Услуга оказана — сформировать акт", "Service done: issue the act"), "act-issue");
                 h.Raw("</div>");
             });
+        });
+
+        g.MapPost("/invoices/{id}/send", async (string id, HttpContext http, SendInvoice send, CancellationToken ct) =>
+        {
+            var c = DashContext.For(http);
+            var form = await http.Request.ReadFormAsync(ct);
+            var r = await send.HandleAsync(c.MerchantId, id, new SendInvoiceRequest(DashForms.Opt(form, "channel"), DashForms.Opt(form, "to")), ct);
+            if (!r.IsSuccess && r.Error!.Kind == ErrorKind.NotFound && r.Error.Fields is null) return c.NotFound();
+            // A double click answers the first message: the owner sees that it was already sent, nothing goes twice.
+            c.Flash(r, r.IsSuccess && r.Value.AlreadySent ? c.L("Счёт уже отправлен этому получателю.", "The invoice was already sent to this recipient.")
+                : c.L("Счёт поставлен в отправку.", "Invoice queued for sending."));
+            return DashContext.Redirect("/dashboard/invoices/" + id);
         });
 
         g.MapPost("/invoices/{id}/act", async (string id, HttpContext http, IssueAct issue, CancellationToken ct) =>
@@ -280,7 +301,8 @@ public static class DocumentsPages
             {
                 h.Raw("<fieldset class=\"row\"><legend>").Text(c.L($"Позиция {i + 1}", $"Line {i + 1}")).Raw("</legend>");
                 h.Field(c.L("Наименование", "Name"), $"item{i}.name", V($"item{i}.name"), required: i == 0)
-                    .Field(c.L("Кол-во", "Qty"), $"item{i}.quantity", V($"item{i}.quantity") is { Length: > 0 } qv ? qv : "1", "number")
+                    .Field(c.L("Кол-во", "Qty"), $"item{i}.quantity", V($"item{i}.quantity") is { Length: > 0 } qv ? qv : "1",
+                        extra: "inputmode=\"decimal\"", hint: c.L("Можно дробное: 1,5", "May be fractional: 1.5"))
                     .Field(c.L("Ед.", "Unit"), $"item{i}.unit", V($"item{i}.unit") is { Length: > 0 } uv ? uv : "усл.")
                     .Field(c.L("Цена, ₽ (с НДС)", "Price (VAT incl.)"), $"item{i}.price", V($"item{i}.price"), extra: "inputmode=\"decimal\"", required: i == 0)
                     .Select(c.L("НДС", "VAT"), $"item{i}.vat", [("", c.L("как в реквизитах", "as in requisites")), ("none", c.L("Без НДС", "No VAT")),
@@ -292,6 +314,12 @@ public static class DocumentsPages
             h.Button(c.L("Выставить счёт", "Issue invoice"), "invoice-create").EndForm();
         }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
+
+    /// <summary>«1,5», «1.5», «0,25», «2»: the decimal comma Russian users type, or a dot; range and decimals are checked by CreateInvoice.</summary>
+    internal static decimal? ParseQuantity(string text) =>
+        decimal.TryParse(text.Replace(" ", "", StringComparison.Ordinal).Replace('\u00a0', ' ').Trim().Replace(',', '.'),
+            System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign,
+            System.Globalization.CultureInfo.InvariantCulture, out var q) ? q : null;
 
     private static IResult RequisitesPage(DashContext c, Requisites r, Error? error)
     {

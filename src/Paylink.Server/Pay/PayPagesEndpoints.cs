@@ -77,6 +77,17 @@ public static class PayPagesEndpoints
             return Results.Empty;
         }).DisableAntiforgery();
 
+        // The счёт of a link issued with one (docs/documents.md): the link's code is the capability, as for the page itself;
+        // chat messages of a sent счёт link here where the channel cannot carry the file.
+        group.MapGet("/{code}/invoice.pdf", async (string code, HttpContext http, Paylink.Core.Data.AppDbContext db, PublicUrls urls, CancellationToken ct) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            var invoice = code.Length is 0 or > 64 ? null
+                : await db.Invoices.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(i => i.LinkCode == code, ct);
+            return invoice is null ? Results.NotFound()
+                : Results.File(Paylink.Core.Documents.InvoicePdf.Render(invoice, urls.PayPage(code)), "application/pdf", $"schet-{invoice.Year}-{invoice.NumberText}.pdf");
+        });
+
         // The SBP step: QR / bank list of the link's SBP payment, refreshing itself until the link is paid.
         group.MapGet("/{code}/sbp", async (string code, HttpContext http, OpenPayPage open, SbpPayPage sbp, IMemoryCache cache, HtmlEncoder enc,
             CancellationToken ct) =>

@@ -331,6 +331,63 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
         Assert.Equal(2, reminders);   // planned once, by the manager's send, not again
     }
 
+    private static async Task<List<JsonElement>> InvoicesAsync(Chat chat) =>
+        (await (await chat.Api.GetAsync("/api/v1/invoices")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+
+    [Fact]
+    public async Task CompanyInvoice_ShowsExactlyWhatWillBeIssued_YesIssuesTheSchet_WithItsPdfAndPayLink()
+    {
+        var chat = await ChatAsync();
+        await (await chat.Api.PutJsonAsync("/api/v1/requisites", Documents.RequisitesTests<THost>.CompanyJson)).ReadJsonAsync(HttpStatusCode.OK);
+        await SayAsync(chat, "Здравствуйте, выставьте счёт на ООО «Вектор», ИНН 7736207543, КПП 770401001 за консультацию");
+        var proposal = (await RepliesAsync(chat)).Last().Text.Replace('\u00a0', ' ');
+        Assert.Contains("Выставлю счёт: Консультация — 1 000 ₽", proposal);
+        Assert.Contains("Покупатель: ООО «Вектор», ИНН 7736207543, КПП 770401001", proposal);
+        Assert.Contains("Всё верно?", proposal);
+        Assert.Empty(await InvoicesAsync(chat));   // nothing before the yes
+
+        await SayAsync(chat, "да");
+        var invoice = Assert.Single(await InvoicesAsync(chat));
+        Assert.Equal("ООО «Вектор»", invoice.GetProperty("buyer").GetProperty("name").GetString());
+        Assert.Equal("7736207543", invoice.GetProperty("buyer").GetProperty("inn").GetString());
+        Assert.Equal("770401001", invoice.GetProperty("buyer").GetProperty("kpp").GetString());
+        Assert.Equal(100000, invoice.GetProperty("amount").GetInt64());
+        Assert.Equal("Консультация", invoice.GetProperty("items")[0].GetProperty("name").GetString());
+        var replies = await RepliesAsync(chat);
+        var payUrl = invoice.GetProperty("payUrl").GetString()!;
+        Assert.Contains(replies, r => r.Text.Contains("Счёт № 1 от 18.11.2026 выставлен", StringComparison.Ordinal)
+                                      && r.Text.Contains(payUrl + "/invoice.pdf", StringComparison.Ordinal));
+        Assert.Equal(payUrl, replies.Last().Button);
+        var pdf = await host.Client().GetAsync(new Uri(payUrl + "/invoice.pdf").PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Contains("ООО «Вектор»", Documents.InvoicesTests<THost>.PdfText(await pdf.Content.ReadAsByteArrayAsync()));
+        await SayAsync(chat, "да");   // a second yes issues nothing more
+        Assert.Single(await InvoicesAsync(chat));
+    }
+
+    [Fact]
+    public async Task CompanyInvoice_WrongInn_GetsASpecificReply_MissingDetailsAreAsked_NoIssuesNothing()
+    {
+        var chat = await ChatAsync();
+        await (await chat.Api.PutJsonAsync("/api/v1/requisites", Documents.RequisitesTests<THost>.CompanyJson)).ReadJsonAsync(HttpStatusCode.OK);
+        await SayAsync(chat, "нужен счёт для юрлица: ООО «Вектор», ИНН 7736207544");
+        var wrong = (await RepliesAsync(chat)).Last().Text;
+        Assert.Contains("ИНН 7736207544 не подходит: не сходится контрольная цифра", wrong);
+        await SayAsync(chat, "ИНН 773620754");
+        Assert.Contains("в нём 9 цифр", (await RepliesAsync(chat)).Last().Text);
+        await SayAsync(chat, "ИНН 7736207543");
+        Assert.Contains("За что выставить счёт?", (await RepliesAsync(chat)).Last().Text);
+        await SayAsync(chat, "за консультацию");
+        var proposal = (await RepliesAsync(chat)).Last().Text;
+        Assert.Contains("Покупатель: ООО «Вектор», ИНН 7736207543.", proposal);
+        await SayAsync(chat, "нет");
+        Assert.Empty(await InvoicesAsync(chat));
+
+        var en = await ChatAsync();
+        await SayAsync(en, "Hello, please invoice our company, INN 7736207543");
+        Assert.Contains("What is the company's name", (await RepliesAsync(en)).Last().Text);
+    }
+
     [Fact]
     public async Task ReceiptsOn_NoContactYet_AsksForPhone_ThenBooksWithIt()
     {

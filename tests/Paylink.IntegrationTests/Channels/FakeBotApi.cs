@@ -22,6 +22,8 @@ public sealed class FakeBotApi : IAsyncDisposable
 
     public ConcurrentQueue<(string Method, JsonObject Body, long Timestamp)> Requests { get; } = new();
     public ConcurrentDictionary<string, bool> BlockedChats { get; } = new();
+    /// <summary>Files uploaded with multipart calls (sendDocument): method, form field, file name, content type, bytes.</summary>
+    public ConcurrentQueue<(string Method, string Field, string FileName, string ContentType, byte[] Content)> Files { get; } = new();
     public ConcurrentDictionary<string, bool> UnknownChats { get; } = new();
     /// <summary>Next N sendMessage calls answer 429 with retry_after = the value.</summary>
     public ConcurrentQueue<int> FloodNext { get; } = new();
@@ -37,7 +39,22 @@ public sealed class FakeBotApi : IAsyncDisposable
         b.Logging.ClearProviders();
         var app = b.Build();
         var fake = new FakeBotApi(app);
-        app.MapPost("/bot{token}/{method}", (string token, string method, JsonObject body) => fake.Handle(token, method, body));
+        app.MapPost("/bot{token}/{method}", async (string token, string method, HttpRequest request) =>
+        {
+            // sendDocument comes as multipart/form-data (fields + the file), everything else as JSON, as the Bot API takes them.
+            if (!request.HasFormContentType) return fake.Handle(token, method, (await request.ReadFromJsonAsync<JsonObject>())!);
+            var form = await request.ReadFormAsync();
+            var body = new JsonObject();
+            foreach (var (k, v) in form)
+                body[k] = v.ToString() is var s && s.StartsWith('{') ? JsonNode.Parse(s) : JsonValue.Create(s);
+            foreach (var f in form.Files)
+            {
+                using var ms = new MemoryStream();
+                await f.CopyToAsync(ms);
+                fake.Files.Enqueue((method, f.Name, f.FileName, f.ContentType, ms.ToArray()));
+            }
+            return fake.Handle(token, method, body);
+        });
         await app.StartAsync();
         return fake;
     }
@@ -61,7 +78,7 @@ public sealed class FakeBotApi : IAsyncDisposable
                 return Ok(true);
             case "answerPreCheckoutQuery":
                 return Ok(true);
-            case "sendMessage" or "sendInvoice":
+            case "sendMessage" or "sendInvoice" or "sendDocument":
                 if (chat is null) return Fail(400, "Bad Request: chat_id is empty");
                 if (UnknownChats.ContainsKey(chat)) return Fail(400, "Bad Request: chat not found");
                 if (BlockedChats.ContainsKey(chat)) return Fail(403, "Forbidden: bot was blocked by the user");

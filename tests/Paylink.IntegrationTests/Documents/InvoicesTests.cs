@@ -81,6 +81,53 @@ public abstract class InvoicesTests<THost>(THost host) : IClassFixture<THost> wh
     }
 
     [Fact]
+    public async Task Create_FractionalQuantities_LinesRoundToKopecks_SumToTheTotal_PdfShowsRussianDecimals()
+    {
+        var c = await MerchantWithRequisitesAsync(host);
+        var inv = await (await c.PostJsonAsync("/api/v1/invoices", """
+            {"buyer":{"name":"ООО «Вектор»","inn":"7736207543","kpp":"770401001"},
+             "items":[{"name":"Консультация","quantity":1.5,"unit":"ч","price":333333,"vat":"vat22"},
+                      {"name":"Сыр","quantity":0.25,"unit":"кг","price":103,"vat":"vat10"},
+                      {"name":"Доставка","quantity":2,"unit":"усл.","price":50000,"vat":"none"}]}
+            """)).ReadJsonAsync(HttpStatusCode.Created);
+        var items = inv.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(1.5m, items[0].GetProperty("quantity").GetDecimal());
+        Assert.Equal([500_000L, 26L, 100_000L], items.Select(i => i.GetProperty("amount").GetInt64()));
+        Assert.Equal([90_164L, 2L, 0L], items.Select(i => i.GetProperty("vatAmount").GetInt64()));
+        Assert.Equal(600_026, inv.GetProperty("amount").GetInt64());
+        Assert.Equal(90_166, inv.GetProperty("vatAmount").GetInt64());
+        Assert.Equal("600026", ParseQr(inv.GetProperty("qrPayload").GetString()!)["Sum"]);
+        // The card/SBP link takes exactly the same money; a fractional line is one unit of «name (1,5 ч)».
+        var link = await (await c.GetAsync("/api/v1/links/" + inv.GetProperty("linkId").GetString())).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(600_026, link.GetProperty("amount").GetInt64());
+
+        var id = inv.GetProperty("id").GetString();
+        var text = PdfText(await (await c.GetAsync($"/api/v1/invoices/{id}/pdf")).Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "1,5 ч", "0,25 кг", "3 333,33", "5 000,00", "0,26", "1,03", "Итого: 6 000,26", "Всего к оплате: 6 000,26",
+                     "Шесть тысяч рублей 26 копеек" })
+            Assert.Contains(expected, text);
+        await (await c.PostAsync($"/api/v1/invoices/{id}/act", null)).ReadJsonAsync(HttpStatusCode.OK);
+        var act = PdfText(await (await c.GetAsync($"/api/v1/invoices/{id}/act/pdf")).Content.ReadAsByteArrayAsync());
+        Assert.Contains("1,5 ч", act);
+        Assert.Contains("Итого: 6 000,26", act);
+        var csv = await (await c.GetAsync("/api/v1/documents/export?from=2026-11-01&to=2026-11-30")).Content.ReadAsStringAsync();
+        Assert.Contains(";Консультация;1,5;ч;3333,33;5000,00;22;", csv);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("1.2345")]
+    [InlineData("1000000")]
+    public async Task Create_BadQuantity_422_NamesTheField(string qty)
+    {
+        var c = await MerchantWithRequisitesAsync(host);
+        await (await c.PostJsonAsync("/api/v1/invoices", InvoiceJson.Replace("\"quantity\":2", "\"quantity\":" + qty, StringComparison.Ordinal)))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "items[0].quantity");
+        Assert.Equal(0, (await (await c.GetAsync("/api/v1/invoices")).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Create_NoRequisites_Or_BadBuyer_422_AndNothingWritten()
     {
         var m = await host.NewMerchantAsync();

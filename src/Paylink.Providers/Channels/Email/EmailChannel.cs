@@ -29,7 +29,7 @@ public sealed class EmailOptions
 /// E-mail over SMTP with MailKit (its types stay in this folder). Settings: <c>host</c>, <c>port</c>,
 /// <c>security</c> (none|starttls|ssl), <c>user</c>/<c>password</c> (optional together), <c>from</c>, optional
 /// <c>replyTo</c>. Each message is multipart/alternative (plain text + HTML) when HTML is given, carries the
-/// caller's headers (Auto-Submitted, List-Unsubscribe…) and a Message-ID derived from our message id, so a
+/// caller's headers (Auto-Submitted, List-Unsubscribe…), the caller's attachments (multipart/mixed) and a Message-ID derived from our message id, so a
 /// repeated send after an unknown outcome is recognisably the same mail. SMTP 4xx and connection failures
 /// are transient, 5xx refusals (rejected mailbox, rejected login) permanent.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, IOptions<Outbou
     };
 
     public string Id => "email";
-    public ChannelTraits Traits { get; } = new(SupportsButtons: false, SupportsHtml: true, IsSms: false, ReachesBy: ContactKind.Email);
+    public ChannelTraits Traits { get; } = new(SupportsButtons: false, SupportsHtml: true, IsSms: false, ReachesBy: ContactKind.Email, SupportsAttachments: true);
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
     {
@@ -122,7 +122,9 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, IOptions<Outbou
         }
         // Transactional by default (RFC 3834): no auto-replies or out-of-office answers back to us.
         if (!msg.Headers.Contains("Auto-Submitted")) msg.Headers.Add("Auto-Submitted", "auto-generated");
-        msg.Body = new BodyBuilder { TextBody = m.Text, HtmlBody = m.Html }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = m.Text, HtmlBody = m.Html };
+        foreach (var a in m.Attachments ?? []) body.Attachments.Add(a.FileName, a.Content, ContentType.Parse(a.ContentType));
+        msg.Body = body.ToMessageBody();
         return msg;
     }
 

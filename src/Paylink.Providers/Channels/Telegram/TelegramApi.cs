@@ -30,9 +30,16 @@ public sealed class TelegramApi(HttpClient http, string baseUrl, string token)
         _ => "Telegram refused the request",
     };
 
-    public async Task<TelegramResponse> CallAsync(string method, JsonObject body, CancellationToken ct)
+    /// <summary>
+    /// One Bot API call: JSON, or multipart/form-data when a file goes with it (<c>sendDocument</c>): then each body field is
+    /// a form field (objects such as <c>reply_markup</c> JSON-serialised, as the Bot API reads them) and the file the
+    /// <paramref name="fileField"/> part.
+    /// </summary>
+    public async Task<TelegramResponse> CallAsync(string method, JsonObject body, CancellationToken ct, string? fileField = null,
+        Paylink.Core.Providers.MessageAttachment? file = null)
     {
-        using var response = await http.PostAsJsonAsync($"{baseUrl}bot{token}/{method}", body, ct);
+        var url = $"{baseUrl}bot{token}/{method}";
+        using var response = file is null ? await http.PostAsJsonAsync(url, body, ct) : await http.PostAsync(url, Multipart(body, fileField!, file), ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         JsonNode? root = null;
         try { root = JsonNode.Parse(text); }
@@ -43,5 +50,19 @@ public sealed class TelegramApi(HttpClient http, string baseUrl, string token)
         int? retryAfter = o["parameters"]?["retry_after"] is JsonValue ra && ra.TryGetValue<int>(out var r) ? r : null;
         var code = o["error_code"] is JsonValue ec && ec.TryGetValue<int>(out var c) ? c : (int)response.StatusCode;
         return new TelegramResponse(ok, o["result"], code, o["description"]?.GetValue<string>(), retryAfter, response.StatusCode);
+    }
+
+    private static MultipartFormDataContent Multipart(JsonObject body, string fileField, Paylink.Core.Providers.MessageAttachment file)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in body)
+        {
+            if (value is null) continue;
+            form.Add(new StringContent(value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()), name);
+        }
+        var content = new ByteArrayContent(file.Content);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(file.ContentType);
+        form.Add(content, fileField, file.FileName);
+        return form;
     }
 }

@@ -32,12 +32,15 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedS
     : IMessageChannel, IChannelCredentialsCheck, IChannelWebhookRegistration, IChannelNativeInvoice
 {
     public const int MaxText = 4096;
+    /// <summary>A document's caption is limited to 1024 characters by the Bot API.</summary>
+    public const int MaxCaption = 1024;
     public static readonly string[] AllowedUpdates = ["message", "edited_message", "callback_query", "pre_checkout_query"];
 
     public const string ProviderId = "telegram";
 
     public string Id => ProviderId;
-    public ChannelTraits Traits { get; } = new(SupportsButtons: true, SupportsHtml: false, IsSms: false, HasInboundWebhook: true);
+    public ChannelTraits Traits { get; } = new(SupportsButtons: true, SupportsHtml: false, IsSms: false, HasInboundWebhook: true,
+        SupportsAttachments: true);
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
     {
@@ -78,20 +81,23 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedS
         return Error.Validation("to", "to must be a Telegram chat id (a number such as 123456789) or a public @channelusername.");
     }
 
+    /// <summary>A message with a file (a счёт's PDF) goes as <c>sendDocument</c> with the text as its caption; others as <c>sendMessage</c>.</summary>
     public async Task<ChannelSendResult> SendAsync(ChannelContext context, OutgoingChannelMessage message, CancellationToken ct)
     {
-        var body = new JsonObject
+        var file = message.Attachments is { Count: > 0 } files ? files[0] : null;
+        var body = new JsonObject { ["chat_id"] = ChatId(message.To) };
+        if (file is null)
         {
-            ["chat_id"] = ChatId(message.To),
-            ["text"] = Cut(message.Text, MaxText),
-            ["link_preview_options"] = new JsonObject { ["is_disabled"] = true },
-        };
+            body["text"] = Cut(message.Text, MaxText);
+            body["link_preview_options"] = new JsonObject { ["is_disabled"] = true };
+        }
+        else body["caption"] = Cut(message.Text, MaxCaption);
         if (message.Buttons is { Count: > 0 } buttons)
             body["reply_markup"] = new JsonObject
             {
                 ["inline_keyboard"] = new JsonArray(buttons.Select(b => (JsonNode)new JsonArray(new JsonObject { ["text"] = b.Text, ["url"] = b.Url })).ToArray()),
             };
-        return await SendAsync(context, "sendMessage", message.To, body, ct);
+        return file is null ? await SendAsync(context, "sendMessage", message.To, body, ct) : await SendAsync(context, "sendDocument", message.To, body, ct, file);
     }
 
     /// <summary>
@@ -148,14 +154,15 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedS
         return r?.Ok == true;
     }
 
-    private async Task<ChannelSendResult> SendAsync(ChannelContext context, string method, string chat, JsonObject body, CancellationToken ct)
+    private async Task<ChannelSendResult> SendAsync(ChannelContext context, string method, string chat, JsonObject body, CancellationToken ct,
+        MessageAttachment? file = null)
     {
         var bot = BotId(context);
         var o = options.Value;
         if (!limiter.TryReserve(bot, chat, TimeSpan.FromSeconds(o.MaxInlineWaitSeconds), out var wait))
             return ChannelSendResult.Transient("Telegram flood limit: waiting for a send slot.", wait);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, limiter.Clock, ct);
-        var r = await CallAsync(context, method, body, ct);
+        var r = await CallAsync(context, method, body, ct, file);
         if (r is null) return ChannelSendResult.Transient("Telegram did not answer (network error or timeout).");
         if (r.Ok) return ChannelSendResult.Sent(r.Result?["message_id"]?.ToJsonString());
         var reason = $"Telegram {r.ErrorCode}: {TelegramApi.Meaning(r.ErrorCode)}";
@@ -173,11 +180,11 @@ public sealed partial class TelegramChannel(IHttpClientFactory http, [FromKeyedS
         }
     }
 
-    private async Task<TelegramResponse?> CallAsync(ChannelContext context, string method, JsonObject body, CancellationToken ct)
+    private async Task<TelegramResponse?> CallAsync(ChannelContext context, string method, JsonObject body, CancellationToken ct, MessageAttachment? file = null)
     {
         var api = new TelegramApi(http.CreateClient(TelegramApi.ClientName),
             context.Settings["baseUrl"]?.GetValue<string>() ?? TelegramApi.DefaultBaseUrl, GatewayHttp.Setting(context.Settings, "botToken"));
-        try { return await api.CallAsync(method, body, ct); }
+        try { return await api.CallAsync(method, body, ct, file is null ? null : "document", file); }
         catch (Exception ex) when (GatewayHttp.IsUnavailable(ex) && !ct.IsCancellationRequested) { return null; }
     }
 
