@@ -5,8 +5,15 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddPaylinkServer();
 var app = builder.Build();
 app.UsePaylinkServer();
-await app.PrepareAsync();
+try { await app.PrepareAsync(); }
+catch (Paylink.Core.Data.UnknownMigrationsException ex)
+{
+    // A database this build must not touch: one clear line instead of a stack trace, and a failing exit code.
+    Console.Error.WriteLine("Paylink cannot start: " + ex.Message);
+    return 1;
+}
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>
 public partial class Program;

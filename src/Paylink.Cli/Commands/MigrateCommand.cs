@@ -11,7 +11,13 @@ public static class MigrateCommand
         var cmd = new Command("migrate", "Create or upgrade the database (SQLite file or PostgreSQL) to the current schema.");
         cmd.SetAction((_, ct) => CliRun.InScopeAsync(async sp =>
         {
-            var applied = await sp.GetRequiredService<Migrator>().MigrateAsync(ct);
+            IReadOnlyList<string> applied;
+            try { applied = await sp.GetRequiredService<Migrator>().MigrateAsync(ct); }
+            catch (UnknownMigrationsException ex)
+            {
+                await CliApp.Err.WriteLineAsync("error: " + ex.Message);
+                return CliApp.ExitError;
+            }
             await CliApp.Out.WriteLineAsync(applied.Count == 0 ? "Database is up to date." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}");
             return CliApp.ExitOk;
         }));

@@ -93,41 +93,16 @@ public static class PayPagesEndpoints
             CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
-            http.Response.Headers.CacheControl = "no-store";
-            var view = await open.HandleAsync(code, recordOpen: false, ct);
-            if (!view.IsSuccess)
-            {
-                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
-                return;
-            }
-            if (view.Value.Status != LinkStatus.Open)
-            {
-                // Paid (or no longer payable): the link's own page says so.
-                http.Response.StatusCode = StatusCodes.Status303SeeOther;
-                http.Response.Headers.Location = BackToPage(code, texts);
-                return;
-            }
-            await WriteSbpAsync(http, enc, texts, view.Value, await sbp.ViewAsync(view.Value.Link, ct), cache, null, StatusCodes.Status200OK, ct);
+            if (await OpenSbpStepAsync(code, http, open, enc, texts, ct) is not { } view) return;
+            await WriteSbpAsync(http, enc, texts, view, await sbp.ViewAsync(view.Link, ct), cache, null, StatusCodes.Status200OK, ct);
         });
 
         group.MapGet("/{code}/sbp/bank/{bankId}", async (string code, string bankId, HttpContext http, OpenPayPage open, SbpPayPage sbp,
             IMemoryCache cache, HtmlEncoder enc, CancellationToken ct) =>
         {
             var texts = PayTexts.For(http.Request);
-            http.Response.Headers.CacheControl = "no-store";
-            var view = await open.HandleAsync(code, recordOpen: false, ct);
-            if (!view.IsSuccess)
-            {
-                await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
-                return;
-            }
-            if (view.Value.Status != LinkStatus.Open)
-            {
-                http.Response.StatusCode = StatusCodes.Status303SeeOther;
-                http.Response.Headers.Location = BackToPage(code, texts);
-                return;
-            }
-            var deepLink = bankId.Length <= 100 ? await sbp.BankLinkAsync(view.Value.Link, bankId, ct) : Error.NotFound("Bank");
+            if (await OpenSbpStepAsync(code, http, open, enc, texts, ct) is not { } view) return;
+            var deepLink = bankId.Length <= 100 ? await sbp.BankLinkAsync(view.Link, bankId, ct) : Error.NotFound("Bank");
             if (deepLink.IsSuccess)
             {
                 http.Response.StatusCode = StatusCodes.Status303SeeOther;
@@ -140,7 +115,7 @@ public static class PayPagesEndpoints
                 ErrorKind.Conflict => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status503ServiceUnavailable,
             };
-            await WriteSbpAsync(http, enc, texts, view.Value, await sbp.ViewAsync(view.Value.Link, ct), cache, texts.SbpBankUnavailable, status, ct);
+            await WriteSbpAsync(http, enc, texts, view, await sbp.ViewAsync(view.Link, ct), cache, texts.SbpBankUnavailable, status, ct);
         });
 
         app.MapGet("/consent/{merchantId}", async (string merchantId, string? v, HttpContext http, PersonalDataPolicy pdn, HtmlEncoder enc,
@@ -213,6 +188,27 @@ public static class PayPagesEndpoints
         if (await pdn.HasConsentAsync(link.MerchantId, customerId, null, link.Id, ct)) return null;
         var (version, text, _) = await pdn.CurrentConsentAsync(link.MerchantId, ct);
         return (new PayPageHtml.ConsentStep(version, text), customerId);
+    }
+
+    /// <summary>The open link an SBP step belongs to; null when the response is already written (404, or a 303 back to
+    /// the link's own page once it is paid or no longer payable, which says so).</summary>
+    private static async Task<PayPageView?> OpenSbpStepAsync(string code, HttpContext http, OpenPayPage open, HtmlEncoder enc, PayTexts texts,
+        CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var view = await open.HandleAsync(code, recordOpen: false, ct);
+        if (!view.IsSuccess)
+        {
+            await WriteAsync(http, enc, texts, null, null, null, StatusCodes.Status404NotFound, null, ct);
+            return null;
+        }
+        if (view.Value.Status != LinkStatus.Open)
+        {
+            http.Response.StatusCode = StatusCodes.Status303SeeOther;
+            http.Response.Headers.Location = BackToPage(code, texts);
+            return null;
+        }
+        return view.Value;
     }
 
     /// <summary>How often the SBP page reloads itself while it waits for the bank.</summary>

@@ -16,30 +16,15 @@ namespace Paylink.IntegrationTests.Gateways;
 /// T-Bank (pay-and-bind GetQr → RequestKey, the binding notification, GetAddAccountQrState, Init + ChargeQr) and YooKassa
 /// (sbp + save_payment_method, payment_method_id charges, permission_revoked).
 /// </summary>
-public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>, IAsyncLifetime where THost : GatewaysHost
+public abstract class SbpAutopayTests<THost>(THost host) : WithBankFakes, IClassFixture<THost> where THost : GatewaysHost
 {
-    private FakeTBank _bank = null!;
-    private FakeYooKassa _kassa = null!;
-
-    public async Task InitializeAsync()
-    {
-        _bank = await FakeTBank.StartAsync();
-        _kassa = await FakeYooKassa.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _bank.DisposeAsync();
-        await _kassa.DisposeAsync();
-    }
-
     private async Task<(HttpClient Api, string AccountId)> MerchantAsync(string provider)
     {
         var m = await host.NewMerchantAsync();
         var api = host.Client(m.ApiKey);
         var settings = provider == "tbank"
-            ? $$"""{"terminalKey":"{{FakeTBank.TerminalKey}}","password":"{{FakeTBank.Password}}","baseUrl":"{{_bank.Url}}"}"""
-            : $$"""{"shopId":"{{FakeYooKassa.ShopId}}","secretKey":"{{FakeYooKassa.SecretKey}}","baseUrl":"{{_kassa.Url}}"}""";
+            ? $$"""{"terminalKey":"{{FakeTBank.TerminalKey}}","password":"{{FakeTBank.Password}}","baseUrl":"{{Bank.Url}}"}"""
+            : $$"""{"shopId":"{{FakeYooKassa.ShopId}}","secretKey":"{{FakeYooKassa.SecretKey}}","baseUrl":"{{Kassa.Url}}"}""";
         var created = await (await api.PostJsonAsync("/api/v1/gateway-accounts",
             $$$"""{"provider":"{{{provider}}}","name":"{{{provider}}}","settings":{{{settings}}}}""")).ReadJsonAsync(HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
@@ -103,10 +88,10 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         var pay = await PaySbpAsync(link, consent: true);
         Assert.Equal(HttpStatusCode.SeeOther, pay.StatusCode);
         Assert.Equal(Path(link) + "/sbp", pay.Headers.Location!.AbsolutePath);
-        var init = _bank.Calls("Init").Last();
-        var paymentId = _bank.Calls("GetQr").Last()["PaymentId"]!.GetValue<string>();
-        var requestKey = _bank.Payments[paymentId]["RequestKey"]!.GetValue<string>();
-        _bank.Payments[paymentId]["Status"] = "CONFIRMED";
+        var init = Bank.Calls("Init").Last();
+        var paymentId = Bank.Calls("GetQr").Last()["PaymentId"]!.GetValue<string>();
+        var requestKey = Bank.Payments[paymentId]["RequestKey"]!.GetValue<string>();
+        Bank.Payments[paymentId]["Status"] = "CONFIRMED";
         Assert.Equal("OK", await NotifyTBankAsync(account, FakeTBank.Notification(init["OrderId"]!.GetValue<string>(), paymentId, "CONFIRMED", 150000, source: "qrsbp")));
         return requestKey;
     }
@@ -122,10 +107,10 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
 
         // No consent, no SBP payment (exactly as for a card).
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PaySbpAsync(link, consent: false)).StatusCode);
-        Assert.Empty(_bank.Calls("Init"));
+        Assert.Empty(Bank.Calls("Init"));
 
         var requestKey = await TBankPayAndBindStartAsync(account, link);
-        var init = Assert.Single(_bank.Calls("Init"));
+        var init = Assert.Single(Bank.Calls("Init"));
         Assert.Equal("Y", init["Recurrent"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(init["CustomerKey"]?.GetValue<string>()));
         var got = await GetLinkAsync(api, Id(link));
@@ -133,9 +118,9 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         Assert.Equal("sbp", got.GetProperty("payments")[0].GetProperty("method").GetString());
         Assert.Empty(await MethodsOfLinkAsync(Id(link)));   // paid, but the bank has not bound the account yet
 
-        var token = _bank.ActivateBinding(requestKey);
-        Assert.Equal("OK", await NotifyTBankAsync(account, _bank.BindingNotification(requestKey)));
-        Assert.Equal("OK", await NotifyTBankAsync(account, _bank.BindingNotification(requestKey)));   // redelivered: nothing new
+        var token = Bank.ActivateBinding(requestKey);
+        Assert.Equal("OK", await NotifyTBankAsync(account, Bank.BindingNotification(requestKey)));
+        Assert.Equal("OK", await NotifyTBankAsync(account, Bank.BindingNotification(requestKey)));   // redelivered: nothing new
         var method = Assert.Single(await MethodsOfLinkAsync(Id(link)));
         Assert.Equal(PayMethod.Sbp, method.Method);
         Assert.Equal(RecurringConsent.Version, method.ConsentVersion);
@@ -150,12 +135,12 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         var charge = await (await ChargeAsync(api, method.CustomerId)).ReadJsonAsync(HttpStatusCode.Created);
         Assert.Equal("paid", charge.GetProperty("status").GetString());
         Assert.Equal("sbp", charge.GetProperty("payments")[0].GetProperty("method").GetString());
-        var chargeInit = _bank.Calls("Init").Last();
+        var chargeInit = Bank.Calls("Init").Last();
         Assert.Equal("Y", chargeInit["Recurrent"]!.GetValue<string>());
         Assert.Equal("true", chargeInit["DATA"]!["QR"]!.GetValue<string>());
-        var chargeQr = Assert.Single(_bank.Calls("ChargeQr"));
+        var chargeQr = Assert.Single(Bank.Calls("ChargeQr"));
         Assert.Equal(token, chargeQr["AccountToken"]!.GetValue<string>());
-        Assert.Empty(_bank.Calls("Charge"));   // the card method is not used for an SBP binding
+        Assert.Empty(Bank.Calls("Charge"));   // the card method is not used for an SBP binding
 
         // The bank's CONFIRMED notification of the same charge changes nothing: one payment.
         var chargePaymentId = chargeQr["PaymentId"]!.GetValue<string>();
@@ -171,16 +156,16 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         var (api, account) = await MerchantAsync("tbank");
         var link = await RecurringLinkAsync(api);
         var requestKey = await TBankPayAndBindStartAsync(account, link);
-        _bank.ActivateBinding(requestKey);
-        await NotifyTBankAsync(account, _bank.BindingNotification(requestKey));
+        Bank.ActivateBinding(requestKey);
+        await NotifyTBankAsync(account, Bank.BindingNotification(requestKey));
         var method = Assert.Single(await MethodsOfLinkAsync(Id(link)));
 
         // The bank takes the charge but answers before the payer's bank did: the notification brings the result, once.
-        _bank.ChargeStatus = "AUTHORIZING";
+        Bank.ChargeStatus = "AUTHORIZING";
         var pending = await (await ChargeAsync(api, method.CustomerId)).ReadJsonAsync(HttpStatusCode.Created);
         Assert.Equal("open", pending.GetProperty("status").GetString());
-        var init = _bank.Calls("Init").Last();
-        var paymentId = _bank.Calls("ChargeQr").Last()["PaymentId"]!.GetValue<string>();
+        var init = Bank.Calls("Init").Last();
+        var paymentId = Bank.Calls("ChargeQr").Last()["PaymentId"]!.GetValue<string>();
         var confirmed = FakeTBank.Notification(init["OrderId"]!.GetValue<string>(), paymentId, "CONFIRMED", 90000, source: "qrsbp");
         Assert.Equal("OK", await NotifyTBankAsync(account, confirmed));
         Assert.Equal("OK", await NotifyTBankAsync(account, confirmed));
@@ -189,7 +174,7 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         Assert.Equal(1, await DbAsync(db => db.Payments.IgnoreQueryFilters().CountAsync(p => p.LinkId == pendingId)));
 
         // Rejected by the payer's bank: the charge fails like a card's, the link stays unpaid, the binding stays.
-        _bank.ChargeStatus = "REJECTED";
+        Bank.ChargeStatus = "REJECTED";
         await (await ChargeAsync(api, method.CustomerId)).AssertProblemAsync(HttpStatusCode.PaymentRequired);
         var rejected = await DbAsync(db => db.PaymentAttempts.IgnoreQueryFilters().AsNoTracking().Where(a => a.SavedMethodId == method.Id)
             .OrderByDescending(a => a.Id).FirstAsync());
@@ -199,18 +184,18 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         Assert.True(Assert.Single(await MethodsOfLinkAsync(Id(link))).IsActive);
 
         // The payer switches autopay off in the bank app: the bank's notification revokes the method, charges stop with the reason.
-        _bank.DeactivateBinding(requestKey);
-        Assert.Equal("OK", await NotifyTBankAsync(account, _bank.BindingNotification(requestKey)));
+        Bank.DeactivateBinding(requestKey);
+        Assert.Equal("OK", await NotifyTBankAsync(account, Bank.BindingNotification(requestKey)));
         var revoked = Assert.Single(await MethodsOfLinkAsync(Id(link)));
         Assert.False(revoked.IsActive);
         Assert.Equal(SavedPaymentMethod.RevokedByBank, revoked.RevokedReason);
-        var calls = _bank.Calls("ChargeQr").Count();
+        var calls = Bank.Calls("ChargeQr").Count();
         var refused = await (await ChargeAsync(api, method.CustomerId)).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("bank", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var byId = await (await api.PostJsonAsync($"/api/v1/customers/{method.CustomerId}/charges",
             $$"""{"amount":90000,"currency":"RUB","description":"x","paymentMethodId":"{{method.Id}}"}""")).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("binding_revoked", byId.GetProperty("code").GetString());
-        Assert.Equal(calls, _bank.Calls("ChargeQr").Count());
+        Assert.Equal(calls, Bank.Calls("ChargeQr").Count());
         var listed = await (await api.GetAsync($"/api/v1/customers/{method.CustomerId}/payment-methods")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal("payer_bank", listed.GetProperty("items")[0].GetProperty("revokedReason").GetString());
     }
@@ -225,21 +210,21 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         host.Clock.Advance(ReconcilePayments.MinAge + TimeSpan.FromMinutes(1));
 
         await ReconcileAsync(merchantId);   // the payer has not agreed yet: nothing saved
-        Assert.NotEmpty(_bank.Calls("GetAddAccountQrState"));
+        Assert.NotEmpty(Bank.Calls("GetAddAccountQrState"));
         Assert.Empty(await MethodsOfLinkAsync(Id(link)));
 
-        _bank.ActivateBinding(requestKey);
+        Bank.ActivateBinding(requestKey);
         await ReconcileAsync(merchantId);
         await ReconcileAsync(merchantId);
         var method = Assert.Single(await MethodsOfLinkAsync(Id(link)));
         Assert.Equal(PayMethod.Sbp, method.Method);
         Assert.True(method.IsActive);
 
-        _bank.DeactivateBinding(requestKey);
+        Bank.DeactivateBinding(requestKey);
         await ReconcileAsync(merchantId);
         Assert.Equal(SavedPaymentMethod.RevokedByBank, Assert.Single(await MethodsOfLinkAsync(Id(link))).RevokedReason);
         await (await ChargeAsync(api, method.CustomerId)).AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.Empty(_bank.Calls("ChargeQr"));
+        Assert.Empty(Bank.Calls("ChargeQr"));
     }
 
     [Fact]
@@ -249,10 +234,10 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         var link = await RecurringLinkAsync(api);
         Assert.Contains("id=\"pay-sbp\"", await host.Client().GetStringAsync(Path(link)), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.SeeOther, (await PaySbpAsync(link, consent: true)).StatusCode);
-        var create = Assert.Single(_kassa.CallsTo("POST", "payments"));
+        var create = Assert.Single(Kassa.CallsTo("POST", "payments"));
         Assert.Equal("sbp", create.Body!["payment_method_data"]!["type"]!.GetValue<string>());
         Assert.True(create.Body["save_payment_method"]!.GetValue<bool>());
-        var payment = _kassa.Succeed(Assert.Single(_kassa.Payments.Keys));
+        var payment = Kassa.Succeed(Assert.Single(Kassa.Payments.Keys));
         await NotifyYooKassaAsync(account, payment);
         Assert.Equal("paid", (await GetLinkAsync(api, Id(link))).GetProperty("status").GetString());
         var method = Assert.Single(await MethodsOfLinkAsync(Id(link)));
@@ -263,23 +248,23 @@ public abstract class SbpAutopayTests<THost>(THost host) : IClassFixture<THost>,
         Assert.Equal("paid", charge.GetProperty("status").GetString());
         Assert.Equal("sbp", charge.GetProperty("payments")[0].GetProperty("method").GetString());
         var methodId = payment["payment_method"]!["id"]!.GetValue<string>();
-        Assert.Equal(methodId, _kassa.CallsTo("POST", "payments").Last().Body!["payment_method_id"]!.GetValue<string>());
+        Assert.Equal(methodId, Kassa.CallsTo("POST", "payments").Last().Body!["payment_method_id"]!.GetValue<string>());
 
         // The payer withdrew the permission in the bank app: YooKassa cancels the charge with permission_revoked.
-        _kassa.RevokePermission(methodId);
+        Kassa.RevokePermission(methodId);
         var revoked = await (await ChargeAsync(api, method.CustomerId)).AssertProblemAsync(HttpStatusCode.PaymentRequired);
         Assert.Equal("method_revoked", revoked.GetProperty("code").GetString());
         Assert.Equal(SavedPaymentMethod.RevokedByBank, Assert.Single(await MethodsOfLinkAsync(Id(link))).RevokedReason);
-        var creates = _kassa.CallsTo("POST", "payments").Count();
+        var creates = Kassa.CallsTo("POST", "payments").Count();
         var stopped = await (await ChargeAsync(api, method.CustomerId)).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("no_saved_method", stopped.GetProperty("code").GetString());
         Assert.Contains("bank", stopped.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(creates, _kassa.CallsTo("POST", "payments").Count());
+        Assert.Equal(creates, Kassa.CallsTo("POST", "payments").Count());
 
         // A second link bound by SBP, revoked by the merchant: the reason says so.
         var second = await RecurringLinkAsync(api);
         await PaySbpAsync(second, consent: true);
-        await NotifyYooKassaAsync(account, _kassa.Succeed(_kassa.Payments.Values.Single(p => p["save_requested"] is not null && p["status"]!.GetValue<string>() == "pending")["id"]!.GetValue<string>()));
+        await NotifyYooKassaAsync(account, Kassa.Succeed(Kassa.Payments.Values.Single(p => p["save_requested"] is not null && p["status"]!.GetValue<string>() == "pending")["id"]!.GetValue<string>()));
         var secondMethod = Assert.Single(await MethodsOfLinkAsync(Id(second)));
         (await api.DeleteAsync($"/api/v1/customers/{secondMethod.CustomerId}/payment-methods/{secondMethod.Id}")).EnsureSuccessStatusCode();
         var byId = await (await api.PostJsonAsync($"/api/v1/customers/{secondMethod.CustomerId}/charges",

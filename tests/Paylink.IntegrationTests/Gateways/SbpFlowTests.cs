@@ -11,28 +11,13 @@ namespace Paylink.IntegrationTests.Gateways;
 
 /// <summary>SBP on our own pay page, against the wire-level fakes of T-Bank (Init → GetQr, GetQrBankList, SbpPayTest,
 /// ASYNC_REFUNDING refunds) and YooKassa (sbp + qr confirmation), and the sandbox acquirer.</summary>
-public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IAsyncLifetime where THost : GatewaysHost
+public abstract class SbpFlowTests<THost>(THost host) : WithBankFakes, IClassFixture<THost> where THost : GatewaysHost
 {
-    private FakeTBank _bank = null!;
-    private FakeYooKassa _kassa = null!;
-
-    public async Task InitializeAsync()
-    {
-        _bank = await FakeTBank.StartAsync();
-        _kassa = await FakeYooKassa.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _bank.DisposeAsync();
-        await _kassa.DisposeAsync();
-    }
-
     private async Task<(HttpClient Api, string AccountId)> TBankMerchantAsync()
     {
         var m = await host.NewMerchantAsync();
         var api = host.Client(m.ApiKey);
-        var settings = $$"""{"terminalKey":"{{FakeTBank.TerminalKey}}","password":"{{FakeTBank.Password}}","baseUrl":"{{_bank.Url}}"}""";
+        var settings = $$"""{"terminalKey":"{{FakeTBank.TerminalKey}}","password":"{{FakeTBank.Password}}","baseUrl":"{{Bank.Url}}"}""";
         var created = await (await api.PostJsonAsync("/api/v1/gateway-accounts",
             $$$"""{"provider":"tbank","name":"Т-Банк","settings":{{{settings}}}}""")).ReadJsonAsync(HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
@@ -67,7 +52,7 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         if (expired) body["IsDeadlineExpired"] = true;
         body["Token"] = Paylink.Providers.Gateways.TBank.TBankToken.Compute(body, FakeTBank.Password);
         using var http = new HttpClient();
-        var answer = await (await http.PostAsync(_bank.Url + "SbpPayTest", HttpAssert.Json(body.ToJsonString()))).Content.ReadAsStringAsync();
+        var answer = await (await http.PostAsync(Bank.Url + "SbpPayTest", HttpAssert.Json(body.ToJsonString()))).Content.ReadAsStringAsync();
         Assert.Contains("\"Success\":true", answer, StringComparison.Ordinal);
     }
 
@@ -83,9 +68,9 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var pay = await PayAsync(link, "sbp");
         Assert.Equal(HttpStatusCode.SeeOther, pay.StatusCode);
         Assert.Equal(Path(link) + "/sbp", pay.Headers.Location!.AbsolutePath);
-        var init = Assert.Single(_bank.Calls("Init"));
+        var init = Assert.Single(Bank.Calls("Init"));
         Assert.Null(init["PayType"]);
-        var qr = Assert.Single(_bank.Calls("GetQr"));
+        var qr = Assert.Single(Bank.Calls("GetQr"));
         Assert.Equal("PAYLOAD", qr["DataType"]!.GetValue<string>());
         var paymentId = qr["PaymentId"]!.GetValue<string>();
         var order = init["OrderId"]!.GetValue<string>();
@@ -100,12 +85,12 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         Assert.Contains("Т-Банк", html, StringComparison.Ordinal);
         Assert.Contains("Сбербанк", html, StringComparison.Ordinal);
-        Assert.Single(_bank.Calls("GetQrBankList"));
-        Assert.Equal("mobile", _bank.Calls("GetQrBankList").Single()["Device"]!["Type"]!.GetValue<string>());
+        Assert.Single(Bank.Calls("GetQrBankList"));
+        Assert.Equal("mobile", Bank.Calls("GetQrBankList").Single()["Device"]!["Type"]!.GetValue<string>());
 
         // A second click reuses the waiting QR: one payment at the bank.
         Assert.Equal(HttpStatusCode.SeeOther, (await PayAsync(link, "sbp")).StatusCode);
-        Assert.Single(_bank.Calls("Init"));
+        Assert.Single(Bank.Calls("Init"));
 
         // Phone: the bank's link is GetQr with its BankId, followed by a redirect into the app.
         var deep = await host.Client().GetAsync(Path(link) + "/sbp/bank/100000000111");
@@ -129,7 +114,7 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var refund = await (await api.PostJsonAsync($"/api/v1/links/{id}/refunds", """{"amount":50000}""")).ReadJsonAsync(HttpStatusCode.Accepted);
         Assert.Equal("pending", refund.GetProperty("status").GetString());
         await (await api.PostJsonAsync($"/api/v1/links/{id}/refunds", """{"amount":100001}""")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "amount");
-        Assert.Equal(50000, Assert.Single(_bank.Calls("Cancel"))["Amount"]!.GetValue<long>());
+        Assert.Equal(50000, Assert.Single(Bank.Calls("Cancel"))["Amount"]!.GetValue<long>());
     }
 
     [Fact]
@@ -138,8 +123,8 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var (api, account) = await TBankMerchantAsync();
         var link = await LinkAsync(api);
         await PayAsync(link, "sbp");
-        var paymentId = Assert.Single(_bank.Calls("GetQr"))["PaymentId"]!.GetValue<string>();
-        var order = Assert.Single(_bank.Calls("Init"))["OrderId"]!.GetValue<string>();
+        var paymentId = Assert.Single(Bank.Calls("GetQr"))["PaymentId"]!.GetValue<string>();
+        var order = Assert.Single(Bank.Calls("Init"))["OrderId"]!.GetValue<string>();
         await SbpPayTestAsync(paymentId);
         await NotifyTBankAsync(account, FakeTBank.Notification(order, paymentId, "CONFIRMED", 150000, source: "qrsbp"));
 
@@ -149,7 +134,7 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         // An ASYNC_REFUNDING report changes nothing; the bank's REFUNDED completes the pending refund, once.
         await NotifyTBankAsync(account, FakeTBank.Notification(order, paymentId, "ASYNC_REFUNDING", 150000, source: "qrsbp"));
         Assert.Equal("paid", (await GetAsync(api, link)).GetProperty("status").GetString());
-        Assert.Equal("REFUNDED", _bank.FinishSbpRefund(paymentId));
+        Assert.Equal("REFUNDED", Bank.FinishSbpRefund(paymentId));
         await NotifyTBankAsync(account, FakeTBank.Notification(order, paymentId, "REFUNDED", 150000, source: "qrsbp"));
         await NotifyTBankAsync(account, FakeTBank.Notification(order, paymentId, "REFUNDED", 150000, source: "qrsbp"));
         var got = await GetAsync(api, link);
@@ -167,8 +152,8 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var (api, account) = await TBankMerchantAsync();
         var link = await LinkAsync(api);
         await PayAsync(link, "sbp");
-        var paymentId = Assert.Single(_bank.Calls("GetQr"))["PaymentId"]!.GetValue<string>();
-        var order = Assert.Single(_bank.Calls("Init"))["OrderId"]!.GetValue<string>();
+        var paymentId = Assert.Single(Bank.Calls("GetQr"))["PaymentId"]!.GetValue<string>();
+        var order = Assert.Single(Bank.Calls("Init"))["OrderId"]!.GetValue<string>();
         // FORM_SHOWED (the payer opened the QR in the bank app) is only progress.
         await NotifyTBankAsync(account, FakeTBank.Notification(order, paymentId, "FORM_SHOWED", 150000, source: "qrsbp"));
         Assert.Contains("http-equiv=\"refresh\"", await host.Client().GetStringAsync(Path(link) + "/sbp"), StringComparison.Ordinal);
@@ -182,7 +167,7 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         Assert.Contains("Получить новый QR-код", html, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.SeeOther, (await PayAsync(link, "sbp")).StatusCode);
-        Assert.Equal(2, _bank.Calls("Init").Count());
+        Assert.Equal(2, Bank.Calls("Init").Count());
     }
 
     [Fact]
@@ -191,7 +176,7 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var (api, _) = await TBankMerchantAsync();
         var link = await LinkAsync(api);
         await PayAsync(link, "sbp");
-        await SbpPayTestAsync(Assert.Single(_bank.Calls("GetQr"))["PaymentId"]!.GetValue<string>());
+        await SbpPayTestAsync(Assert.Single(Bank.Calls("GetQr"))["PaymentId"]!.GetValue<string>());
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -211,7 +196,7 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var (api, _) = await TBankMerchantAsync();
         var link = await LinkAsync(api, amount: 900);
         Assert.Equal(HttpStatusCode.PaymentRequired, (await PayAsync(link, "sbp")).StatusCode);
-        Assert.Empty(_bank.Calls("Init"));
+        Assert.Empty(Bank.Calls("Init"));
         var bad = await PayAsync(link, "bitcoin");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         Assert.Contains("Выберите способ оплаты", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -245,7 +230,7 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var refused = await PayAsync(hold, "sbp");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("нельзя оплатить через СБП", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(_bank.Calls("Init"));
+        Assert.Empty(Bank.Calls("Init"));
     }
 
     [Fact]
@@ -254,17 +239,17 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var m = await host.NewMerchantAsync();
         var api = host.Client(m.ApiKey);
         var account = (await (await api.PostJsonAsync("/api/v1/gateway-accounts",
-            $$$"""{"provider":"yookassa","name":"ЮKassa","settings":{"shopId":"{{{FakeYooKassa.ShopId}}}","secretKey":"{{{FakeYooKassa.SecretKey}}}","baseUrl":"{{{_kassa.Url}}}"}}"""))
+            $$$"""{"provider":"yookassa","name":"ЮKassa","settings":{"shopId":"{{{FakeYooKassa.ShopId}}}","secretKey":"{{{FakeYooKassa.SecretKey}}}","baseUrl":"{{{Kassa.Url}}}"}}"""))
             .ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
         (await api.PostJsonAsync("/api/v1/gateway-accounts/order", $$"""{"ids":["{{account}}"]}""")).EnsureSuccessStatusCode();
         var link = await LinkAsync(api);
         var pay = await PayAsync(link, "sbp");
         Assert.Equal(Path(link) + "/sbp", pay.Headers.Location!.AbsolutePath);
-        var create = Assert.Single(_kassa.CallsTo("POST", "payments"));
+        var create = Assert.Single(Kassa.CallsTo("POST", "payments"));
         Assert.Equal("sbp", create.Body!["payment_method_data"]!["type"]!.GetValue<string>());
         Assert.Equal("qr", create.Body["confirmation"]!["type"]!.GetValue<string>());
         Assert.True(create.Body["capture"]!.GetValue<bool>());
-        var payment = Assert.Single(_kassa.Payments.Values);
+        var payment = Assert.Single(Kassa.Payments.Values);
         var payload = payment["confirmation"]!["confirmation_data"]!.GetValue<string>();
 
         var html = await host.Client().GetStringAsync(Path(link) + "/sbp");
@@ -321,12 +306,12 @@ public abstract class SbpFlowTests<THost>(THost host) : IClassFixture<THost>, IA
         var page = await host.Client().GetStringAsync(Path(bySbp));
         Assert.True(page.IndexOf("id=\"pay-sbp\"", StringComparison.Ordinal) < page.IndexOf("id=\"pay\"", StringComparison.Ordinal), "SBP (the default) comes first");
         await PayAsync(bySbp, "sbp");
-        var sbpPayment = _bank.Calls("GetQr").Single()["PaymentId"]!.GetValue<string>();
-        await NotifyTBankAsync(account, FakeTBank.Notification(_bank.Calls("Init").Single()["OrderId"]!.GetValue<string>(), sbpPayment, "CONFIRMED", 150000, source: "qrsbp"));
+        var sbpPayment = Bank.Calls("GetQr").Single()["PaymentId"]!.GetValue<string>();
+        await NotifyTBankAsync(account, FakeTBank.Notification(Bank.Calls("Init").Single()["OrderId"]!.GetValue<string>(), sbpPayment, "CONFIRMED", 150000, source: "qrsbp"));
 
         var byCard = await LinkAsync(api, amount: 200000);
         var card = await PayAsync(byCard, "card");
-        var cardInit = _bank.Calls("Init").Last();
+        var cardInit = Bank.Calls("Init").Last();
         await NotifyTBankAsync(account, FakeTBank.Notification(cardInit["OrderId"]!.GetValue<string>(), card.Headers.Location!.Segments.Last(), "CONFIRMED", 200000, source: "cards"));
         await LinkAsync(api, amount: 50000);   // never paid, no checkout
 

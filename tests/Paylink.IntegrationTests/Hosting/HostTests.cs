@@ -73,6 +73,26 @@ public abstract class HostTests<THost>(THost host) : IClassFixture<THost> where 
     }
 
     [Fact]
+    public async Task Migrator_DatabaseWithMigrationsThisBuildDoesNotKnow_RefusesAndChangesNothing()
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var before = (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        await db.Database.ExecuteSqlRawAsync("""INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ('20990101000000_FromTheFuture', '10.0.0')""");
+        try
+        {
+            var ex = await Assert.ThrowsAsync<UnknownMigrationsException>(() => scope.ServiceProvider.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None));
+            Assert.Contains("20990101000000_FromTheFuture", ex.Message);
+            Assert.Contains("Nothing was changed", ex.Message);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync("""DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20990101000000_FromTheFuture'""");
+        }
+        Assert.Equal(before, (await db.Database.GetAppliedMigrationsAsync()).ToList());
+    }
+
+    [Fact]
     public async Task UnknownRoute_Is404()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client().GetAsync("/nope")).StatusCode);
