@@ -2,8 +2,8 @@
 # Growth benchmark (issue 23): the same endpoints on an empty database and on one filled with a year of data by
 # `paylink generate-data`, on SQLite and PostgreSQL (fsync on), plus 1 vs 3 server instances on one PostgreSQL.
 #   bench/scale-bench.sh [sqlite|postgres|both]      (default both; needs wrk, curl, python3, PostgreSQL for postgres)
-# Environment: LINKS (1000000), MERCHANTS (50), DURATION (8s, each wrk run), WARMUP (5s), SAMPLES (20, timed requests of
-#   the heavier endpoints), PG_POOL (8, Maximum Pool Size per instance — docs/deployment.md), INSTANCES (3), SKIP_EMPTY=1.
+# Environment: LINKS (1000000), MERCHANTS (50), DURATION (8s, each wrk run), WARMUP (5s), SAMPLES (10, timed requests of
+#   the heavier endpoints), PG_POOL (8, Maximum Pool Size per instance — docs/deployment.md), INSTANCES (3), SKIP_EMPTY=1, PUBLISHED=dir (reuse a publish).
 # Throughput endpoints (pay page, link creation) are wrk runs as ratios to the same run's hello baseline; the heavier
 # ones (overview over 90 days, metrics API, links list, CSV export of a month, statement import) are SAMPLES sequential
 # requests each, median and p90 of curl's total time. RSS: VmRSS after start (idle) and VmHWM after the load (peak).
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 which=${1:-both}
-LINKS=${LINKS:-1000000}; MERCHANTS=${MERCHANTS:-50}; DURATION=${DURATION:-8s}; WARMUP=${WARMUP:-5s}; SAMPLES=${SAMPLES:-20}
+LINKS=${LINKS:-1000000}; MERCHANTS=${MERCHANTS:-50}; DURATION=${DURATION:-8s}; WARMUP=${WARMUP:-5s}; SAMPLES=${SAMPLES:-10}
 PG_POOL=${PG_POOL:-8}; INSTANCES=${INSTANCES:-3}
 for tool in wrk curl python3; do command -v $tool >/dev/null || { echo "$tool is not installed" >&2; exit 2; }; done
 
@@ -22,11 +22,15 @@ cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || 
 trap cleanup EXIT
 source scripts/lib/pg.sh
 
-echo "Publishing (Release)…" >&2
-dotnet publish src/Paylink.Server -c Release -o "$work/server" -nologo -v q >/dev/null
-dotnet publish src/Paylink.Cli -c Release -o "$work/cli" -nologo -v q >/dev/null
-dotnet publish bench/Paylink.Bench.Hello -c Release -o "$work/hello" -nologo -v q >/dev/null
-cli_dll=$(ls "$work"/cli/paylink.dll "$work"/cli/Paylink.Cli.dll 2>/dev/null | head -1)
+# PUBLISHED=dir reuses an earlier publish (dir/server, dir/cli, dir/hello), so the measured minutes need no build.
+pub=${PUBLISHED:-$work}
+if [ -z "${PUBLISHED:-}" ]; then
+  echo "Publishing (Release)…" >&2
+  dotnet publish src/Paylink.Server -c Release -o "$pub/server" -nologo -v q >/dev/null
+  dotnet publish src/Paylink.Cli -c Release -o "$pub/cli" -nologo -v q >/dev/null
+  dotnet publish bench/Paylink.Bench.Hello -c Release -o "$pub/hello" -nologo -v q >/dev/null
+fi
+cli_dll="$pub/cli/paylink.dll"
 
 wait_up() { for _ in $(seq 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "server at $1 did not start" >&2; return 1; }
 rss_kb() { awk -v k="$2" '$1==k":" {print $2}' "/proc/$1/status"; }
@@ -47,7 +51,7 @@ timed() {
     | awk '{a[NR]=$1} END {printf "%.1f %.1f\n", a[int((NR+1)/2)], a[int(NR*0.9+0.999)]}'
 }
 
-dotnet "$work/hello/Paylink.Bench.Hello.dll" --urls http://127.0.0.1:5091 >/dev/null 2>&1 & pids+=($!)
+dotnet "$pub/hello/Paylink.Bench.Hello.dll" --urls http://127.0.0.1:5091 >/dev/null 2>&1 & pids+=($!)
 wait_up http://127.0.0.1:5091/
 
 results="$root/bench/results"; mkdir -p "$results"
@@ -81,7 +85,7 @@ start_server() {   # $1 db, $2 data dir, $3 port, $4 connection string (postgres
              Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production)
   [ "$1" = postgres ] && env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$4")
   [ "${5:-}" = secondary ] && env+=(PAYLINK_Database__MigrateOnStart=false PAYLINK_Demo__Seed=false)
-  env "${env[@]}" dotnet "$work/server/Paylink.Server.dll" --urls "http://127.0.0.1:$3" >>"$work/server-$1-$3.log" 2>&1 & spid=$!; pids+=($spid)
+  env "${env[@]}" dotnet "$pub/server/Paylink.Server.dll" --urls "http://127.0.0.1:$3" >>"$work/server-$1-$3.log" 2>&1 & spid=$!; pids+=($spid)
   wait_up "http://127.0.0.1:$3/healthz"
 }
 
