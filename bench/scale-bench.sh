@@ -85,6 +85,8 @@ start_server() {   # $1 db, $2 data dir, $3 port, $4 connection string (postgres
              Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production)
   [ "$1" = postgres ] && env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$4")
   [ "${5:-}" = secondary ] && env+=(PAYLINK_Database__MigrateOnStart=false PAYLINK_Demo__Seed=false)
+  # SERVER_ENV="DOTNET_gcServer=0 …" passes runtime settings to every server (e.g. to compare GC modes' RSS).
+  [ -n "${SERVER_ENV:-}" ] && read -ra extra <<<"$SERVER_ENV" && env+=("${extra[@]}")
   env "${env[@]}" dotnet "$pub/server/Paylink.Server.dll" --urls "http://127.0.0.1:$3" >>"$work/server-$1-$3.log" 2>&1 & spid=$!; pids+=($spid)
   wait_up "http://127.0.0.1:$3/healthz"
 }
@@ -101,7 +103,7 @@ bench_dataset() {   # $1 db, $2 empty|year
   if [ "$data" = year ]; then
     echo "[$db] generating $LINKS links for $MERCHANTS merchants…" >&2
     local t0=$SECONDS
-    env "${cli_env[@]}" dotnet "$cli_dll" generate-data --links "$LINKS" --merchants "$MERCHANTS" --json >"$dir/gen.json"
+    env "${cli_env[@]}" dotnet "$cli_dll" generate-data --links "$LINKS" --merchants "$MERCHANTS" --json | tail -1 >"$dir/gen.json"   # the JSON is the last line (logs may precede it)
     local gen_s=$((SECONDS - t0))
     key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["merchants"][0]["apiKey"])' "$dir/gen.json")
     row "$db" "$data" "generate-data (s)" "$gen_s" "" ""
@@ -172,27 +174,32 @@ LUA
     local plan
     plan=$("${PG_AS[@]}" "$PG_TEST_BIN/psql" -h 127.0.0.1 -p "$PG_TEST_PORT" -U postgres -d "paylink_$data" -Atc \
       "EXPLAIN (ANALYZE, FORMAT TEXT) SELECT \"Id\" FROM \"Jobs\" WHERE \"State\" = 'Pending' AND \"RunAt\" <= now() ORDER BY \"RunAt\" LIMIT 16 FOR UPDATE SKIP LOCKED" | tr '\n' ' ')
-    row "$db" "$data" "job claim plan" "$(sed -E 's/.*(Index Scan using [A-Za-z_]+|Seq Scan on [A-Za-z\"]+).*/\1/' <<<"$plan")" "$(grep -oE 'Execution Time: [0-9.]+ ms' <<<"$plan")" ""
+    row "$db" "$data" "job claim plan" "$(grep -oE '(Index Scan|Index Only Scan|Bitmap Index Scan) on "?[A-Za-z_]+|Seq Scan on "?[A-Za-z]+' <<<"$plan" | head -1)" "$(grep -oE 'Execution Time: [0-9.]+ ms' <<<"$plan")" ""
   fi
 
   if [ "$db" = postgres ] && [ "$data" = year ] && [ "$INSTANCES" -gt 1 ]; then
     local ports=($port) i
     for i in $(seq 2 "$INSTANCES"); do start_server "$db" "$dir" $((port + i - 1)) "$cs" secondary; ports+=($((port + i - 1))); done
     local per=$((64 / INSTANCES))
+    local wpids target
     for kind in page post; do
-      local target="" script="$work/page.lua"; [ $kind = post ] && script="$work/post.lua"
+      local script="$work/page.lua"; [ $kind = post ] && script="$work/post.lua"
+      wpids=()
       for p in "${ports[@]}"; do
         target="http://127.0.0.1:$p/"; [ $kind = post ] && target="http://127.0.0.1:$p/api/v1/links"
-        wrk -t1 -c"$per" -d"$WARMUP" -s "$script" "$target" >/dev/null &
-      done; wait
+        wrk -t1 -c"$per" -d"$WARMUP" -s "$script" "$target" >/dev/null & wpids+=($!)
+      done
+      wait "${wpids[@]}"   # only the wrk runs: a bare wait would wait for the servers too
     done
     read -r h1 _ < <(run_wrk -c64 http://127.0.0.1:5091/)
     for kind in page post; do
       local outs=() script="$work/page.lua"; [ $kind = post ] && script="$work/post.lua"
+      wpids=()
       for p in "${ports[@]}"; do
         target="http://127.0.0.1:$p/"; [ $kind = post ] && target="http://127.0.0.1:$p/api/v1/links"
-        (wrk -t1 -c"$per" -d"$DURATION" --latency -s "$script" "$target" >"$work/wrk-$kind-$p.txt") &
-      done; wait
+        wrk -t1 -c"$per" -d"$DURATION" --latency -s "$script" "$target" >"$work/wrk-$kind-$p.txt" & wpids+=($!)
+      done
+      wait "${wpids[@]}"
       local total p99
       total=$(cat "$work"/wrk-$kind-*.txt | awk '/Requests\/sec/ {s+=$2} END {print s}')
       p99=$(cat "$work"/wrk-$kind-*.txt | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; if (v>m) m=v} END {print m}')
