@@ -154,7 +154,7 @@ LUA
   mfrom=$(TZ=Europe/Moscow date -d "$(date +%Y-%m-01) -1 month" +%F); mto=$(TZ=Europe/Moscow date -d "$(date +%Y-%m-01) -1 day" +%F)
   local r
   r=$(timed "${auth[@]}" "$base/api/v1/metrics?from=$from90&to=$today"); row "$db" "$data" "overview, 90 days (ms, median)" "${r% *}" "${r#* }" ""
-  r=$(timed "${auth[@]}" "$base/api/v1/metrics"); row "$db" "$data" "metrics API, default period (ms)" "${r% *}" "${r#* }" ""
+  r=$(timed "${auth[@]}" "$base/api/v1/metrics?from=$(TZ=Europe/Moscow date -d "$today -29 days" +%F)&to=$today"); row "$db" "$data" "metrics API, 30 days (ms)" "${r% *}" "${r#* }" ""
   r=$(timed "${auth[@]}" "$base/api/v1/metrics?from=$from90&to=$today&format=csv"); row "$db" "$data" "metrics CSV, 90 days (ms)" "${r% *}" "${r#* }" ""
   r=$(timed "${auth[@]}" "$base/api/v1/links?status=paid&limit=50"); row "$db" "$data" "links list status=paid (ms)" "${r% *}" "${r#* }" ""
   r=$(timed "${auth[@]}" "$base/api/v1/links?status=expired&limit=50"); row "$db" "$data" "links list status=expired (ms)" "${r% *}" "${r#* }" ""
