@@ -2,6 +2,7 @@
 # HTTP benchmarks for payment links with wrk, as ratios to a minimal ASP.NET Core "hello" endpoint
 # measured in the same run (these machines are noisy: the ratio is what to compare across runs).
 #   bench/http-bench.sh [sqlite|postgres|both]   (default both; needs wrk and, for postgres, PostgreSQL)
+# PostgreSQL runs with the documented pool (PG_POOL, default 8 = Maximum Pool Size; docs/deployment.md; before issue 23: 100).
 # After a warm-up of each endpoint (WARMUP, default 10s), each round: hello GET, pay page GET (200 links in rotation), hello GET, POST /api/v1/links; 64 connections, 2 threads.
 # Prints medians over ROUNDS rounds (default 3) and writes them to bench/results/http-<date>.md.
 set -euo pipefail
@@ -21,9 +22,13 @@ cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || 
 trap cleanup EXIT
 source scripts/lib/pg.sh
 
-echo "Publishing (Release)…" >&2
-dotnet publish src/Paylink.Server -c Release -o "$work/server" -nologo -v q >/dev/null
-dotnet publish bench/Paylink.Bench.Hello -c Release -o "$work/hello" -nologo -v q >/dev/null
+# PUBLISHED=dir reuses an earlier publish (dir/server, dir/hello).
+pub=${PUBLISHED:-$work}
+if [ -z "${PUBLISHED:-}" ]; then
+  echo "Publishing (Release)…" >&2
+  dotnet publish src/Paylink.Server -c Release -o "$pub/server" -nologo -v q >/dev/null
+  dotnet publish bench/Paylink.Bench.Hello -c Release -o "$pub/hello" -nologo -v q >/dev/null
+fi
 
 wait_up() { for _ in $(seq 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server at $1 did not start" >&2; return 1; }
 
@@ -41,7 +46,7 @@ run_wrk() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-dotnet "$work/hello/Paylink.Bench.Hello.dll" --urls http://127.0.0.1:5091 >/dev/null 2>&1 & pids+=($!)
+dotnet "$pub/hello/Paylink.Bench.Hello.dll" --urls http://127.0.0.1:5091 >/dev/null 2>&1 & pids+=($!)
 wait_up http://127.0.0.1:5091/
 
 results="$root/bench/results"; mkdir -p "$results"
@@ -62,9 +67,9 @@ bench_db() {
        Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production)
   if [ "$db" = postgres ]; then
     PG_DURABLE=1 pg_test_start
-    env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$PAYLINK_TEST_POSTGRES;Maximum Pool Size=${PG_POOL:-100}")
+    env+=(PAYLINK_Database__Provider=postgres PAYLINK_Database__ConnectionString="$PAYLINK_TEST_POSTGRES;Maximum Pool Size=${PG_POOL:-8}")
   fi
-  env "${env[@]}" dotnet "$work/server/Paylink.Server.dll" --urls "http://127.0.0.1:$port" >"$work/server-$db.log" 2>&1 & pids+=($!)
+  env "${env[@]}" dotnet "$pub/server/Paylink.Server.dll" --urls "http://127.0.0.1:$port" >"$work/server-$db.log" 2>&1 & pids+=($!)
   local spid=$!
   wait_up "http://127.0.0.1:$port/healthz"
   local key; key=$(cat "$data/demo-api-key.txt")

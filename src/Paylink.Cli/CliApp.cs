@@ -41,6 +41,7 @@ public static class CliApp
         root.Subcommands.Add(AnalyzeEvalCommand.Create());
         root.Subcommands.Add(ConverseEvalCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(GenerateDataCommand.Create());
         return root;
     }
 

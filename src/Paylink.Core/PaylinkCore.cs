@@ -68,6 +68,7 @@ public static class PaylinkCore
         services.AddSingleton(typeof(ProviderRegistry<>));
 
         services.AddScoped<CreateMerchant>();
+        services.AddScoped<Data.Generation.GenerateData>();
         services.AddScoped<CreateApiKey>();
         services.AddScoped<RevokeApiKey>();
         services.AddScoped<ApiKeyAuthenticator>();
@@ -209,8 +210,8 @@ public static class PaylinkCore
     {
         if (db.EffectiveProvider == "postgres")
         {
-            var cs = db.ConnectionString ?? throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
-                ["Database:ConnectionString is required when Database:Provider is 'postgres'."]);
+            var cs = PostgresConnectionDefaults.Apply(db.ConnectionString ?? throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                ["Database:ConnectionString is required when Database:Provider is 'postgres'."]));
             services.AddPooledDbContextFactory<PostgresAppDbContext>((sp, o) => o.UseNpgsql(cs).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext());
             services.AddScoped<AppDbContext>(sp => WithScope(sp, sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext()));

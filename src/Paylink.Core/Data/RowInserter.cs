@@ -29,11 +29,35 @@ public sealed class RowInserter
 
     private sealed record Column(string Parameter, RelationalTypeMapping Mapping, bool Nullable, Func<object, object?> ProviderValue);
 
-    private RowInserter(string sql, Column[] columns, FieldInfo? generatedKey)
+    private RowInserter(string sql, Column[] columns, FieldInfo? generatedKey, string table, string[] columnNames)
     {
         _sql = sql;
         _columns = columns;
         _generatedKey = generatedKey;
+        Table = table;
+        ColumnNames = columnNames;
+    }
+
+    /// <summary>The table, delimited for this provider's SQL.</summary>
+    public string Table { get; }
+
+    /// <summary>The columns written (delimited), in the order of <see cref="Values"/>; a database-generated key is not among them.</summary>
+    public IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>The store type of column <paramref name="i"/> without its facets ("character varying", "jsonb"): what a
+    /// PostgreSQL binary COPY needs to name the wire format.</summary>
+    public string StoreTypeName(int i)
+    {
+        var t = _columns[i].Mapping.StoreType;
+        var paren = t.IndexOf('(', StringComparison.Ordinal);
+        return paren < 0 ? t : t[..paren].TrimEnd();
+    }
+
+    /// <summary>The provider values of <paramref name="entity"/>'s row (what <see cref="InsertAsync"/> binds), for bulk writers
+    /// (PostgreSQL COPY) that send rows their own way.</summary>
+    public void Values(object entity, object?[] into)
+    {
+        for (var i = 0; i < _columns.Length; i++) into[i] = _columns[i].ProviderValue(entity);
     }
 
     private static readonly ConditionalWeakTable<IModel, Dictionary<Type, RowInserter>> Cache = [];
@@ -106,7 +130,8 @@ public sealed class RowInserter
             if (generatedKey.FieldInfo is null) throw new NotSupportedException($"RowInserter: {name}.{generatedKey.Name} has no backing field to set.");
             text += $" RETURNING {sql.DelimitIdentifier(generatedKey.GetColumnName(store)!)}";
         }
-        return new RowInserter(text, columns.Select(c => c.Column).ToArray(), generatedKey?.FieldInfo);
+        return new RowInserter(text, columns.Select(c => c.Column).ToArray(), generatedKey?.FieldInfo,
+            sql.DelimitIdentifier(tableName, entity.GetSchema()), columns.Select(c => sql.DelimitIdentifier(c.Name)).ToArray());
     }
 
     private static bool IsJsonOwned(ITypeBase type) => type is IEntityType e && e.IsMappedToJson();

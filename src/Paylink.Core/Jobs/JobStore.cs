@@ -203,9 +203,27 @@ public sealed class JobStore(JobRegistry registry, TimeProvider clock)
         return q.OrderByDescending(j => j.Id).Take(limit).ToListAsync(ct);
     }
 
-    /// <summary>Deletes succeeded jobs completed before <paramref name="before"/> (periodic jobs are never succeeded).</summary>
-    public Task<int> PurgeSucceededAsync(AppDbContext db, DateTimeOffset before, CancellationToken ct) =>
-        db.Jobs.Where(j => j.State == JobState.Succeeded && j.CompletedAt < before).ExecuteDeleteAsync(ct);
+    /// <summary>
+    /// Deletes succeeded jobs completed before <paramref name="before"/> (periodic jobs are never succeeded), in
+    /// batches of <paramref name="batchSize"/> rows, each its own statement (and transaction), until none is left.
+    /// The inner SELECT walks the partial index of succeeded jobs by completion time, so a batch costs its rows,
+    /// not the table. Returns the number deleted.
+    /// </summary>
+    public async Task<int> PurgeSucceededAsync(AppDbContext db, DateTimeOffset before, CancellationToken ct, int batchSize = 5000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        const string sql = """
+            DELETE FROM "Jobs" WHERE "Id" IN (
+                SELECT "Id" FROM "Jobs" WHERE "State" = 'Succeeded' AND "CompletedAt" < {0} ORDER BY "CompletedAt" LIMIT {1})
+            """;
+        var total = 0;
+        while (true)
+        {
+            var n = await db.Database.ExecuteSqlRawAsync(sql, [db.DbTime(before), batchSize], ct);
+            total += n;
+            if (n < batchSize) return total;
+        }
+    }
 
     private static IQueryable<Job> Claimed(AppDbContext db, Job job, string token) =>
         db.Jobs.Where(j => j.Id == job.Id && j.LockedBy == token && j.State == JobState.Running);

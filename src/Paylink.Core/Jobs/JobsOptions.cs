@@ -33,6 +33,11 @@ public sealed class JobsOptions : IValidatableObject
     /// <summary>Succeeded jobs are deleted after this long (dead ones are kept until retried or deleted).</summary>
     public TimeSpan SucceededRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Rows one DELETE of the <c>jobs.purge</c> task removes: each batch is its own short transaction, so a
+    /// backlog of millions neither holds a long lock nor grows one huge WAL record / rollback journal.</summary>
+    [Range(100, 1_000_000)]
+    public int PurgeBatchSize { get; set; } = 5000;
+
     /// <summary>Stored Idempotency-Key answers are deleted after this long; a retry later than that creates anew.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 

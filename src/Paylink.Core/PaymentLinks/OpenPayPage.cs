@@ -12,7 +12,8 @@ namespace Paylink.Core.PaymentLinks;
 /// <summary>What the public pay page shows of a link: a read model, not the tracked entity.</summary>
 public sealed record PayPageLink(
     string Id, string MerchantId, string Code, long AmountMinor, string Currency, string Description, IReadOnlyList<LinkItem> Items,
-    LinkStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset? OpenedAt, DateTimeOffset? PaidAt, bool SavePaymentMethod)
+    LinkStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset? OpenedAt, DateTimeOffset? PaidAt, bool SavePaymentMethod,
+    Providers.CaptureMode CaptureMode = Providers.CaptureMode.Automatic, string? DefaultMethod = null, string? CustomerId = null)
 {
     public Money Amount => new(AmountMinor, Currency);
 
@@ -32,7 +33,8 @@ public sealed record PayPageView(PayPageLink Link, Merchant Merchant, LinkStatus
 public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimeProvider clock, SqliteReadConnections? reads = null)
 {
     private const string Sql = """
-        SELECT "Id", "MerchantId", "Code", "AmountMinor", "Currency", "Description", "Items", "Status", "ExpiresAt", "OpenedAt", "PaidAt", "SavePaymentMethod"
+        SELECT "Id", "MerchantId", "Code", "AmountMinor", "Currency", "Description", "Items", "Status", "ExpiresAt", "OpenedAt", "PaidAt", "SavePaymentMethod",
+               "CaptureMode", "DefaultMethod", "CustomerId"
         FROM "PaymentLinks" WHERE "Code" = @code
         """;
 
@@ -92,7 +94,9 @@ public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimePr
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
         r.IsDBNull(6) ? [] : JsonSerializer.Deserialize<List<LinkItem>>(r.GetString(6), ItemsJson) ?? [],
         AppDbContext.ParseStatus(r.GetString(7)), readTime(r, 8),
-        r.IsDBNull(9) ? null : readTime(r, 9), r.IsDBNull(10) ? null : readTime(r, 10), r.GetBoolean(11));
+        r.IsDBNull(9) ? null : readTime(r, 9), r.IsDBNull(10) ? null : readTime(r, 10), r.GetBoolean(11),
+        // Read here so the open page's SBP offer and consent step need no second query (on PostgreSQL each one is a round trip).
+        Enum.Parse<Providers.CaptureMode>(r.GetString(12)), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14));
 
     /// <summary>
     /// Records the first time the customer saw an open link (the funnel's "opened" step): a conditional

@@ -29,11 +29,9 @@ public sealed class SbpPayPage(AppDbContext db, GatewayAccounts accounts, IMemor
     public async Task<(bool Offered, bool First)> OfferedAsync(PayPageLink link, CancellationToken ct)
     {
         if (link.Currency != "RUB" || !await MerchantTakesSbpAsync(link.MerchantId, link.SavePaymentMethod, ct)) return (false, false);
-        // The pay page's read model has neither capture mode nor default method; only merchants who can take SBP pay for this read.
-        var row = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id)
-            .Select(l => new { l.CaptureMode, l.DefaultMethod }).FirstOrDefaultAsync(ct);
-        if (row is null || row.CaptureMode != CaptureMode.Automatic) return (false, false);
-        return (true, (row.DefaultMethod ?? (await methods.GetAsync(link.MerchantId, ct)).DefaultMethod) == "sbp");
+        // Capture mode and default method come with the pay page's read model: no second read of the link.
+        if (link.CaptureMode != CaptureMode.Automatic) return (false, false);
+        return (true, (link.DefaultMethod ?? (await methods.GetAsync(link.MerchantId, ct)).DefaultMethod) == "sbp");
     }
 
     /// <summary>The same answer for a link whose fields are at hand (chat invoices).</summary>

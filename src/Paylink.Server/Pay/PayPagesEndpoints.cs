@@ -184,7 +184,7 @@ public static class PayPagesEndpoints
         PersonalDataPolicy pdn, PayPageLink link, CancellationToken ct)
     {
         if (!(await pdn.CachedSettingsAsync(link.MerchantId, ct)).ConsentRequired) return null;
-        var customerId = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking().Where(l => l.Id == link.Id).Select(l => l.CustomerId).FirstOrDefaultAsync(ct);
+        var customerId = link.CustomerId;
         if (await pdn.HasConsentAsync(link.MerchantId, customerId, null, link.Id, ct)) return null;
         var (version, text, _) = await pdn.CurrentConsentAsync(link.MerchantId, ct);
         return (new PayPageHtml.ConsentStep(version, text), customerId);

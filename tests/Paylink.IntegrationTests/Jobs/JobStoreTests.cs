@@ -142,6 +142,43 @@ public abstract class JobStoreTests<TDb>(TDb fx) : IClassFixture<TDb> where TDb 
     }
 
     [Fact]
+    public async Task PurgeSucceeded_OlderThanRetention_DeletedInBatches_RecentPendingAndDeadKept()
+    {
+        await ResetAsync();
+        for (var i = 0; i < 25; i++) await EnqueueAsync();
+        var old = await ClaimAsync("a/1", max: 25);
+        Assert.Equal(25, old.Count);
+        await using (var db = NewDb()) Assert.Equal(25, await Store.CompleteManyAsync(db, old.Select(j => j.Id).ToList(), "a/1", CancellationToken.None));
+        await EnqueueAsync(PermanentFailureHandler.Type);
+        var doomed = Assert.Single(await ClaimAsync("b/1"));
+        await using (var db = NewDb()) await Store.FailAsync(db, doomed, "b/1", JobResult.Fail("bad payload"), CancellationToken.None);
+
+        fx.Clock.Advance(TimeSpan.FromDays(8));
+        await EnqueueAsync();
+        var recent = Assert.Single(await ClaimAsync("c/1"));
+        await using (var db = NewDb()) Assert.True(await Store.CompleteAsync(db, recent, "c/1", CancellationToken.None));
+        var pending = await EnqueueAsync(runAt: fx.Clock.GetUtcNow().AddHours(1));
+
+        int deleted;
+        await using (var db = NewDb()) deleted = await Store.PurgeSucceededAsync(db, fx.Clock.GetUtcNow() - TimeSpan.FromDays(7), CancellationToken.None, batchSize: 10);
+        Assert.Equal(25, deleted);   // three batches: 10, 10, 5
+        await using (var db = NewDb())
+        {
+            var left = await db.Jobs.AsNoTracking().Select(j => new { j.Id, j.State }).ToListAsync();
+            Assert.Equal(3, left.Count);
+            Assert.Contains(left, j => j.Id == recent.Id && j.State == JobState.Succeeded);
+            Assert.Contains(left, j => j.Id == doomed.Id && j.State == JobState.Dead);
+            Assert.Contains(left, j => j.Id == pending && j.State == JobState.Pending);
+        }
+
+        // The periodic task uses the configured retention (7 days): the recent success goes once it is old enough.
+        fx.Clock.Advance(TimeSpan.FromDays(8));
+        await using (var scope = fx.Services.CreateAsyncScope())
+            await ActivatorUtilities.CreateInstance<PurgeSucceededJobs>(scope.ServiceProvider).RunAsync(CancellationToken.None);
+        await using (var db = NewDb()) Assert.False(await db.Jobs.AnyAsync(j => j.State == JobState.Succeeded));
+    }
+
+    [Fact]
     public async Task Fail_BeforeLastAttempt_PendingAgainAfterJitteredBackoff()
     {
         await ResetAsync();

@@ -266,6 +266,8 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.HasIndex("LinkId");
 
+                    b.HasIndex("MerchantId", "StartAt");
+
                     b.HasIndex("MerchantId", "Staff", "StartAt");
 
                     b.ToTable("Bookings");
@@ -597,6 +599,8 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.HasIndex("MerchantId", "BookingId")
                         .IsUnique();
+
+                    b.HasIndex("MerchantId", "CreatedAt");
 
                     b.HasIndex("MerchantId", "LinkId")
                         .IsUnique();
@@ -1165,12 +1169,17 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("LockedUntil");
-
-                    b.HasIndex("State", "RunAt");
+                    b.HasIndex("LockedUntil")
+                        .HasFilter("\"State\" = 'Running'");
 
                     b.HasIndex("Type", "DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "RunAt" }, "IX_Jobs_Pending_RunAt")
+                        .HasFilter("\"State\" = 'Pending'");
+
+                    b.HasIndex(new[] { "CompletedAt" }, "IX_Jobs_Succeeded_CompletedAt")
+                        .HasFilter("\"State\" = 'Succeeded'");
 
                     b.ToTable("Jobs");
                 });
@@ -1789,9 +1798,13 @@ namespace Paylink.Core.Data.Migrations.Postgres
 
                     b.HasIndex("OrderId");
 
+                    b.HasIndex("MerchantId", "CreatedAt");
+
                     b.HasIndex("MerchantId", "Id");
 
                     b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("MerchantId", "Status", "Id");
 
                     b.ToTable("PaymentLinks");
                 });

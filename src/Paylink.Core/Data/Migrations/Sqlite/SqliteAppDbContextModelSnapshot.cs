@@ -256,6 +256,8 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("LinkId");
 
+                    b.HasIndex("MerchantId", "StartAt");
+
                     b.HasIndex("MerchantId", "Staff", "StartAt");
 
                     b.ToTable("Bookings");
@@ -583,6 +585,8 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("MerchantId", "BookingId")
                         .IsUnique();
+
+                    b.HasIndex("MerchantId", "CreatedAt");
 
                     b.HasIndex("MerchantId", "LinkId")
                         .IsUnique();
@@ -1147,12 +1151,17 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("LockedUntil");
-
-                    b.HasIndex("State", "RunAt");
+                    b.HasIndex("LockedUntil")
+                        .HasFilter("\"State\" = 'Running'");
 
                     b.HasIndex("Type", "DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "RunAt" }, "IX_Jobs_Pending_RunAt")
+                        .HasFilter("\"State\" = 'Pending'");
+
+                    b.HasIndex(new[] { "CompletedAt" }, "IX_Jobs_Succeeded_CompletedAt")
+                        .HasFilter("\"State\" = 'Succeeded'");
 
                     b.ToTable("Jobs");
                 });
@@ -1769,9 +1778,13 @@ namespace Paylink.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderId");
 
+                    b.HasIndex("MerchantId", "CreatedAt");
+
                     b.HasIndex("MerchantId", "Id");
 
                     b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("MerchantId", "Status", "Id");
 
                     b.ToTable("PaymentLinks");
                 });
