@@ -21,6 +21,7 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; pg_test_stop 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 source scripts/lib/pg.sh
+source bench/lib/wrk-scripts.sh
 
 # PUBLISHED=dir reuses an earlier publish (dir/server, dir/hello).
 pub=${PUBLISHED:-$work}
@@ -80,16 +81,7 @@ bench_db() {
       -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием","items":[{"name":"Маникюр","quantity":1,"amount":250000}]}' \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')")
   done
-  { echo "local codes = {"; printf '"%s",\n' "${codes[@]}"; echo "}"
-    echo 'local i = 0'
-    echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/p/" .. codes[i]) end'; } >"$work/page.lua"
-  for c in "${codes[@]}"; do curl -fs -o /dev/null "http://127.0.0.1:$port/p/$c"; done   # first opens are writes; measure reads
-  cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-LUA
+  write_wrk_scripts "$work" "http://127.0.0.1:$port" "$key" "${codes[@]}"
   # warm-up (JIT, pools)
   wrk -t2 -c64 -d"$WARMUP" http://127.0.0.1:5091/ >/dev/null
   wrk -t2 -c64 -d"$WARMUP" -s "$work/page.lua" "http://127.0.0.1:$port/" >/dev/null
@@ -119,11 +111,6 @@ LUA
   return 0
 }
 
-case "$which" in
-  sqlite) bench_db sqlite ;;
-  postgres) bench_db postgres ;;
-  both) bench_db sqlite; bench_db postgres ;;
-  *) echo "usage: $0 [sqlite|postgres|both]" >&2; exit 2 ;;
-esac
+run_for_dbs "$which"
 cat "$report"
 echo "(written to ${report#$root/})" >&2

@@ -17,6 +17,7 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; [ "$db" = postgres ] && pg_test_stop 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 source scripts/lib/pg.sh
+source bench/lib/wrk-scripts.sh
 
 server=${SERVER_DIR:-}
 if [ -z "$server" ]; then
@@ -60,16 +61,7 @@ for _ in $(seq 200); do
     -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием","items":[{"name":"Маникюр","quantity":1,"amount":250000}]}' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')")
 done
-{ echo "local codes = {"; printf '"%s",\n' "${codes[@]}"; echo "}"
-  echo 'local i = 0'
-  echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/p/" .. codes[i]) end'; } >"$work/page.lua"
-for c in "${codes[@]}"; do curl -fs -o /dev/null "http://127.0.0.1:$port/p/$c"; done
-cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-LUA
+write_wrk_scripts "$work" "http://127.0.0.1:$port" "$key" "${codes[@]}"
 wrk -t2 -c64 -d"$WARMUP" http://127.0.0.1:5094/ >/dev/null
 wrk -t2 -c64 -d"$WARMUP" -s "$work/page.lua" "http://127.0.0.1:$port/" >/dev/null
 [ -n "${SKIP_CREATE:-}" ] || wrk -t2 -c64 -d"$WARMUP" -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/links" >/dev/null

@@ -21,6 +21,7 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; pg_test_stop 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 source scripts/lib/pg.sh
+source bench/lib/wrk-scripts.sh
 
 # PUBLISHED=dir reuses an earlier publish (dir/server, dir/cli, dir/hello), so the measured minutes need no build.
 pub=${PUBLISHED:-$work}
@@ -127,15 +128,7 @@ bench_dataset() {   # $1 db, $2 empty|year
     codes+=("$(curl -fs -X POST "$base/api/v1/links" "${auth[@]}" -H "Content-Type: application/json" \
       -d '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')")
   done
-  { echo "local codes = {"; printf '"%s",\n' "${codes[@]}"; echo "}"; echo 'local i = 0'
-    echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/p/" .. codes[i]) end'; } >"$work/page.lua"
-  for c in "${codes[@]}"; do curl -fs -o /dev/null "$base/p/$c"; done
-  cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"amount":250000,"currency":"RUB","description":"Маникюр с покрытием"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-LUA
+  write_wrk_scripts "$work" "$base" "$key" "${codes[@]}"
   wrk -t2 -c64 -d"$WARMUP" http://127.0.0.1:5091/ >/dev/null
   wrk -t2 -c64 -d"$WARMUP" -s "$work/page.lua" "$base/" >/dev/null
   wrk -t2 -c64 -d"$WARMUP" -s "$work/post.lua" "$base/api/v1/links" >/dev/null
@@ -228,11 +221,6 @@ bench_db() {
   return 0
 }
 
-case "$which" in
-  sqlite) bench_db sqlite ;;
-  postgres) bench_db postgres ;;
-  both) bench_db sqlite; bench_db postgres ;;
-  *) echo "usage: $0 [sqlite|postgres|both]" >&2; exit 2 ;;
-esac
+run_for_dbs "$which"
 cat "$report"
 echo "(written to ${report#$root/})" >&2
