@@ -24,7 +24,7 @@ public static class MoneyFormat
         var sb = new StringBuilder();
         if (negative) sb.Append('−');
         if (en) sb.Append(info.Symbol.Length == 1 ? info.Symbol : info.Symbol + " ");
-        AppendGrouped(sb, major, en ? ',' : GroupRu);
+        sb.Append(NumberFormat.Integer(major, en ? "en" : "ru"));
         if (info.Exponent > 0 && (withMinor || minor != 0))
         {
             sb.Append(en ? '.' : ',');
@@ -42,16 +42,6 @@ public static class MoneyFormat
         long r = 1;
         for (var i = 0; i < e; i++) r *= 10;
         return r;
-    }
-
-    private static void AppendGrouped(StringBuilder sb, long value, char sep)
-    {
-        var digits = value.ToString(CultureInfo.InvariantCulture);
-        for (var i = 0; i < digits.Length; i++)
-        {
-            if (i > 0 && (digits.Length - i) % 3 == 0) sb.Append(sep);
-            sb.Append(digits[i]);
-        }
     }
 
     /// <summary>Minor units as an invariant decimal string with two fraction digits: 150000 → "1500.00"
