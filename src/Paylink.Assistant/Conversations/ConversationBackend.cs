@@ -8,6 +8,7 @@ using Paylink.Core.Data;
 using Paylink.Core.Merchants;
 using Paylink.Core.Messaging;
 using Paylink.Core.PaymentLinks;
+using Paylink.Core.Providers;
 using Paylink.Core.Refunds;
 
 namespace Paylink.Assistant.Conversations;
@@ -21,7 +22,7 @@ namespace Paylink.Assistant.Conversations;
 public sealed class ConversationBackend(
     AppDbContext db, CreateBooking createBooking, RescheduleBooking reschedule, ChangeBookingStatus changeStatus, CreatePaymentLink createLink,
     RefundPayment refunds, ManageCrmTasks tasks, PublicUrls urls, TimeProvider clock,
-    Core.Documents.CreateInvoice createInvoice, Core.Documents.SendInvoice sendInvoice) : IDialogueBackend
+    Core.Documents.CreateInvoice createInvoice, Core.Documents.SendInvoice sendInvoice, ProviderRegistry<IMessageChannel> channels) : IDialogueBackend
 {
     private Conversation _c = null!;
     private Merchant _merchant = null!;
@@ -143,9 +144,11 @@ public sealed class ConversationBackend(
         if (!created.IsSuccess) return created.Error!;
         var invoice = created.Value;
         string? emailed = null;
-        if (buyer.Email is not null && await db.ChannelAccounts.AnyAsync(a => a.Provider == "email" && a.Enabled && a.DeletedAt == null, ct))
+        var mailer = buyer.Email is null ? null : (await db.ChannelAccounts.AsNoTracking().Where(a => a.Enabled && a.DeletedAt == null).ToListAsync(ct))
+            .FirstOrDefault(a => Reaches(a.Provider, ContactKind.Email));
+        if (mailer is not null)
         {
-            var sent = await sendInvoice.HandleAsync(_merchant.Id, invoice.Id, new Core.Documents.SendInvoiceRequest("email", buyer.Email), ct);
+            var sent = await sendInvoice.HandleAsync(_merchant.Id, invoice.Id, new Core.Documents.SendInvoiceRequest(mailer.Id, buyer.Email), ct);
             if (sent.IsSuccess) emailed = buyer.Email;
         }
         LastLinkId = invoice.LinkId;
@@ -201,7 +204,7 @@ public sealed class ConversationBackend(
 
     public async Task HandOverAsync(string reason, CancellationToken ct)
     {
-        var who = _c.DisplayName ?? (_c.Channel == "webchat" ? "посетитель веб-чата" : "клиент");
+        var who = _c.DisplayName ?? (channels.TryGet(_c.Channel, out var channel) && channel.Traits.IsSiteWidget ? "посетитель веб-чата" : "клиент");
         var created = await tasks.CreateAsync(_merchant.Id, $"Ассистент передал разговор ({_c.Channel}, {who}): {reason}. Ответьте клиенту в разговоре {_c.Id}.",
             clock.GetUtcNow(), null, ct);
         if (!created.IsSuccess) throw new InvalidOperationException("The hand-over task was refused: " + created.Error!.Message);
@@ -220,13 +223,16 @@ public sealed class ConversationBackend(
         return db.PaymentLinks.AsNoTracking().Where(l => l.Id == prepaymentLinkId || l.OrderRef == bookingId || l.OrderRef == balance);
     }
 
+    /// <summary>Whether the channel's addresses are customers' phones (SMS) or e-mails, so a conversation's address is one.</summary>
+    private bool Reaches(string provider, ContactKind kind) => channels.TryGet(provider, out var c) && c.Traits.ReachesBy == kind;
+
     private Invoice ToInvoice(PaymentLink link) => new(link.Id, urls.PayPage(link.Code), new Money(link.AmountMinor, link.Currency), link.Description);
 
     /// <summary>The conversation's customer, created on the first action that needs one (with the contacts the client gave).</summary>
     private async Task<string> CustomerIdAsync(CancellationToken ct)
     {
-        var phone = Phone ?? (_c.Channel == "exolve" ? _c.Address : null);
-        var email = Email ?? (_c.Channel == "email" ? _c.Address : null);
+        var phone = Phone ?? (Reaches(_c.Channel, ContactKind.Phone) ? _c.Address : null);
+        var email = Email ?? (Reaches(_c.Channel, ContactKind.Email) ? _c.Address : null);
         Customer customer;
         if (_c.CustomerId is not null)
         {

@@ -296,7 +296,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
         private TimeOnly WithinHours(DateOnly date, TimeOnly asked, TimeSpan duration)
         {
             if (P.Hours.On(date.DayOfWeek) is not { } hours) return asked;
-            bool Open(TimeOnly x) => x >= hours.Open && x.Add(duration) <= hours.Close && x.Add(duration) > x;
+            bool Open(TimeOnly x) => WeeklyHours.Fits(hours, x, duration);
             if (Open(asked)) return asked;
             var other = asked.AddHours(asked.Hour >= 12 ? -12 : 12);
             return Open(other) ? other : asked;

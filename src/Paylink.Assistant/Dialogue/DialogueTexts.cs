@@ -211,7 +211,7 @@ public sealed class DialogueTexts(string lang, TimeZoneInfo zone)
     public string Hours(Core.Assistance.WeeklyHours hours)
     {
         var days = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday }
-            .Select(d => DayName(d) + " " + (hours.On(d) is { } h ? $"{h.Open:HH\\:mm}–{h.Close:HH\\:mm}" : (En ? "closed" : "выходной")));
+            .Select(d => DayName(d) + " " + (hours.On(d) is { } h ? $"{h.Open:HH\\:mm}–{Core.Assistance.WeeklyHours.FormatClose(h.Close)}" : (En ? "closed" : "выходной")));
         return (En ? "Our hours: " : "Мы работаем: ") + string.Join(", ", days) + ".";
     }
 

@@ -20,9 +20,7 @@ public static class SlotFinder
         if (start < now.AddMinutes(policy.MinLeadMinutes)) return Verdict.Past;
         var local = TimeZoneInfo.ConvertTime(start, zone);
         if (policy.Hours.On(local.DayOfWeek) is not { } hours) return Verdict.Closed;
-        var from = TimeOnly.FromDateTime(local.DateTime);
-        var endLocal = local + duration;
-        if (from < hours.Open || endLocal.Date != local.Date || TimeOnly.FromDateTime(endLocal.DateTime) > hours.Close) return Verdict.Closed;
+        if (!WeeklyHours.Fits(hours, TimeOnly.FromDateTime(local.DateTime), duration)) return Verdict.Closed;
         var end = start + duration;
         return busy.Any(b => b.Start < end && b.End > start) ? Verdict.Taken : Verdict.Free;
     }
@@ -49,7 +47,7 @@ public static class SlotFinder
         DateTimeOffset now, TimeZoneInfo zone)
     {
         if (policy.Hours.On(day.DayOfWeek) is not { } hours) yield break;
-        for (var t = hours.Open; t.Add(duration) <= hours.Close && t >= hours.Open; t = t.AddMinutes(policy.SlotStepMinutes))
+        for (var t = hours.Open; WeeklyHours.Fits(hours, t, duration); t = t.AddMinutes(policy.SlotStepMinutes))
         {
             var start = ToInstant(day, t, zone);
             if (Check(start, duration, policy, busy, now, zone) == Verdict.Free) yield return start;

@@ -41,7 +41,21 @@ public sealed class WeeklyHours
         return w;
     }
 
-    /// <summary>Parses "mon-fri 10:00-20:00; sat 11:00-18:00" (days not named are closed).</summary>
+    /// <summary>A close of "24:00" (or "00:00" after an opening time): open until midnight.</summary>
+    public static readonly TimeOnly Midnight = TimeOnly.MaxValue;
+
+    /// <summary>How long after the day's start the place closes (24 h for <see cref="Midnight"/>).</summary>
+    public static TimeSpan CloseOffset(TimeOnly close) => close == Midnight ? TimeSpan.FromDays(1) : close.ToTimeSpan();
+
+    /// <summary>Whether a visit from <paramref name="start"/> lasting <paramref name="duration"/> lies within open hours of
+    /// <paramref name="hours"/> (ending exactly at closing, midnight included, fits).</summary>
+    public static bool Fits((TimeOnly Open, TimeOnly Close) hours, TimeOnly start, TimeSpan duration) =>
+        start >= hours.Open && start.ToTimeSpan() + duration <= CloseOffset(hours.Close);
+
+    /// <summary>"HH:mm" of a closing time, "24:00" for midnight.</summary>
+    public static string FormatClose(TimeOnly close) => close == Midnight ? "24:00" : close.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses "mon-fri 10:00-20:00; sat 11:00-18:00" (days not named are closed; "…-24:00" or "…-00:00" is until midnight).</summary>
     public static Result<WeeklyHours> Parse(string text)
     {
         var w = new WeeklyHours();
@@ -73,9 +87,9 @@ public sealed class WeeklyHours
     private static (TimeOnly Open, TimeOnly Close)? Hours(string s)
     {
         var ends = s.Split('-');
-        return ends.Length == 2
-            && TimeOnly.TryParseExact(ends[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var o)
-            && TimeOnly.TryParseExact(ends[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var c) ? (o, c) : null;
+        if (ends.Length != 2 || !TimeOnly.TryParseExact(ends[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var o)) return null;
+        if (ends[1] is "24:00" or "00:00") return (o, Midnight);
+        return TimeOnly.TryParseExact(ends[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var c) ? (o, c) : null;
     }
 }
 

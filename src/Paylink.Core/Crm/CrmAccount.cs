@@ -6,7 +6,7 @@ namespace Paylink.Core.Crm;
 /// A merchant's connection to an external CRM (at most one active). Settings (webhook URL with its
 /// secret, application token, stage mapping) are stored only encrypted; the connector validates and masks them.
 /// </summary>
-public sealed class CrmAccount : IMerchantOwned
+public sealed class CrmAccount : IMerchantOwned, Providers.IProviderAccount
 {
     private CrmAccount() { }
 

@@ -18,18 +18,18 @@ public sealed record CrmLogView(long Id, DateTimeOffset At, string Level, string
 public sealed class CrmAccounts(AppDbContext db, ProviderRegistry<ICrmConnector> connectors, SecretProtector protector, PublicUrls urls,
     TimeProvider clock, OutboundSettings outbound)
 {
+    private readonly ProviderAccountSettings<ICrmConnector> _settings = new(connectors, protector, outbound, "CRM");
+
     public async Task<Result<CrmAccount>> CreateAsync(string merchantId, string? provider, JsonObject? settings, CancellationToken ct)
     {
-        var known = string.Join(", ", connectors.Ids.Order());
-        if (string.IsNullOrEmpty(provider)) return Error.Validation("provider", $"provider is required: one of {known}.");
         if (provider == "builtin") return Error.Validation("provider", "The built-in CRM is always on and needs no account.");
-        if (!connectors.TryGet(provider, out var connector)) return Error.Validation("provider", $"Unknown CRM '{provider}'. Known: {known}.");
-        var valid = connector.ValidateSettings(settings ?? []);
+        var connector = _settings.Resolve(provider);
+        if (!connector.IsSuccess) return connector.Error!;
+        var valid = await _settings.ValidateAsync(connector.Value, settings, ct);
         if (!valid.IsSuccess) return valid.Error!;
-        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
         if (await db.CrmAccounts.AnyAsync(a => a.MerchantId == merchantId && a.DeletedAt == null, ct))
             return Error.Conflict("crm_connected", "A CRM is already connected; disconnect it (DELETE) before connecting another.");
-        var account = CrmAccount.Create(merchantId, provider, protector.Protect(valid.Value.ToJsonString()), clock);
+        var account = CrmAccount.Create(merchantId, provider!, valid.Value.Protected, clock);
         db.CrmAccounts.Add(account);
         await db.SaveChangesAsync(ct);
         return account;
@@ -47,14 +47,11 @@ public sealed class CrmAccounts(AppDbContext db, ProviderRegistry<ICrmConnector>
         var found = await FindAsync(id, ct);
         if (!found.IsSuccess) return found;
         if (settings is null) return Error.Validation("settings", "settings is required.");
-        var opened = Open(found.Value);
+        var opened = _settings.Open(found.Value);
         if (!opened.IsSuccess) return opened.Error!;
-        var merged = (JsonObject)opened.Value.Context.Settings.DeepClone();
-        foreach (var (k, v) in settings) merged[k] = v?.DeepClone();
-        var valid = opened.Value.Connector.ValidateSettings(merged);
+        var valid = await _settings.MergeAsync(opened.Value.Provider, opened.Value.Settings, settings, ct);
         if (!valid.IsSuccess) return valid.Error!;
-        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
-        found.Value.ReplaceSettings(protector.Protect(valid.Value.ToJsonString()));
+        found.Value.ReplaceSettings(valid.Value.Protected);
         found.Value.Succeeded();
         await db.SaveChangesAsync(ct);
         return found.Value;
@@ -90,18 +87,13 @@ public sealed class CrmAccounts(AppDbContext db, ProviderRegistry<ICrmConnector>
 
     public CrmAccountView View(CrmAccount a)
     {
-        var opened = Open(a);
-        var masked = opened.IsSuccess ? opened.Value.Connector.MaskSettings(opened.Value.Context.Settings) : [];
-        return new CrmAccountView(a.Id, a.Provider, masked, urls.Webhook(a.Provider, a.Id), a.CreatedAt, a.LastError, a.LastErrorAt);
+        return new CrmAccountView(a.Id, a.Provider, _settings.Masked(a), urls.Webhook(a.Provider, a.Id), a.CreatedAt, a.LastError, a.LastErrorAt);
     }
 
     public Result<(ICrmConnector Connector, CrmContext Context)> Open(CrmAccount account)
     {
-        if (!connectors.TryGet(account.Provider, out var connector))
-            return Error.Unavailable($"CRM '{account.Provider}' is not available in this installation.");
-        var clear = protector.TryUnprotect(account.ProtectedSettings);
-        if (clear is null || JsonNode.Parse(clear) is not JsonObject settings)
-            return Error.Unavailable("The CRM account's settings cannot be decrypted (data-protection keys missing?).");
-        return (connector, new CrmContext(account, settings));
+        var opened = _settings.Open(account);
+        if (!opened.IsSuccess) return opened.Error!;
+        return (opened.Value.Provider, new CrmContext(account, opened.Value.Settings));
     }
 }

@@ -7,7 +7,7 @@ namespace Paylink.Core.Messaging;
 /// web chat). Settings are stored only encrypted; the provider validates and masks them. Telegram accounts
 /// also hold the webhook secret Paylink generated (encrypted) that every inbound update must carry.
 /// </summary>
-public sealed class ChannelAccount : IMerchantOwned
+public sealed class ChannelAccount : IMerchantOwned, Providers.IProviderAccount
 {
     public const int MaxName = 100;
 

@@ -19,20 +19,20 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
     PublicUrls urls, TimeProvider clock, OutboundSettings outbound)
 {
     public const string WebChat = "webchat";
-    public const string Telegram = "telegram";
+
+    private readonly ProviderAccountSettings<IMessageChannel> _settings = new(channels, protector, outbound, "channel");
 
     public async Task<Result<ChannelAccount>> CreateAsync(string merchantId, string? provider, string? name, JsonObject? settings, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(provider)) return Error.Validation("provider", $"provider is required: one of {Known()}.");
-        if (!channels.TryGet(provider, out var channel)) return Error.Validation("provider", $"Unknown channel '{provider}'. Known: {Known()}.");
+        var channel = _settings.Resolve(provider);
+        if (!channel.IsSuccess) return channel.Error!;
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > ChannelAccount.MaxName)
             return Error.Validation("name", $"name is required, at most {ChannelAccount.MaxName} characters.");
-        var valid = channel.ValidateSettings(settings ?? []);
+        var valid = await _settings.ValidateAsync(channel.Value, settings, ct);
         if (!valid.IsSuccess) return valid.Error!;
-        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
-        var account = ChannelAccount.Create(merchantId, provider, name, protector.Protect(valid.Value.ToJsonString()), clock);
-        var slug = await ApplySlugAsync(account, valid.Value, ct);
+        var account = ChannelAccount.Create(merchantId, provider!, name, valid.Value.Protected, clock);
+        var slug = await ApplySlugAsync(account, channel.Value, valid.Value.Clear, ct);
         if (!slug.IsSuccess) return slug.Error!;
         db.ChannelAccounts.Add(account);
         return account;
@@ -59,16 +59,13 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
         if (enabled is { } e) account.SetEnabled(e);
         if (settings is not null)
         {
-            var opened = Open(account);
+            var opened = _settings.Open(account);
             if (!opened.IsSuccess) return opened.Error!;
-            var merged = (JsonObject)opened.Value.Context.Settings.DeepClone();
-            foreach (var (k, v) in settings) merged[k] = v?.DeepClone();
-            var valid = opened.Value.Channel.ValidateSettings(merged);
+            var valid = await _settings.MergeAsync(opened.Value.Provider, opened.Value.Settings, settings, ct);
             if (!valid.IsSuccess) return valid.Error!;
-            if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
-            var slug = await ApplySlugAsync(account, valid.Value, ct);
+            var slug = await ApplySlugAsync(account, opened.Value.Provider, valid.Value.Clear, ct);
             if (!slug.IsSuccess) return slug.Error!;
-            account.ReplaceSettings(protector.Protect(valid.Value.ToJsonString()));
+            account.ReplaceSettings(valid.Value.Protected);
         }
         await db.SaveChangesAsync(ct);
         return account;
@@ -124,9 +121,8 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
 
     public ChannelAccountView View(ChannelAccount a)
     {
-        var opened = Open(a);
-        var masked = opened.IsSuccess ? opened.Value.Channel.MaskSettings(opened.Value.Context.Settings) : [];
-        if (a.Provider == WebChat) masked["widget"] = WidgetSnippet(a);
+        var masked = _settings.Masked(a);
+        if (channels.TryGet(a.Provider, out var channel) && channel.Traits.IsSiteWidget) masked["widget"] = WidgetSnippet(a);
         return new ChannelAccountView(a.Id, a.Provider, a.Name, a.Enabled, WebhookUrl(a), a.ProtectedWebhookSecret is not null, masked, a.CreatedAt);
     }
 
@@ -139,17 +135,15 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
 
     public Result<(IMessageChannel Channel, ChannelContext Context)> Open(ChannelAccount account)
     {
-        if (!channels.TryGet(account.Provider, out var channel))
-            return Error.Unavailable($"Channel '{account.Provider}' is not available in this installation.");
-        var clear = protector.TryUnprotect(account.ProtectedSettings);
-        if (clear is null || JsonNode.Parse(clear) is not JsonObject settings)
-            return Error.Unavailable("The channel account's settings cannot be decrypted (data-protection keys missing?).");
-        return (channel, new ChannelContext(account.MerchantId, account.Id, settings, WebhookUrl(account)));
+        var opened = _settings.Open(account);
+        if (!opened.IsSuccess) return opened.Error!;
+        return (opened.Value.Provider, new ChannelContext(account.MerchantId, account.Id, opened.Value.Settings, WebhookUrl(account)));
     }
 
-    private async Task<Result<bool>> ApplySlugAsync(ChannelAccount account, JsonObject settings, CancellationToken ct)
+    /// <summary>The chat address (<c>settings.slug</c>) of a channel Paylink hosts on the merchant's site.</summary>
+    private async Task<Result<bool>> ApplySlugAsync(ChannelAccount account, IMessageChannel channel, JsonObject settings, CancellationToken ct)
     {
-        if (account.Provider != WebChat) return true;
+        if (!channel.Traits.IsSiteWidget) return true;
         var slug = settings["slug"]?.GetValue<string>();
         if (slug is null) { account.SetSlug(null); return true; }
         if (!SlugPattern().IsMatch(slug)) return Error.Validation("settings.slug", "settings.slug must be 3–64 characters: lowercase latin letters, digits and '-'.");
@@ -158,8 +152,6 @@ public sealed partial class ChannelAccounts(AppDbContext db, ProviderRegistry<IM
         account.SetSlug(slug);
         return true;
     }
-
-    private string Known() => string.Join(", ", channels.Ids.Order(StringComparer.Ordinal));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,63}$")]
     private static partial Regex SlugPattern();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Crm;
 using Paylink.Core.Data;
 using Paylink.Core.PaymentLinks;
+using Paylink.Core.Providers;
 
 namespace Paylink.Core.Messaging;
 
@@ -13,7 +14,8 @@ namespace Paylink.Core.Messaging;
 /// task with the link (<see cref="ManagerTaskLinkSender"/>), so the invoice is never silently dropped.
 /// The message joins the caller's SaveChanges.
 /// </summary>
-public sealed class ChannelLinkSender(SendLinkMessage send, ManagerTaskLinkSender manager) : IIssuedLinkSender
+public sealed class ChannelLinkSender(SendLinkMessage send, ManagerTaskLinkSender manager, ProviderRegistry<IMessageChannel> channels)
+    : IIssuedLinkSender
 {
     public async Task SendAsync(AppDbContext db, Deal deal, PaymentLink link, CancellationToken ct)
     {
@@ -25,7 +27,7 @@ public sealed class ChannelLinkSender(SendLinkMessage send, ManagerTaskLinkSende
         await manager.SendAsync(db, deal, link, ct);
     }
 
-    private static async Task<List<(string Account, string To)>> RoutesAsync(AppDbContext db, Deal deal, CancellationToken ct)
+    private async Task<List<(string Account, string To)>> RoutesAsync(AppDbContext db, Deal deal, CancellationToken ct)
     {
         var routes = new List<(string, string)>();
         var enabled = await db.ChannelAccounts.IgnoreQueryFilters()
@@ -36,8 +38,12 @@ public sealed class ChannelLinkSender(SendLinkMessage send, ManagerTaskLinkSende
         foreach (var c in conversations)
             if (enabled.Any(a => a.Id == c.AccountId)) routes.Add((c.AccountId, c.Address));
         var contact = await db.Customers.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(x => x.Id == deal.ContactId, ct);
-        if (contact?.Phone is { } phone && enabled.FirstOrDefault(a => a.Provider == "exolve") is { } sms) routes.Add((sms.Id, phone));
-        if (contact?.Email is { } email && enabled.FirstOrDefault(a => a.Provider == "email") is { } mail) routes.Add((mail.Id, email));
+        if (contact?.Phone is { } phone && FirstReaching(enabled, ContactKind.Phone) is { } sms) routes.Add((sms.Id, phone));
+        if (contact?.Email is { } email && FirstReaching(enabled, ContactKind.Email) is { } mail) routes.Add((mail.Id, email));
         return routes;
     }
+
+    /// <summary>The merchant's first account on a channel that can write to a customer's phone (SMS) or e-mail unasked.</summary>
+    private ChannelAccount? FirstReaching(IEnumerable<ChannelAccount> accounts, ContactKind kind) =>
+        accounts.FirstOrDefault(a => channels.TryGet(a.Provider, out var c) && c.Traits.ReachesBy == kind);
 }

@@ -6,7 +6,7 @@ namespace Paylink.Core.Payments;
 /// A merchant's connection to an acquirer. Settings (keys, secrets) are stored only encrypted
 /// (<see cref="ProtectedSettings"/>); the provider parses, validates and masks them.
 /// </summary>
-public sealed class GatewayAccount : IMerchantOwned
+public sealed class GatewayAccount : IMerchantOwned, Providers.IProviderAccount
 {
     private GatewayAccount() { }
 

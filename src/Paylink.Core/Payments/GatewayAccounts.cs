@@ -20,20 +20,19 @@ public sealed class GatewayAccounts(AppDbContext db, ProviderRegistry<IPaymentGa
     PublicUrls urls, TimeProvider clock, OutboundSettings outbound)
 {
     public const int MaxName = 100;
+    private readonly ProviderAccountSettings<IPaymentGateway> _settings = new(gateways, protector, outbound, "gateway");
 
     public async Task<Result<GatewayAccount>> CreateAsync(string merchantId, string? provider, string? name, JsonObject? settings, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(provider)) return Error.Validation("provider", $"provider is required: one of {string.Join(", ", gateways.Ids.Order())}.");
-        if (!gateways.TryGet(provider, out var gateway))
-            return Error.Validation("provider", $"Unknown gateway '{provider}'. Known: {string.Join(", ", gateways.Ids.Order())}.");
+        var gateway = _settings.Resolve(provider);
+        if (!gateway.IsSuccess) return gateway.Error!;
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxName) return Error.Validation("name", $"name is required, at most {MaxName} characters.");
-        var valid = gateway.ValidateSettings(settings ?? []);
+        var valid = await _settings.ValidateAsync(gateway.Value, settings, ct);
         if (!valid.IsSuccess) return valid.Error!;
-        if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
         var position = await db.GatewayAccounts.IgnoreQueryFilters().Where(a => a.MerchantId == merchantId)
             .Select(a => (int?)a.Position).MaxAsync(ct) ?? -1;
-        var account = GatewayAccount.Create(merchantId, provider, name, position + 1, protector.Protect(valid.Value.ToJsonString()), clock);
+        var account = GatewayAccount.Create(merchantId, provider!, name, position + 1, valid.Value.Protected, clock);
         db.GatewayAccounts.Add(account);
         return account;
     }
@@ -60,14 +59,11 @@ public sealed class GatewayAccounts(AppDbContext db, ProviderRegistry<IPaymentGa
         }
         if (settings is not null)
         {
-            var opened = Open(account);
+            var opened = _settings.Open(account);
             if (!opened.IsSuccess) return opened.Error!;
-            var merged = (JsonObject)opened.Value.Context.Settings.DeepClone();
-            foreach (var (k, v) in settings) merged[k] = v?.DeepClone();
-            var valid = opened.Value.Gateway.ValidateSettings(merged);
+            var valid = await _settings.MergeAsync(opened.Value.Provider, opened.Value.Settings, settings, ct);
             if (!valid.IsSuccess) return valid.Error!;
-            if (await outbound.CheckAsync(valid.Value, ct) is { } refused) return refused;
-            account.ReplaceSettings(protector.Protect(valid.Value.ToJsonString()));
+            account.ReplaceSettings(valid.Value.Protected);
         }
         await db.SaveChangesAsync(ct);
         return account;
@@ -119,19 +115,14 @@ public sealed class GatewayAccounts(AppDbContext db, ProviderRegistry<IPaymentGa
 
     public GatewayAccountView View(GatewayAccount a)
     {
-        var opened = Open(a);
-        var masked = opened.IsSuccess ? opened.Value.Gateway.MaskSettings(opened.Value.Context.Settings) : [];
-        return new GatewayAccountView(a.Id, a.Provider, a.Name, a.Position, urls.Webhook(a.Provider, a.Id), masked, a.CreatedAt);
+        return new GatewayAccountView(a.Id, a.Provider, a.Name, a.Position, urls.Webhook(a.Provider, a.Id), _settings.Masked(a), a.CreatedAt);
     }
 
     /// <summary>The account's provider and clear settings, or an error when either is gone.</summary>
     public Result<(IPaymentGateway Gateway, GatewayContext Context)> Open(GatewayAccount account)
     {
-        if (!gateways.TryGet(account.Provider, out var gateway))
-            return Error.Unavailable($"Gateway '{account.Provider}' is not available in this installation.");
-        var clear = protector.TryUnprotect(account.ProtectedSettings);
-        if (clear is null || JsonNode.Parse(clear) is not JsonObject settings)
-            return Error.Unavailable("The gateway account's settings cannot be decrypted (data-protection keys missing?).");
-        return (gateway, new GatewayContext(account, settings, urls.Webhook(account.Provider, account.Id)));
+        var opened = _settings.Open(account);
+        if (!opened.IsSuccess) return opened.Error!;
+        return (opened.Value.Provider, new GatewayContext(account, opened.Value.Settings, urls.Webhook(account.Provider, account.Id)));
     }
 }

@@ -10,15 +10,8 @@ namespace Paylink.Core.Providers;
 /// arrive in <see cref="CrmContext"/>. Every call is made from a job (<c>crm.push</c>, <c>crm.inbound</c>),
 /// never from a payment path. Failures say whether retrying can help (<see cref="CrmFailure.Transient"/>).
 /// </summary>
-public interface ICrmConnector : IProvider
+public interface ICrmConnector : IConfigurableProvider
 {
-    /// <summary>Validates merchant settings and returns them normalised (secrets in clear, for the caller to
-    /// encrypt). Errors name the field (<c>settings.xxx</c>).</summary>
-    Result<JsonObject> ValidateSettings(JsonObject settings);
-
-    /// <summary>Settings safe to show: secrets (tokens, the secret part of URLs) masked.</summary>
-    JsonObject MaskSettings(JsonObject settings);
-
     /// <summary>A harmless real call that proves the connection works and the configured stages exist.</summary>
     Task<CrmOutcome<string>> TestAsync(CrmContext context, CancellationToken ct);
 

@@ -8,16 +8,8 @@ namespace Paylink.Core.Providers;
 /// One instance serves all merchants; per-merchant settings arrive in <see cref="ChannelContext"/>.
 /// Implementations never let SDK types out of their folder and never log recipients or texts in clear.
 /// </summary>
-public interface IMessageChannel : IProvider
+public interface IMessageChannel : IConfigurableProvider
 {
-    /// <summary>Validates settings given by the merchant and returns them normalised (secrets in clear, to
-    /// be encrypted by the caller). Errors name the field (<c>settings.xxx</c>). Providers that call an
-    /// HTTP API accept an optional absolute <c>baseUrl</c> overriding its address.</summary>
-    Result<JsonObject> ValidateSettings(JsonObject settings);
-
-    /// <summary>Settings safe to show: secrets replaced by a mask.</summary>
-    JsonObject MaskSettings(JsonObject settings);
-
     /// <summary>Normalises a recipient for this channel (Telegram chat id, E.164 phone, e-mail address,
     /// web-chat visitor id). A validation error names the field <c>to</c>.</summary>
     Result<string> NormalizeRecipient(string to);
@@ -51,8 +43,10 @@ public interface IChannelCredentialsCheck
 /// <param name="SupportsAttachments">Files go with the message (e-mail attachments): a счёт's PDF is attached.</param>
 /// <param name="ReachesBy">Which contact detail of a customer is an address on this channel (a phone for SMS, an
 /// e-mail for mail); None: only a client who wrote first (messengers) can be reached.</param>
+/// <param name="IsSiteWidget">Paylink itself hosts the chat (the web chat on the merchant's site): the account has a chat
+/// address (<c>settings.slug</c>) and a widget snippet, and its visitors are anonymous until they give a name.</param>
 public sealed record ChannelTraits(bool SupportsButtons, bool SupportsHtml, bool IsSms, bool HasInboundWebhook = false, bool ReportsDelivery = false,
-    ContactKind ReachesBy = ContactKind.None, bool SupportsAttachments = false);
+    ContactKind ReachesBy = ContactKind.None, bool SupportsAttachments = false, bool IsSiteWidget = false);
 
 /// <summary>A customer's contact detail a channel can write to without a prior conversation.</summary>
 public enum ContactKind { None, Phone, Email }

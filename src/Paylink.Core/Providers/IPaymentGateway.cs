@@ -11,16 +11,8 @@ namespace Paylink.Core.Providers;
 /// abilities (refunds, holds, saved methods, state queries, credential checks, closing receipts) are
 /// separate interfaces below; callers test for them with <c>is</c> and answer a clear error otherwise.
 /// </summary>
-public interface IPaymentGateway : IProvider
+public interface IPaymentGateway : IConfigurableProvider
 {
-    /// <summary>Validates settings given by the merchant and returns them normalised (secrets in clear,
-    /// to be encrypted by the caller). Errors name the field (<c>settings.xxx</c>). Every provider
-    /// accepts an optional absolute <c>baseUrl</c> overriding its API address.</summary>
-    Result<JsonObject> ValidateSettings(JsonObject settings);
-
-    /// <summary>Settings safe to show: secrets replaced by a mask.</summary>
-    JsonObject MaskSettings(JsonObject settings);
-
     /// <summary>Creates a checkout at the gateway. Called once per attempt; the attempt id is the
     /// idempotency key. Returns ProviderUnavailable for timeouts/5xx (the caller may fail over to the
     /// next account), ProviderDeclined for refusals.</summary>

@@ -14,15 +14,8 @@ namespace Paylink.Core.Providers;
 /// <see cref="FindAsync"/> first, which recognises the income by <see cref="SelfEmployedIncome.Tag"/>
 /// (carried in the service name) and its amount.</para>
 /// </summary>
-public interface ISelfEmployedReceipts : IProvider
+public interface ISelfEmployedReceipts : IConfigurableProvider
 {
-    /// <summary>Validates merchant settings and returns them normalised (secrets in clear, for the caller to
-    /// encrypt). Errors name the field (<c>settings.xxx</c>).</summary>
-    Result<JsonObject> ValidateSettings(JsonObject settings);
-
-    /// <summary>Settings safe to show: passwords and tokens masked.</summary>
-    JsonObject MaskSettings(JsonObject settings);
-
     /// <summary>The seller's ИНН these settings sign in as (it is part of every receipt link).</summary>
     string InnOf(JsonObject settings);
 

@@ -8,7 +8,7 @@ namespace Paylink.Core.Receipts;
 /// are stored only encrypted; the provider validates and masks them. <see cref="Inn"/> is kept in clear:
 /// it is printed on every receipt and is part of the buyer's receipt link.
 /// </summary>
-public sealed class SelfEmployedAccount : IMerchantOwned
+public sealed class SelfEmployedAccount : IMerchantOwned, Providers.IProviderAccount
 {
     private SelfEmployedAccount() { }
 

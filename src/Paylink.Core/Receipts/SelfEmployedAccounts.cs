@@ -17,22 +17,26 @@ public sealed record SelfEmployedAccountView(string Id, string Provider, string 
 /// receipt that was waiting (for a connection or for fixed credentials): nothing paid meanwhile is lost.
 /// </summary>
 public sealed class SelfEmployedAccounts(AppDbContext db, ProviderRegistry<ISelfEmployedReceipts> providers, SecretProtector protector,
-    TimeProvider clock, IJobQueue jobs)
+    TimeProvider clock, IJobQueue jobs, OutboundSettings outbound)
 {
     public const string DefaultProvider = "moynalog";
+
+    private readonly ProviderAccountSettings<ISelfEmployedReceipts> _settings = new(providers, protector, outbound, "receipt provider");
 
     public async Task<Result<SelfEmployedAccount>> ConnectAsync(string merchantId, string? provider, JsonObject? settings, CancellationToken ct)
     {
         provider ??= DefaultProvider;
-        var known = string.Join(", ", providers.Ids.Order());
-        if (!providers.TryGet(provider, out var p)) return Error.Validation("provider", $"Unknown receipt provider '{provider}'. Known: {known}.");
+        var resolved = _settings.Resolve(provider);
+        if (!resolved.IsSuccess) return resolved.Error!;
+        var p = resolved.Value;
         if (settings is null) return Error.Validation("settings", "settings is required: {inn, password} or {refreshToken, deviceId}.");
-        var valid = p.ValidateSettings(settings);
-        if (!valid.IsSuccess) return valid.Error!;
+        var validated = await _settings.ValidateAsync(p, settings, ct);
+        if (!validated.IsSuccess) return validated.Error!;
+        var valid = validated.Value.Clear;
 
         var account = await db.SelfEmployedAccounts.FirstOrDefaultAsync(a => a.MerchantId == merchantId && a.DeletedAt == null, ct);
-        var inn = p.InnOf(valid.Value);
-        var protectedSettings = protector.Protect(valid.Value.ToJsonString());
+        var inn = p.InnOf(valid);
+        var protectedSettings = validated.Value.Protected;
         if (account is null)
         {
             account = SelfEmployedAccount.Create(merchantId, provider, inn, protectedSettings, clock);
@@ -43,7 +47,7 @@ public sealed class SelfEmployedAccounts(AppDbContext db, ProviderRegistry<ISelf
         else account.ReplaceSettings(inn, protectedSettings);
 
         // Sign in now: wrong credentials are the merchant's to fix while they are looking at the form.
-        var context = new SelfEmployedContext(account, valid.Value, null);
+        var context = new SelfEmployedContext(account, valid, null);
         var test = await p.TestAsync(context, ct);
         if (!test.IsSuccess && test.Failure!.Kind == SelfEmployedFailureKind.Credentials)
             return Error.Validation("settings", $"«Мой налог» refused these credentials: {test.Failure.Message}");
@@ -53,7 +57,7 @@ public sealed class SelfEmployedAccounts(AppDbContext db, ProviderRegistry<ISelf
             if (!string.IsNullOrEmpty(test.Value) && test.Value != inn) account.ReplaceSettings(test.Value, protectedSettings);
             account.Succeeded();
         }
-        if (context.SessionChanged) account.ReplaceSession(context.Session is null ? null : protector.Protect(context.Session.ToJsonString()));
+        SaveSession(account, context);
         await RequeueWaitingAsync(merchantId, ct);
         await db.SaveChangesAsync(ct);
         return account;
@@ -94,27 +98,20 @@ public sealed class SelfEmployedAccounts(AppDbContext db, ProviderRegistry<ISelf
 
     public SelfEmployedAccountView View(SelfEmployedAccount a)
     {
-        var opened = Open(a);
-        var masked = opened.IsSuccess ? opened.Value.Provider.MaskSettings(opened.Value.Context.Settings) : [];
-        return new SelfEmployedAccountView(a.Id, a.Provider, a.Inn, masked, a.CreatedAt, a.LastError, a.LastErrorKind, a.LastErrorAt);
+        return new SelfEmployedAccountView(a.Id, a.Provider, a.Inn, _settings.Masked(a), a.CreatedAt, a.LastError, a.LastErrorKind, a.LastErrorAt);
     }
 
     public Result<(ISelfEmployedReceipts Provider, SelfEmployedContext Context)> Open(SelfEmployedAccount account)
     {
-        if (!providers.TryGet(account.Provider, out var provider))
-            return Error.Unavailable($"Receipt provider '{account.Provider}' is not available in this installation.");
-        var clear = protector.TryUnprotect(account.ProtectedSettings);
-        if (clear is null || JsonNode.Parse(clear) is not JsonObject settings)
-            return Error.Unavailable("The «Мой налог» settings cannot be decrypted (data-protection keys missing?).");
-        JsonObject? session = null;
-        if (account.ProtectedSession is { } ps && protector.TryUnprotect(ps) is { } sessionClear) session = JsonNode.Parse(sessionClear) as JsonObject;
-        return (provider, new SelfEmployedContext(account, settings, session));
+        var opened = _settings.Open(account);
+        if (!opened.IsSuccess) return opened.Error!;
+        return (opened.Value.Provider, new SelfEmployedContext(account, opened.Value.Settings, _settings.Decrypt(account.ProtectedSession)));
     }
 
     /// <summary>Stores a session the provider replaced (new access or refresh token), encrypted; not saved.</summary>
     public void SaveSession(SelfEmployedAccount account, SelfEmployedContext context)
     {
-        if (context.SessionChanged) account.ReplaceSession(context.Session is null ? null : protector.Protect(context.Session.ToJsonString()));
+        if (context.SessionChanged) account.ReplaceSession(context.Session is null ? null : _settings.Protect(context.Session));
     }
 
     /// <summary>Queues <c>npd.sync</c> for every payment of the merchant whose receipt waits (queued, or sending with an

@@ -246,4 +246,23 @@ public sealed class DialogueEngineTests
         Assert.False(WeeklyHours.Parse("mon 20:00-10:00").IsSuccess);
         Assert.False(WeeklyHours.Parse("funday 10:00-12:00").IsSuccess);
     }
+
+    [Theory]
+    [InlineData("mon-sun 12:00-00:00")]
+    [InlineData("mon-sun 12:00-24:00")]
+    public void WeeklyHours_UntilMidnight_SlotsMayEndAtMidnightButNotPastIt(string text)
+    {
+        var hours = WeeklyHours.Parse(text).Value.On(DayOfWeek.Friday)!.Value;
+        Assert.Equal("24:00", WeeklyHours.FormatClose(hours.Close));
+        Assert.True(WeeklyHours.Fits(hours, new TimeOnly(22, 0), TimeSpan.FromHours(2)));
+        Assert.False(WeeklyHours.Fits(hours, new TimeOnly(22, 30), TimeSpan.FromHours(2)));
+        Assert.False(WeeklyHours.Fits(hours, new TimeOnly(11, 30), TimeSpan.FromHours(1)));
+
+        var late = Policy with { Hours = WeeklyHours.Parse(text).Value };
+        var starts = SlotFinder.FreeStarts(new DateOnly(2026, 11, 20), TimeSpan.FromHours(2), late, [], Msk(18, 10), AssistantTestData.Moscow).ToList();
+        Assert.Equal(Msk(20, 12), starts[0]);
+        Assert.Equal(Msk(20, 22), starts[^1]);
+        Assert.Equal(SlotFinder.Verdict.Free, SlotFinder.Check(Msk(20, 22), TimeSpan.FromHours(2), late, [], Msk(18, 10), AssistantTestData.Moscow));
+        Assert.Equal(SlotFinder.Verdict.Closed, SlotFinder.Check(Msk(20, 23), TimeSpan.FromHours(2), late, [], Msk(18, 10), AssistantTestData.Moscow));
+    }
 }

@@ -16,7 +16,7 @@ public sealed partial class WebChatChannel : IMessageChannel
     public const int MaxTitle = 100;
 
     public string Id => "webchat";
-    public ChannelTraits Traits { get; } = new(SupportsButtons: true, SupportsHtml: false, IsSms: false);
+    public ChannelTraits Traits { get; } = new(SupportsButtons: true, SupportsHtml: false, IsSms: false, IsSiteWidget: true);
 
     public Result<JsonObject> ValidateSettings(JsonObject settings)
     {
