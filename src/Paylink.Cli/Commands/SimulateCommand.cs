@@ -22,7 +22,7 @@ public static class SimulateCommand
         var scenarios = new Option<int>("--scenarios") { Description = $"Number of scripted clients (1–{MaxScenarios}).", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice; the same seed gives the same result.", DefaultValueFactory = _ => 1 };
         var db = new Option<FileInfo?>("--db") { Description = "SQLite file to run in (kept afterwards for inspection); default: a temporary file, deleted." };
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Where to write simulation-<seed>.json and .svg (default: the current folder)." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Where to write simulation-<seed>.json and .svg (default: <data directory>/simulations, PAYLINK_DATA_DIR or ./data)." };
         var cmd = new Command("simulate", "Run scripted clients through chat, booking, payment and reminders; compare with a baseline policy.") { scenarios, seed, db, output };
         cmd.SetAction(async (pr, ct) =>
         {
@@ -38,7 +38,8 @@ public static class SimulateCommand
                 await CliApp.Err.WriteLineAsync($"error: --db: '{dbFile.FullName}' exists; the simulation needs a new file.");
                 return CliApp.ExitUsage;
             }
-            var outDir = pr.GetValue(output) ?? new DirectoryInfo(Directory.GetCurrentDirectory());
+            // Under the data directory by default, like the database itself: a run from a clone must not litter the repository.
+            var outDir = pr.GetValue(output) ?? new DirectoryInfo(DefaultOutputDirectory(CliApp.BuildConfiguration()));
             outDir.Create();
             var temp = dbFile is null ? Directory.CreateTempSubdirectory("paylink-sim-") : null;
             var path = dbFile?.FullName ?? Path.Combine(temp!.FullName, "simulation.db");
@@ -50,6 +51,7 @@ public static class SimulateCommand
                 await File.WriteAllTextAsync(name + ".json", JsonSerializer.Serialize(report, PaylinkJson.Output), ct);
                 await File.WriteAllTextAsync(name + ".svg", report.ToSvg(), ct);
                 await CliApp.Out.WriteAsync(report.ToTable());
+                await CliApp.Out.WriteLineAsync(SimulationReport.MoneyNote);
                 await CliApp.Out.WriteLineAsync($"Written: {name}.json, {name}.svg" + (dbFile is null ? "" : $"; database kept in {path}"));
                 return CliApp.ExitOk;
             }
@@ -60,6 +62,10 @@ public static class SimulateCommand
         });
         return cmd;
     }
+
+    /// <summary>&lt;data directory&gt;/simulations: PAYLINK_DATA_DIR (or DataDir) as the server reads it, ./data by default.</summary>
+    public static string DefaultOutputDirectory(Microsoft.Extensions.Configuration.IConfiguration config) =>
+        Path.GetFullPath(Path.Combine(config["DATA_DIR"] ?? config["DataDir"] ?? "./data", "simulations"));
 
     public static async Task<SimulationReport> RunAsync(int count, int seed, string dbFile, CancellationToken ct)
     {

@@ -13,7 +13,11 @@ namespace Paylink.Cli.Simulation;
 public sealed record PolicyResult(
     string Policy, int Clients, int Booked, int Paid, double? Conversion, double? TimeToPaymentP50Minutes, double? TimeToPaymentP90Minutes,
     double? SuccessfulTransactionShare, double? RemindersPerPayment, int RemindersSent, double? NoShowRate, double? RefundShare,
-    double? PrepaymentShare, long PaidMinor, IReadOnlyList<ScenarioOutcome> Outcomes);
+    double? PrepaymentShare, long PaidMinor, IReadOnlyList<ScenarioOutcome> Outcomes, long RefundedMinor = 0)
+{
+    /// <summary>What the merchant keeps of the period's payments: paid minus refunded (before gateway fees).</summary>
+    public long NetMinor => PaidMinor - RefundedMinor;
+}
 
 /// <summary>A whole run: both policies on the same clients, and the differences (paylink minus baseline).</summary>
 public sealed record SimulationReport(int Seed, int Scenarios, DateTimeOffset SimulatedFrom, DateTimeOffset SimulatedTo,
@@ -42,7 +46,8 @@ public sealed record SimulationReport(int Seed, int Scenarios, DateTimeOffset Si
             Minutes(total.TimeToPaymentP50Seconds), Minutes(total.TimeToPaymentP90Seconds),
             checkouts == 0 ? null : Math.Round((double)outcomes.Sum(o => o.CheckoutsSucceeded) / checkouts, 4),
             paid == 0 ? null : Math.Round((double)reminders / paid, 3), reminders,
-            m.Value.Bookings.NoShowRate, total.RefundShare, m.Value.Bookings.PrepaymentShare, total.PaidMinor, outcomes);
+            m.Value.Bookings.NoShowRate, total.RefundShare, m.Value.Bookings.PrepaymentShare, total.PaidMinor, outcomes,
+            total.RefundedMinor);
     }
 
     private static double? Minutes(double? seconds) => seconds is null ? null : Math.Round(seconds.Value / 60, 1);
@@ -54,9 +59,16 @@ public sealed record SimulationReport(int Seed, int Scenarios, DateTimeOffset Si
         ["noShowRate"] = Diff(a.NoShowRate, b.NoShowRate),
         ["refundShare"] = Diff(a.RefundShare, b.RefundShare),
         ["paidMinor"] = a.PaidMinor - b.PaidMinor,
+        ["netMinor"] = a.NetMinor - b.NetMinor,
     };
 
     private static double? Diff(double? a, double? b) => a is null || b is null ? null : Math.Round(a.Value - b.Value, 4);
+
+    /// <summary>The line under the table that says what its money rows mean.</summary>
+    public const string MoneyNote =
+        "Money: «paid» is what the simulated clients paid through their links in the simulated period (prepayments and full payments, "
+        + "before refunds); «refunded» is what went back to them (cancelled visits); «net» = paid − refunded, what the merchant keeps "
+        + "before gateway fees. Sandbox gateway: no real money moves.";
 
     public string ToTable()
     {
@@ -74,7 +86,10 @@ public sealed record SimulationReport(int Seed, int Scenarios, DateTimeOffset Si
         Row("no-show rate", p => P(p.NoShowRate));
         Row("refund share", p => P(p.RefundShare));
         Row("prepayment share", p => P(p.PrepaymentShare));
-        Row("paid, ₽", p => (p.PaidMinor / 100m).ToString("N0", CultureInfo.GetCultureInfo("ru-RU")));
+        string Rub(long minor) => (minor / 100m).ToString("N0", CultureInfo.GetCultureInfo("ru-RU"));
+        Row("paid, ₽", p => Rub(p.PaidMinor));
+        Row("refunded, ₽", p => Rub(p.RefundedMinor));
+        Row("net (paid − refunded), ₽", p => Rub(p.NetMinor));
         return sb.ToString();
     }
 

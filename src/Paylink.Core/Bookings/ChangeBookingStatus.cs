@@ -21,6 +21,7 @@ public sealed class ChangeBookingStatus(AppDbContext db, BookingHooks hooks, Tim
         if (!changed.IsSuccess) return changed.Error!;
         if (!changed.Value) return booking;
         hooks.StatusChanged(db, booking);
+        await BookingPrepaymentLink.FollowAsync(db, booking, clock.GetUtcNow(), ct);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException)
         {

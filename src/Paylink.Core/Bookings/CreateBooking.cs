@@ -91,12 +91,15 @@ public sealed class CreateBooking(AppDbContext db, MerchantCache merchants, Crea
         if (r.Prepayment is { } p)
         {
             var amount = p.Amount ?? service.PriceMinor;
+            // A prepayment is for before the visit: the link expires no later than the visit starts, whatever was asked.
+            var expires = (p.ExpiresAt ?? now.AddMinutes(merchant.DefaultLinkLifetimeMinutes)).ToUniversalTime();
+            if (expires > start) expires = start;
             var link = await createLink.HandleAsync(merchantId, new CreatePaymentLinkRequest(
                 Amount: amount, Currency: service.Currency,
                 Description: $"{service.Name}, {DateFormat.DateTime(start, merchant.Zone)}",
                 Customer: new CustomerInput(customer.Name, customer.Phone, customer.Email),
                 Items: [new LinkItemInput(service.Name, 1, amount, service.Id)],
-                ExpiresAt: p.ExpiresAt, OrderId: booking.Id, Gateway: p.Gateway,
+                ExpiresAt: expires, OrderId: booking.Id, Gateway: p.Gateway,
                 Metadata: new Dictionary<string, string> { ["bookingId"] = booking.Id }), ct, customer.Id);
             if (!link.IsSuccess) return Prefixed(link.Error!);
             booking.AttachLink(link.Value.Id);

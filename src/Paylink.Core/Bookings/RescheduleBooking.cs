@@ -62,6 +62,7 @@ public sealed class RescheduleBooking(AppDbContext db, MerchantCache merchants, 
             .ToListAsync(ct);
         foreach (var r in stale) r.Cancel("booking rescheduled", clock.GetUtcNow());
         hooks.Moved(db, booking);
+        await BookingPrepaymentLink.FollowAsync(db, booking, clock.GetUtcNow(), ct);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException)
         {

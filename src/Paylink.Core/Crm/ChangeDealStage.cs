@@ -37,7 +37,11 @@ public sealed class ChangeDealStage(AppDbContext db, BookingHooks bookingHooks, 
             var booking = await db.Bookings.FirstAsync(b => b.Id == deal.BookingId, ct);
             var changed = ChangeBookingStatus.Apply(booking, a, now);
             if (!changed.IsSuccess) return changed.Error!;
-            if (changed.Value) bookingHooks.StatusChanged(db, booking);
+            if (changed.Value)
+            {
+                bookingHooks.StatusChanged(db, booking);
+                await BookingPrepaymentLink.FollowAsync(db, booking, now, ct);
+            }
         }
         db.TimelineEntries.Add(TimelineEntry.Event(deal, $"Стадия изменена вручную: {from.ToWire()} → {target.ToWire()}",
             $"manual:{deal.Id}:{deal.Version}:{target.ToWire()}", now));

@@ -13,12 +13,16 @@ namespace Paylink.Core.PaymentLinks;
 public sealed record PayPageLink(
     string Id, string MerchantId, string Code, long AmountMinor, string Currency, string Description, IReadOnlyList<LinkItem> Items,
     LinkStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset? OpenedAt, DateTimeOffset? PaidAt, bool SavePaymentMethod,
-    Providers.CaptureMode CaptureMode = Providers.CaptureMode.Automatic, string? DefaultMethod = null, string? CustomerId = null)
+    Providers.CaptureMode CaptureMode = Providers.CaptureMode.Automatic, string? DefaultMethod = null, string? CustomerId = null,
+    string? CustomerName = null, PayPageBooking? Booking = null)
 {
     public Money Amount => new(AmountMinor, Currency);
 
     public LinkStatus StatusAt(DateTimeOffset now) => PaymentLink.StatusFor(Status, ExpiresAt, now);
 }
+
+/// <summary>The visit a prepayment link is for, as the booking is now (a reschedule shows the new time).</summary>
+public sealed record PayPageBooking(string ServiceName, DateTimeOffset StartAt, string? Staff);
 
 public sealed record PayPageView(PayPageLink Link, Merchant Merchant, LinkStatus Status, DateTimeOffset Now);
 
@@ -33,9 +37,13 @@ public sealed record PayPageView(PayPageLink Link, Merchant Merchant, LinkStatus
 public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimeProvider clock, SqliteReadConnections? reads = null)
 {
     private const string Sql = """
-        SELECT "Id", "MerchantId", "Code", "AmountMinor", "Currency", "Description", "Items", "Status", "ExpiresAt", "OpenedAt", "PaidAt", "SavePaymentMethod",
-               "CaptureMode", "DefaultMethod", "CustomerId"
-        FROM "PaymentLinks" WHERE "Code" = @code
+        SELECT l."Id", l."MerchantId", l."Code", l."AmountMinor", l."Currency", l."Description", l."Items", l."Status", l."ExpiresAt", l."OpenedAt",
+               l."PaidAt", l."SavePaymentMethod", l."CaptureMode", l."DefaultMethod", l."CustomerId",
+               c."Name", b."ServiceName", b."StartAt", b."Staff"
+        FROM "PaymentLinks" l
+        LEFT JOIN "Customers" c ON c."Id" = l."CustomerId" AND c."MerchantId" = l."MerchantId"
+        LEFT JOIN "Bookings" b ON b."LinkId" = l."Id" AND b."MerchantId" = l."MerchantId"
+        WHERE l."Code" = @code
         """;
 
     private static readonly JsonSerializerOptions ItemsJson = new() { PropertyNameCaseInsensitive = true };
@@ -96,7 +104,11 @@ public sealed class OpenPayPage(AppDbContext db, MerchantCache merchants, TimePr
         AppDbContext.ParseStatus(r.GetString(7)), readTime(r, 8),
         r.IsDBNull(9) ? null : readTime(r, 9), r.IsDBNull(10) ? null : readTime(r, 10), r.GetBoolean(11),
         // Read here so the open page's SBP offer and consent step need no second query (on PostgreSQL each one is a round trip).
-        Enum.Parse<Providers.CaptureMode>(r.GetString(12)), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14));
+        Enum.Parse<Providers.CaptureMode>(r.GetString(12)), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14),
+        // The client's name and the prepaid visit come from the same SELECT (joined by primary key and the LinkId index),
+        // so the page shows the booking as it is now, not the copy in the link's description.
+        r.IsDBNull(15) ? null : r.GetString(15),
+        r.IsDBNull(16) ? null : new PayPageBooking(r.GetString(16), readTime(r, 17), r.IsDBNull(18) ? null : r.GetString(18)));
 
     /// <summary>
     /// Records the first time the customer saw an open link (the funnel's "opened" step): a conditional

@@ -150,6 +150,20 @@ public sealed class PaymentLink : IMerchantOwned
         }
     }
 
+    /// <summary>
+    /// A prepayment link expires no later than the visit it prepays starts: when the visit moves earlier than the
+    /// link's expiry, the expiry moves with it. Only an open link changes (a paid, held or finished one keeps its
+    /// history); a later visit never extends it. Returns false when nothing changed.
+    /// </summary>
+    public bool ExpireNoLaterThan(DateTimeOffset visitStart)
+    {
+        visitStart = visitStart.ToUniversalTime();
+        if (Status != LinkStatus.Open || ExpiresAt <= visitStart) return false;
+        ExpiresAt = visitStart;
+        Version++;
+        return true;
+    }
+
     /// <summary>Records expiry of an open link whose time has passed. Returns false when nothing changed.</summary>
     public bool Expire(DateTimeOffset now)
     {

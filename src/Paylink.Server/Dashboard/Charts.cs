@@ -32,8 +32,8 @@ public static class Charts
         h.Raw("</svg>\n");
     }
 
-    /// <summary>Horizontal bars for a funnel: each step's count and share of the first step.</summary>
-    public static void Funnel(Html h, string title, IReadOnlyList<(string Label, int Count)> steps, string id)
+    /// <summary>Horizontal bars for a funnel: each step's count and share of the first step, in the page's language («1 234 (66,7 %)»).</summary>
+    public static void Funnel(Html h, string title, IReadOnlyList<(string Label, int Count)> steps, string id, string lang)
     {
         var first = steps.Count == 0 ? 0 : steps[0].Count;
         const double rowH = 34, labelW = 200, barMax = 400;
@@ -45,10 +45,10 @@ public static class Charts
             var (label, count) = steps[i];
             var w = first == 0 ? 0 : barMax * count / first;
             var y = 4 + i * rowH;
-            var share = first == 0 ? "" : $" ({100.0 * count / first:0}%)";
+            var share = first == 0 ? "" : " (" + Paylink.Core.Common.NumberFormat.Percent((double)count / first, lang) + ")";
             h.Raw("<text x=\"0\" y=\"").Raw(N(y + 20)).Raw("\">").Text(label).Raw("</text>");
             h.Raw("<rect x=\"").Raw(N(labelW)).Raw("\" y=\"").Raw(N(y + 4)).Raw("\" width=\"").Raw(N(Math.Max(w, 1))).Raw("\" height=\"24\" fill=\"#1a56c4\" />");
-            h.Raw("<text x=\"").Raw(N(labelW + Math.Max(w, 1) + 6)).Raw("\" y=\"").Raw(N(y + 20)).Raw("\">").Text(count.ToString(CultureInfo.InvariantCulture) + share).Raw("</text>\n");
+            h.Raw("<text x=\"").Raw(N(labelW + Math.Max(w, 1) + 6)).Raw("\" y=\"").Raw(N(y + 20)).Raw("\">").Text(Paylink.Core.Common.NumberFormat.Integer(count, lang) + share).Raw("</text>\n");
         }
         h.Raw("</svg>\n");
     }

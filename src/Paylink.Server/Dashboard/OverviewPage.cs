@@ -100,7 +100,7 @@ public static class OverviewPage
         [
             (c.L("Создано", "Created"), t.Links), (c.L("Отправлено", "Sent"), t.Sent), (c.L("Открыто", "Opened"), t.Opened),
             (c.L("Начата оплата", "Checkout started"), t.CheckoutStarted), (c.L("Оплачено", "Paid"), t.Paid),
-        ], "funnel-chart");
+        ], "funnel-chart", c.Lang);
         h.Raw("</div>\n");
 
         h.Raw("<div class=\"card\">").El("h2", c.L("Оплачено по дням", "Paid by day"));

@@ -177,8 +177,10 @@ public static class SelfEmployedPage
     private static void YearLine(DashContext c, Html h, SelfEmployedYear year)
     {
         var total = new Money(year.RegisteredMinor + year.WaitingMinor, "RUB");
+        // The share of the year's limit in the page's language («66,7 %»), from the amounts rather than the whole-number level figure.
+        var percent = NumberFormat.Percent(year.LimitMinor <= 0 ? null : (double)total.Minor / year.LimitMinor, c.Lang);
         h.Raw("<p id=\"npd-year-total\">").Text(MoneyFormat.Short(total, c.Lang)).Text(c.L(" из ", " of ")).Text(MoneyFormat.Short(new Money(year.LimitMinor, "RUB"), c.Lang))
-            .Text($" ({year.Percent.ToString(CultureInfo.InvariantCulture)} %)").Raw("</p>");
+            .Text($" ({percent})").Raw("</p>");
         if (year.WaitingMinor > 0)
             h.Raw("<p class=\"hint\">").Text(c.L("Из них ждут регистрации: ", "Of which waiting to be registered: ")).Text(MoneyFormat.Short(new Money(year.WaitingMinor, "RUB"), c.Lang)).Raw("</p>");
         if (year.Level == "over")
@@ -186,8 +188,8 @@ public static class SelfEmployedPage
                 + "сообщите в налоговую о смене режима в течение 20 дней.",
                 "The 2.4 mn ₽ НПД limit for the year is exceeded: НПД no longer applies to income above it; tell the tax office about the change of regime within 20 days.")).Raw("</p>");
         else if (year.Level == "near")
-            h.Raw("<p class=\"alert err\" role=\"alert\" id=\"npd-limit\">").Text(c.L($"Доход приближается к лимиту НПД 2,4 млн ₽ ({year.Percent} %). Подумайте о смене режима заранее.",
-                $"Income is nearing the 2.4 mn ₽ НПД limit ({year.Percent} %). Consider changing the regime in good time.")).Raw("</p>");
+            h.Raw("<p class=\"alert err\" role=\"alert\" id=\"npd-limit\">").Text(c.L($"Доход приближается к лимиту НПД 2,4 млн ₽ ({percent}). Подумайте о смене режима заранее.",
+                $"Income is nearing the 2.4 mn ₽ НПД limit ({percent}). Consider changing the regime in good time.")).Raw("</p>");
     }
 
     public sealed record OverviewData(bool Connected, SelfEmployedAccountView? Account, SelfEmployedYear Year, int Waiting);

@@ -82,7 +82,7 @@ public static class PayPageHtml
         var w = new Writer(enc, output);
         w.Raw(Head1).Text(t.Lang).Raw("\">\n<head>\n"u8).Raw(Style).Raw("\n<title>"u8);
         if (view is null) w.Text(t.NotFoundTitle);
-        else w.Text(t.Title).Raw(" · "u8).Text(view.Merchant.Name);
+        else w.Text(view.Link.Booking is null ? t.Title : t.Prepayment).Raw(" · "u8).Text(view.Merchant.Name);
         w.Raw("</title>\n"u8).Raw(Css);
         if (view is null)
             w.Raw("<div class=\"card\">\n<h1>"u8).Text(t.NotFoundTitle).Raw("</h1>\n<p class=\"muted\">"u8).Text(t.NotFoundText).Raw("</p>\n</div>\n"u8);
@@ -117,7 +117,18 @@ public static class PayPageHtml
     private static void Heading(Writer w, PayTexts t, PayPageView view, string? error)
     {
         var link = view.Link;
-        w.Raw("<div class=\"card\">\n<p class=\"merchant\">"u8).Text(view.Merchant.Name).Raw("</p>\n<h1>"u8).Text(link.Description).Raw("</h1>\n"u8);
+        w.Raw("<div class=\"card\">\n<p class=\"merchant\">"u8).Text(view.Merchant.Name).Raw("</p>\n"u8);
+        if (!string.IsNullOrWhiteSpace(link.CustomerName)) w.Raw("<p id=\"greeting\">"u8).Text(t.Greeting(link.CustomerName.Trim())).Raw("</p>\n"u8);
+        if (link.Booking is { } visit)
+        {
+            // A prepayment names itself and shows the visit as the booking is now: the link's description keeps the time it was created with.
+            w.Raw("<h1><span id=\"kind\">"u8).Text(t.Prepayment).Raw("</span>: "u8).Text(visit.ServiceName).Raw("</h1>\n"u8);
+            w.Raw("<p id=\"visit\">"u8).Text(t.Visit).Raw(": "u8).Text(DateFormat.DateTime(visit.StartAt, view.Merchant.Zone, t.Lang))
+                .Raw(" ("u8).Text(DateFormat.ZoneLabel(view.Merchant.Zone, visit.StartAt, t.Lang)).Raw(")"u8);
+            if (visit.Staff is { Length: > 0 } staff) w.Raw(", "u8).Text(staff);
+            w.Raw("</p>\n"u8);
+        }
+        else w.Raw("<h1>"u8).Text(link.Description).Raw("</h1>\n"u8);
         if (link.Items.Count > 0)
         {
             w.Raw("<table aria-label=\""u8).Text(t.Total).Raw("\">\n"u8);
@@ -174,7 +185,7 @@ public static class PayPageHtml
             case LinkStatus.Paid:
                 if (link.PaidAt is { } p) State(w, "ok"u8).Text(t.Paid).Raw(" · "u8).Text(DateFormat.DateTime(p, zone, t.Lang)).Raw("</p>\n"u8);
                 else State(w, "ok"u8).Text(t.Paid).Raw("</p>\n"u8);
-                if (paid?.Service is { } service)
+                if (link.Booking is null && paid?.Service is { } service)
                 {
                     w.Raw("<p id=\"booking\">"u8).Text(t.Booking).Raw(": "u8).Text(service);
                     if (paid.Start is { } start) w.Raw(", "u8).Text(DateFormat.DateTime(start, zone, t.Lang));

@@ -13,6 +13,10 @@ public sealed record PayTexts(
         : "Отметьте согласие на сохранение способа оплаты: без него эту оплату провести нельзя.";
     public string Authorized => Lang == "en" ? "The amount is held on your card; the seller will charge it later." : "Сумма заблокирована на карте; продавец спишет её позже.";
     public string Booking => Lang == "en" ? "Booking" : "Запись";
+    public string Prepayment => Lang == "en" ? "Prepayment" : "Предоплата";
+    public string Visit => Lang == "en" ? "Your visit" : "Ваша запись";
+    /// <summary>The line greeting a client whose name the seller knows.</summary>
+    public string Greeting(string name) => Lang == "en" ? $"Hello, {name}!" : $"{name}, здравствуйте!";
     public string BackToChat => Lang == "en" ? "Back to the chat" : "Вернуться в чат";
     public string PdnTitle => Lang == "en" ? "Consent to personal data processing" : "Согласие на обработку персональных данных";
     public string PdnVersion => Lang == "en" ? "Text version" : "Версия текста";

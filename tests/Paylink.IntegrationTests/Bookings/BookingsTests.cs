@@ -133,6 +133,68 @@ public abstract class BookingsTests<THost>(THost host) : IClassFixture<THost> wh
         var got = await (await api.GetAsync("/api/v1/bookings/" + b.GetProperty("id").GetString())).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal("confirmed", got.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Prepayment_PayPageShowsPrepaymentClientAndCurrentVisit_LinkExpiryFollowsTheVisit()
+    {
+        var (_, api) = await host.MerchantWithCatalogAsync();
+        var moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+        // The default 72 h lifetime would outlive a visit tomorrow: the link expires when the visit starts.
+        var b = await host.BookAsync(api, Tomorrow15, extra: ""","prepayment":{"amount":50000}""");
+        var bookingId = b.GetProperty("id").GetString()!;
+        var linkPath = "/api/v1/links/" + b.GetProperty("linkId").GetString();
+        var start = DateTimeOffset.Parse(Tomorrow15, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(start, (await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("expiresAt").GetDateTimeOffset());
+        var page = new Uri((await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("url").GetString()!).PathAndQuery;
+        var html = await host.Client().GetStringAsync(page);
+        Assert.Contains("<span id=\"kind\">Предоплата</span>: Маникюр с покрытием", html);
+        Assert.Contains("Анна, здравствуйте!", html);
+        Assert.Contains(Paylink.Core.Common.DateFormat.DateTime(start, moscow), html);
+        Assert.Contains("<title>Prepayment ·", await host.Client().GetStringAsync(page + "?lang=en"));
+
+        // Moved earlier: the page shows the new time (not the link's description) and the expiry moves with the visit.
+        var earlier = start.AddHours(-4);
+        await RescheduleAsync(bookingId, earlier);
+        Assert.Equal(earlier, (await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("expiresAt").GetDateTimeOffset());
+        html = await host.Client().GetStringAsync(page);
+        Assert.Contains(Paylink.Core.Common.DateFormat.DateTime(earlier, moscow), html);
+        Assert.DoesNotContain("<p id=\"visit\">Ваша запись: " + Paylink.Core.Common.DateFormat.DateTime(start, moscow), html);
+        // Moved later: the expiry is not extended past what was promised.
+        await RescheduleAsync(bookingId, start.AddDays(1));
+        Assert.Equal(earlier, (await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Contains(Paylink.Core.Common.DateFormat.DateTime(start.AddDays(1), moscow), await host.Client().GetStringAsync(page));
+
+        // Cancelled visit: the open link is cancelled with it and cannot be paid.
+        await (await api.PostAsync($"/api/v1/bookings/{bookingId}/cancel", null)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("cancelled", (await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        var pay = await host.Client().PostAsync(page + "/pay", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.Conflict, pay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Prepayment_PaidLinkIsNotCancelledOrMovedWithTheBooking()
+    {
+        var (_, api) = await host.MerchantWithCatalogAsync();
+        var b = await host.BookAsync(api, "2026-11-21T15:00:00+03:00", extra: ""","prepayment":{}""");
+        var linkPath = "/api/v1/links/" + b.GetProperty("linkId").GetString();
+        var link = await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK);
+        var pay = await host.Client().PostAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery + "/pay", new FormUrlEncodedContent([]));
+        await host.Client().PostAsync(new Uri(pay.Headers.Location!.ToString()).PathAndQuery, new FormUrlEncodedContent([new("outcome", "success")]));
+        await host.DrainAsync();
+        var expires = (await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK)).GetProperty("expiresAt").GetDateTimeOffset();
+        await RescheduleAsync(b.GetProperty("id").GetString()!, DateTimeOffset.Parse("2026-11-19T09:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture));
+        await (await api.PostAsync($"/api/v1/bookings/{b.GetProperty("id").GetString()}/cancel", null)).ReadJsonAsync(HttpStatusCode.OK);
+        var after = await (await api.GetAsync(linkPath)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", after.GetProperty("status").GetString());
+        Assert.Equal(expires, after.GetProperty("expiresAt").GetDateTimeOffset());
+    }
+
+    private async Task RescheduleAsync(string bookingId, DateTimeOffset start)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var moved = await scope.ServiceProvider.GetRequiredService<RescheduleBooking>().HandleAsync(bookingId, start, CancellationToken.None);
+        Assert.True(moved.IsSuccess, moved.Error?.Message);
+    }
 }
 
 public sealed class BookingsSqliteTests(BookingsSqliteHost host) : BookingsTests<BookingsSqliteHost>(host);

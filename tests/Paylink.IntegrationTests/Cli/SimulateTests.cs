@@ -18,11 +18,15 @@ public sealed class SimulateTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    private async Task<(string Json, string Out)> RunAsync(int seed, string name)
+    /// <param name="viaDataDir">No --out: the files go to &lt;data directory&gt;/simulations (never the current folder).</param>
+    private async Task<(string Json, string Out)> RunAsync(int seed, string name, bool viaDataDir = false)
     {
-        var outDir = Path.Combine(_dir.FullName, name);
-        var (exit, stdout, stderr) = await CliRunner.RunAsync(new Dictionary<string, string?>(), "simulate", "--scenarios", "8", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--out", outDir, "--db", Path.Combine(outDir, "sim.db"));
+        var root = Path.Combine(_dir.FullName, name);
+        var outDir = viaDataDir ? Path.Combine(root, "simulations") : root;
+        Directory.CreateDirectory(root);
+        string[] args = ["simulate", "--scenarios", "8", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", Path.Combine(root, "sim.db")];
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(new Dictionary<string, string?> { ["DATA_DIR"] = viaDataDir ? root : null },
+            viaDataDir ? args : [.. args, "--out", outDir]);
         Assert.True(exit == 0, stderr);
         Assert.Contains("8/8", stderr);   // the progress bar reached the end
         Assert.True(File.Exists(Path.Combine(outDir, $"simulation-{seed}.svg")));
@@ -33,9 +37,11 @@ public sealed class SimulateTests : IDisposable
     public async Task SameSeed_SameReport_FiguresHoldTogether()
     {
         var (first, table) = await RunAsync(7, "a");
-        var (second, _) = await RunAsync(7, "b");
+        var (second, _) = await RunAsync(7, "b", viaDataDir: true);
         Assert.Equal(first, second);
         Assert.Contains("conversion request→payment", table);
+        Assert.Contains("net (paid − refunded), ₽", table);
+        Assert.Contains("«net» = paid − refunded", table);
 
         var report = JsonDocument.Parse(first).RootElement;
         var policies = report.GetProperty("policies").EnumerateArray().ToList();

@@ -498,6 +498,9 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         var c = await host.SignedInAsync(user);
         var html = await c.PageAsync("/dashboard");
         Assert.Contains("id=\"funnel-chart\"", html);
+        // Funnel shares in the page's language: «1 (100 %)» with a no-break space in Russian, "1 (100%)" in English.
+        Assert.Contains(">1 (100\u00A0%)<", html);
+        Assert.DoesNotContain("100%)", html);
         Assert.Contains("id=\"paid-by-day\"", html);
         Assert.Contains("id=\"links-by-day\"", html);
         Assert.Contains("<polyline", html);
@@ -506,6 +509,7 @@ public abstract partial class DashboardTests<THost>(THost host) : IClassFixture<
         Assert.DoesNotContain("<script", html);
         var en = await c.PageAsync("/dashboard?lang=en");
         Assert.Contains("Funnel", en);
+        Assert.Contains(">1 (100%)<", en);
         Assert.Contains("Funnel", await c.PageAsync("/dashboard/"));   // the cookie remembers
         var csv = await c.Http.GetAsync("/dashboard/metrics.csv");
         Assert.Equal("text/csv; charset=utf-8", csv.Content.Headers.ContentType?.ToString());
