@@ -166,17 +166,6 @@ public sealed class DialogueRealClientTests
     }
 
     [Fact]
-    public async Task AnotherServiceNamedByAQuestion_WhileProposed_IsAskedAbout_NotBooked()
-    {
-        var r = await Say("хочу на маникюр с покрытием в пятницу в 15:00");
-        Assert.StartsWith("Записываю:", r.Texts[0]);
-        r = await Say("а педикюр у вас есть?");
-        Assert.StartsWith("Уточните, пожалуйста:", r.Texts[0]);
-        await Say("да");
-        Assert.Empty(_backend.Calls);
-    }
-
-    [Fact]
     public async Task EnglishClient_IsAnsweredInEnglish_ForTheWholeConversation()
     {
         var r = await Say("hi, can I book personal training on friday at 3pm?");
