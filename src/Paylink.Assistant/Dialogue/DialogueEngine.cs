@@ -247,6 +247,13 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 ProposedStart = null,
             };
             if (a.ServiceId is null && a.Candidates.Count > 1) st = st with { ServiceId = null };
+            // Another service named in the middle of a booking by a question or a loose word ("а можно онлайн или только
+            // в кабинете?", "онлайн"): the client may be asking or refining, not switching. Ask which one instead of
+            // proposing (and later booking) something the client did not clearly choose.
+            if (s.ServiceId is { } oldId && a.ServiceId is { } newId && newId != oldId && s.Pending is not Pending.None
+                && (text.Contains('?') || a.Intent is not (Intent.Book or Intent.Decline or Intent.Reschedule))
+                && Service(oldId) is { } oldService && Service(newId) is { } newService)
+                return Say(t.WhichOne([oldService.Name, newService.Name]), st with { ServiceId = null, Pending = Pending.Service }, "ask: which service (switch)");
             // Asked for by staff name only ("к Анне на пятницу"): what that person does.
             if (Service(st.ServiceId) is null && st.Staff is { } onlyStaff && a.Candidates.Count <= 1)
             {
@@ -261,6 +268,16 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
                 return Say(t.AskService(ctx.Catalog.Entries.Take(4)), st with { Pending = Pending.Service }, "ask: service");
             }
             var prefix = "";
+            if (st.Staff is { } named && !(service.Staff ?? []).Contains(named, StringComparer.OrdinalIgnoreCase) && ctx.Catalog.ServicesOf(named) is { Count: > 0 } namedDoes)
+            {
+                // The client asked for a person: a candidate of this message that the person does is what was meant;
+                // otherwise ask which of that person's services, never book the service without the person silently.
+                var ofStaff = a.Candidates.Select(c => namedDoes.FirstOrDefault(x => x.Id == c.ServiceId)).OfType<CatalogEntry>().ToList();
+                if (a.ServiceId is not null && ofStaff.Count == 1) { service = ofStaff[0]; st = st with { ServiceId = service.Id }; }
+                else
+                    return Say(t.StaffDoesNot(named, service.Name, service.Staff ?? []) + " " + t.WhichOne(namedDoes.Take(4).Select(x => x.Name)),
+                        st with { ServiceId = null, Pending = Pending.Service }, "ask: which service of staff");
+            }
             if (st.Staff is { } staff && !(service.Staff ?? []).Contains(staff, StringComparer.OrdinalIgnoreCase))
             {
                 // Never book someone else silently: say who does it, and go on without a named person.

@@ -20,6 +20,8 @@ public sealed partial class ServiceMatcher
 {
     private const double AmbiguityMargin = 0.15;
     private const double MinScore = 0.75;
+    // Well above the ambiguity margin: a number that fits one entry's range decides between names that are otherwise alike.
+    private const double QuantityWeight = 0.5;
 
     private readonly Entry[] _entries;
     private readonly Dictionary<string, double> _idf;
@@ -31,7 +33,7 @@ public sealed partial class ServiceMatcher
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Stem, double Quality)[]> _readings = new(StringComparer.Ordinal);
 
     private sealed record Key(string[] Stems, double TotalWeight);
-    private sealed record Entry(string Id, string Name, Key[] Keys);
+    private sealed record Entry(string Id, string Name, Key[] Keys, Quantities.Range[] Ranges);
 
     public ServiceMatcher(IEnumerable<(string Id, string Name, IReadOnlyList<string> Aliases)> services)
     {
@@ -56,7 +58,7 @@ public sealed partial class ServiceMatcher
                 }
                 if (stems.Count > 0) keys.Add([.. stems.Distinct()]);
             }
-            entries.Add(new Entry(id, name, [.. keys.Select(k => new Key(k, 0))]));
+            entries.Add(new Entry(id, name, [.. keys.Select(k => new Key(k, 0))], Quantities.RangesOf(TextNormalizer.Normalize(name))));
         }
         // Rarity of each catalog word across services: 1 + ln(N / number of services using it).
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -98,6 +100,9 @@ public sealed partial class ServiceMatcher
                 if (!table.TryGetValue(stem, out var b) || b.Quality < quality) table[stem] = (quality, w.Index, w.Length);
         }
         if (best.Count == 0) return new MatchResult([], null, []);
+        // Free numbers of the message ("колёса 17", "54 квадрата", "двушка"): they choose between entries whose
+        // names differ by a size or a count ("R13-R16" / "R17-R19", "до 60 м²" / "60-90 м²", "1-комн." / "2-комн.").
+        var quantities = Quantities.Of(m);
 
         var scored = new List<(Entry Entry, double Score, int[] Words)>();
         foreach (var e in _entries)
@@ -121,8 +126,15 @@ public sealed partial class ServiceMatcher
                 var keyScore = evidence + 0.5 * evidence / key.TotalWeight - 2 * against;
                 if (keyScore > score) { score = keyScore; words = [.. used]; }
             }
-            if (score >= MinScore) scored.Add((e, score, words));
+            if (score > 0) scored.Add((e, score, words));
         }
+        // A number counts only when it fits some named entry: then entries whose range it misses lose and the
+        // ones it fits win. A number that fits none ("часов на 7") is not a size and changes nothing.
+        if (quantities.Count > 0 && scored.Any(s => Fits(s.Entry, quantities)))
+            for (var i = 0; i < scored.Count; i++)
+                if (scored[i].Entry.Ranges.Length > 0)
+                    scored[i] = scored[i] with { Score = scored[i].Score + (Fits(scored[i].Entry, quantities) ? QuantityWeight : -QuantityWeight) };
+        scored.RemoveAll(s => s.Score < MinScore);
         if (scored.Count == 0) return new MatchResult([], null, []);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
         var top = scored[0].Score;
@@ -144,6 +156,8 @@ public sealed partial class ServiceMatcher
             if (m.IsFree(start, length)) m.Claim(start, length, "zsvc");
         return new MatchResult(candidates, ambiguous ? null : scored[0].Entry.Id, spans);
     }
+
+    private static bool Fits(Entry e, List<double> quantities) => quantities.Any(q => e.Ranges.Any(r => r.Contains(q)));
 
     private (string Stem, double Quality)[] Readings(string word)
     {

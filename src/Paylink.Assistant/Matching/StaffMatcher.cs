@@ -39,7 +39,7 @@ public sealed partial class StaffMatcher
         return null;
     }
 
-    /// <summary>A word is a form of a name base: the base plus at most three letters of ending ("анн" + "ой").</summary>
+    /// <summary>A word is a form of a name base: the base plus at most three letters of ending ("анн" + "ой", "натал" + "ье").</summary>
     private static bool Fits(string word, string @base) =>
         word.StartsWith(@base, StringComparison.Ordinal) && word.Length - @base.Length <= 3
         && (word.Length == @base.Length || Endings.Contains(word[@base.Length..]));
@@ -47,7 +47,7 @@ public sealed partial class StaffMatcher
     private static readonly HashSet<string> Endings = new(StringComparer.Ordinal)
     {
         "а", "я", "е", "у", "ю", "ы", "и", "ой", "ей", "ом", "ем", "ем", "ь", "й", "ию", "ии", "ия", "ие", "ей", "ой", "ою", "ею",
-        "ечка", "ечке", "ечку", "ечкой", "очка", "очке", "очку", "ушка", "ушке", "ушку", "ик", "ику", "ика",
+        "ья", "ье", "ью", "ьи", "ьей", "ьею", "ечка", "ечке", "ечку", "ечкой", "очка", "очке", "очку", "ушка", "ушке", "ушку", "ик", "ику", "ика",
     };
 
     private static string[] Forms(string name)

@@ -158,7 +158,11 @@ public sealed class DialogueRealClientTests
     {
         var r = await Say("окрашивание к Анне в пятницу в 12:00");
         Assert.StartsWith("Анна не делает «Окрашивание волос», эту услугу делает Ольга.", r.Texts[0]);
-        Assert.Null(r.State.Staff);
+        // The client asked for a person: the assistant asks which of her services, keeping her, and books nothing.
+        Assert.Contains("Уточните, пожалуйста:", r.Texts[0]);
+        Assert.Equal("Анна", r.State.Staff);
+        Assert.Null(r.State.ServiceId);
+        Assert.Empty(_backend.Calls);
     }
 
     [Fact]

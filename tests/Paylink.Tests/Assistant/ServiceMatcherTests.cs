@@ -61,4 +61,57 @@ public sealed class ServiceMatcherTests
         Assert.Null(a.ServiceId);
         Assert.Empty(a.Candidates);
     }
+
+    private static readonly (string Id, string Name, IReadOnlyList<string> Aliases)[] Sized =
+    [
+        ("tyres-small", "Шиномонтаж R13-R15", []), ("tyres-big", "Шиномонтаж R16-R18", []),
+        ("wash-small", "Мойка квартиры до 40 м²", []), ("wash-big", "Мойка квартиры 40-80 м²", []),
+        ("tidy-1", "Уборка 1-комн. квартиры", []), ("tidy-3", "Уборка 3-комн. квартиры", []),
+        ("tidy-after", "Уборка после переезда", []),
+    ];
+
+    [Theory]
+    [InlineData("шиномонтаж колеса 14", "tyres-small")]
+    [InlineData("шиномонтаж r17", "tyres-big")]
+    [InlineData("мойка квартиры 35 метров", "wash-small")]
+    [InlineData("мойка квартиры 65 квадратов", "wash-big")]
+    [InlineData("мойка квартиры до 40 метров", "wash-small")]
+    [InlineData("уборка однушки", "tidy-1")]
+    [InlineData("уборка трехкомнатной квартиры", "tidy-3")]
+    [InlineData("уборка трешки", "tidy-3")]
+    public void Match_NumberInMessage_PicksTheEntryWhoseRangeFits(string text, string expected)
+    {
+        Assert.Equal(expected, new Paylink.Assistant.Matching.ServiceMatcher(Sized).Match(new Paylink.Assistant.Text.MessageText(text)).ServiceId);
+    }
+
+    [Theory]
+    [InlineData("шиномонтаж")]
+    [InlineData("шиномонтаж колеса 21")]
+    [InlineData("уборка квартиры")]
+    public void Match_NoNumberOrNoneFits_StaysAmbiguous(string text)
+    {
+        var r = new Paylink.Assistant.Matching.ServiceMatcher(Sized).Match(new Paylink.Assistant.Text.MessageText(text));
+        Assert.Null(r.ServiceId);
+        Assert.True(r.Candidates.Count > 1);
+    }
+
+    [Fact]
+    public void Match_PrepositionAfter_DoesNotNameAService()
+    {
+        // "после обеда" is a time of day, not "Уборка после переезда".
+        var r = new Paylink.Assistant.Matching.ServiceMatcher(Sized).Match(new Paylink.Assistant.Text.MessageText("давайте лучше после обеда"));
+        Assert.Null(r.ServiceId);
+        Assert.Empty(r.Candidates);
+    }
+
+    [Theory]
+    [InlineData("к Наталье на пятницу", "Наталья")]
+    [InlineData("у Натальи можно?", "Наталья")]
+    [InlineData("к Игорю", "Игорь")]
+    [InlineData("с Анной", "Анна")]
+    public void StaffMatch_SoftSignNames_MatchInEveryCase(string text, string expected)
+    {
+        var staff = new Paylink.Assistant.Matching.StaffMatcher(["Наталья", "Игорь", "Анна"]);
+        Assert.Equal(expected, staff.Match(new Paylink.Assistant.Text.MessageText(text)));
+    }
 }
