@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Paylink.Core.Bookings;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
@@ -37,44 +36,12 @@ public sealed record MetricsReport(DateOnly From, DateOnly To, string Currency, 
 /// day) and what became of them, CRM requests of the period, bookings whose visit falls in it. Every
 /// formula is in docs/metrics.md; this class is its only implementation (API, CSV and Prometheus read it).
 /// </summary>
-/// <remarks>
-/// The database does the per-link work: one query returns one row per link of the period with the first time of
-/// each funnel event (a grouped subquery over the events of those links), the data of its first <c>sent</c> and
-/// last <c>checkout_started</c> event and its captured payment; requests and visits come with their "paid" flag
-/// as an EXISTS. Those rows are streamed into per-dimension accumulators, so memory is O(days + channels +
-/// services + paid links), not the period's links and events. The local day (IANA zone), the channel and
-/// method (JSON data) and the service (the items' JSON) are read here rather than in SQL, which has neither
-/// portable time zones nor one JSON dialect on both databases; the time-to-payment percentiles need the per-link
-/// durations, kept as one double per paid link.
-/// </remarks>
 public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants, PaymentMethodSettingsStore methodSettings)
 {
     public const int MaxDays = 366;
     public const int MaxLinks = 200_000;
 
-    /// <summary>One row per link created in [@start, @end): first sent/opened/checkout/paid times, the first sent's and the
-    /// last checkout's data (only when needed) and the captured payment. Identifiers quoted: valid on SQLite and PostgreSQL.</summary>
-    private const string LinksSql = """
-        SELECT l."CreatedAt", l."Items", ev.sent_at, ev.opened_at, ev.checkout_at, ev.paid_at,
-          CASE WHEN ev.sent_at IS NOT NULL THEN (SELECT s."DataJson" FROM "LinkEvents" s
-            WHERE s."LinkId" = l."Id" AND s."Type" = 'sent' ORDER BY s."At", s."Id" LIMIT 1) END AS sent_data,
-          CASE WHEN ev.checkout_at IS NOT NULL AND p."Method" IS NULL THEN (SELECT c."DataJson" FROM "LinkEvents" c
-            WHERE c."LinkId" = l."Id" AND c."Type" = 'checkout_started' ORDER BY c."At" DESC, c."Id" DESC LIMIT 1) END AS checkout_data,
-          p."CapturedMinor", p."RefundedMinor", p."Method"
-        FROM "PaymentLinks" l
-        LEFT JOIN (
-          SELECT e."LinkId",
-            MIN(CASE WHEN e."Type" = 'sent' THEN e."At" END) AS sent_at,
-            MIN(CASE WHEN e."Type" = 'opened' THEN e."At" END) AS opened_at,
-            MIN(CASE WHEN e."Type" = 'checkout_started' THEN e."At" END) AS checkout_at,
-            MIN(CASE WHEN e."Type" = 'paid' THEN e."At" END) AS paid_at
-          FROM "PaymentLinks" k JOIN "LinkEvents" e ON e."LinkId" = k."Id"
-          WHERE k."MerchantId" = @merchant AND k."CreatedAt" >= @start AND k."CreatedAt" < @end
-            AND e."MerchantId" = @merchant AND e."Type" IN ('sent', 'opened', 'checkout_started', 'paid')
-          GROUP BY e."LinkId") ev ON ev."LinkId" = l."Id"
-        LEFT JOIN "Payments" p ON p."LinkId" = l."Id" AND p."MerchantId" = @merchant AND p."Status" = 'Captured'
-        WHERE l."MerchantId" = @merchant AND l."CreatedAt" >= @start AND l."CreatedAt" < @end
-        """;
+    private static readonly string[] FunnelEvents = [LinkEventTypes.Sent, LinkEventTypes.Opened, LinkEventTypes.CheckoutStarted, LinkEventTypes.Paid];
 
     public async Task<Result<MetricsReport>> HandleAsync(string merchantId, DateOnly from, DateOnly to, CancellationToken ct)
     {
@@ -85,188 +52,123 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants, Pay
         var zone = merchant.Zone;
         var start = LocalMidnight(from, zone);
         var end = LocalMidnight(to.AddDays(1), zone);
-        var rates = await methodSettings.GetAsync(merchantId, ct);
 
-        var total = new Acc();
-        var days = new SortedDictionary<DateOnly, Acc>();
-        for (var d = from; d <= to; d = d.AddDays(1)) days[d] = new Acc();
-        var channels = new Dictionary<string, Acc>(StringComparer.Ordinal);
-        var services = new Dictionary<string, Acc>(StringComparer.Ordinal);
-        var methods = new Dictionary<string, Acc>(StringComparer.Ordinal);
-        long sbpSaved = 0;
-        var links = 0;
-        var tooMany = false;
-
-        await ReadLinksAsync(merchantId, start, end, f =>
+        var links = await db.PaymentLinks.IgnoreQueryFilters().AsNoTracking()
+            .Where(l => l.MerchantId == merchantId && l.CreatedAt >= start && l.CreatedAt < end)
+            .Select(l => new { l.Id, l.CreatedAt, l.Items, l.Currency })
+            .Take(MaxLinks + 1).ToListAsync(ct);
+        if (links.Count > MaxLinks) return Error.Validation("from", $"More than {MaxLinks} links in the period; choose a shorter one.");
+        var ids = links.Select(l => l.Id).ToList();
+        var events = new List<(long Id, string LinkId, string Type, DateTimeOffset At, string? Data)>();
+        foreach (var chunk in ids.Chunk(1000))
         {
-            if (++links > MaxLinks) { tooMany = true; return false; }
-            if (f.Method == PayMethod.Sbp) sbpSaved += rates.SbpSaving(f.CapturedMinor);
-            var day = DayOf(f.Created, zone);
-            total.Add(f);
-            if (days.TryGetValue(day, out var byDay)) byDay.Add(f);
-            Of(channels, f.Channel).Add(f);
-            Of(services, f.Service).Add(f);
-            Of(methods, f.MethodKey).Add(f);
-            return true;
-        }, ct);
-        if (tooMany) return Error.Validation("from", $"More than {MaxLinks} links in the period; choose a shorter one.");
+            var part = await db.LinkEvents.IgnoreQueryFilters().AsNoTracking()
+                .Where(e => e.MerchantId == merchantId && chunk.Contains(e.LinkId) && FunnelEvents.Contains(e.Type))
+                .Select(e => new { e.Id, e.LinkId, e.Type, e.At, e.DataJson }).ToListAsync(ct);
+            events.AddRange(part.Select(e => (e.Id, e.LinkId, e.Type, e.At, e.DataJson)));
+        }
+        var payments = new List<(string LinkId, long Captured, long Refunded, PayMethod Method)>();
+        foreach (var chunk in ids.Chunk(1000))
+        {
+            var part = await db.Payments.IgnoreQueryFilters().AsNoTracking()
+                .Where(p => p.MerchantId == merchantId && chunk.Contains(p.LinkId) && p.Status == PaymentStatus.Captured)
+                .Select(p => new { p.LinkId, p.CapturedMinor, p.RefundedMinor, p.Method }).ToListAsync(ct);
+            payments.AddRange(part.Select(p => (p.LinkId, p.CapturedMinor, p.RefundedMinor, p.Method)));
+        }
+        var byLinkEvents = events.GroupBy(e => e.LinkId).ToDictionary(g => g.Key, g => g.ToList());
+        // One payment per link (unique index).
+        var byLinkPay = payments.GroupBy(p => p.LinkId).ToDictionary(g => g.Key,
+            g => (Captured: g.Sum(x => x.Captured), Refunded: g.Sum(x => x.Refunded), Method: (PayMethod?)g.First().Method));
+
+        var facts = links.Select(l =>
+        {
+            var ev = byLinkEvents.GetValueOrDefault(l.Id) ?? [];
+            DateTimeOffset? First(string type) => ev.Where(e => e.Type == type).Select(e => (DateTimeOffset?)e.At).Min();
+            // Two sends at one instant: the one recorded first (event ids grow), so the answer never depends on row order.
+            var sentEvent = ev.Where(e => e.Type == LinkEventTypes.Sent).OrderBy(e => e.At).ThenBy(e => e.Id).FirstOrDefault();
+            var pay = byLinkPay.GetValueOrDefault(l.Id);
+            var lastCheckout = ev.Where(e => e.Type == LinkEventTypes.CheckoutStarted).OrderBy(e => e.At).ThenBy(e => e.Id).LastOrDefault();
+            var method = pay.Method?.ToWire() ?? (lastCheckout.LinkId is null ? "none" : MethodOf(lastCheckout.Data));
+            return new LinkFact(
+                DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(l.CreatedAt, zone).DateTime), l.CreatedAt,
+                sentEvent.LinkId is null ? null : sentEvent.At, ChannelOf(sentEvent.Data),
+                First(LinkEventTypes.Opened), First(LinkEventTypes.CheckoutStarted), First(LinkEventTypes.Paid),
+                l.Items.OrderBy(i => i.Position).Select(i => i.ServiceId).FirstOrDefault(s => s is not null) ?? "none",
+                pay.Captured, pay.Refunded, method);
+        }).ToList();
 
         // Requests: CRM deals (every client request becomes one) created in the period; paid when their link is.
-        var deals = db.Deals.IgnoreQueryFilters().AsNoTracking()
+        var deals = await db.Deals.IgnoreQueryFilters().AsNoTracking()
             .Where(d => d.MerchantId == merchantId && d.CreatedAt >= start && d.CreatedAt < end)
-            .Select(d => new
-            {
-                d.CreatedAt, d.ServiceId,
-                Paid = d.LinkId != null && db.LinkEvents.Any(e => e.LinkId == d.LinkId && e.MerchantId == merchantId && e.Type == LinkEventTypes.Paid),
-            });
-        await foreach (var d in deals.AsAsyncEnumerable().WithCancellation(ct))
-        {
-            total.AddRequest(d.Paid);
-            if (days.TryGetValue(DayOf(d.CreatedAt, zone), out var byDay)) byDay.AddRequest(d.Paid);
-            Of(services, d.ServiceId ?? "none").AddRequest(d.Paid);
-        }
+            .Select(d => new { d.CreatedAt, d.LinkId, d.ServiceId }).ToListAsync(ct);
+        var paidDealLinks = await PaidLinksAsync(merchantId, deals.Where(d => d.LinkId != null).Select(d => d.LinkId!), ct);
+        var requests = deals.Select(d => new RequestFact(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(d.CreatedAt, zone).DateTime),
+            d.ServiceId ?? "none", d.LinkId is not null && paidDealLinks.Contains(d.LinkId))).ToList();
 
-        var visits = new VisitAcc();
-        var byStaff = new SortedDictionary<string, VisitAcc>(StringComparer.Ordinal);
-        var bookings = db.Bookings.IgnoreQueryFilters().AsNoTracking()
+        var bookings = await db.Bookings.IgnoreQueryFilters().AsNoTracking()
             .Where(b => b.MerchantId == merchantId && b.StartAt >= start && b.StartAt < end)
-            .Select(b => new
-            {
-                b.Status, b.Staff,
-                Paid = b.LinkId != null && db.LinkEvents.Any(e => e.LinkId == b.LinkId && e.MerchantId == merchantId && e.Type == LinkEventTypes.Paid),
-            });
-        await foreach (var b in bookings.AsAsyncEnumerable().WithCancellation(ct))
+            .Select(b => new { b.Status, b.LinkId, b.Staff }).ToListAsync(ct);
+        var paidBookingLinks = await PaidLinksAsync(merchantId, bookings.Where(b => b.LinkId != null).Select(b => b.LinkId!), ct);
+        BookingMetrics Visits(IEnumerable<(BookingStatus Status, string? LinkId)> of)
         {
-            visits.Add(b.Status, b.Paid);
-            var staff = string.IsNullOrWhiteSpace(b.Staff) ? "none" : b.Staff;
-            if (!byStaff.TryGetValue(staff, out var s)) byStaff[staff] = s = new VisitAcc();
-            s.Add(b.Status, b.Paid);
+            var all = of.ToList();
+            var live = all.Where(b => b.Status != BookingStatus.Cancelled).ToList();
+            var prepaid = live.Count(b => b.LinkId is not null && paidBookingLinks.Contains(b.LinkId));
+            var done = all.Count(b => b.Status == BookingStatus.VisitDone);
+            var noShow = all.Count(b => b.Status == BookingStatus.NoShow);
+            return new BookingMetrics(live.Count, prepaid, done, noShow, Ratio(prepaid, live.Count), Ratio(noShow, done + noShow));
         }
+        var bookingMetrics = Visits(bookings.Select(b => (b.Status, b.LinkId)));
+        var byStaff = bookings.GroupBy(b => string.IsNullOrWhiteSpace(b.Staff) ? "none" : b.Staff).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, M: Visits(g.Select(b => (b.Status, b.LinkId)))))
+            .Select(x => new StaffBookingMetrics(x.Key, x.M.Bookings, x.M.Prepaid, x.M.VisitDone, x.M.NoShow, x.M.PrepaymentShare, x.M.NoShowRate)).ToList();
 
-        static IEnumerable<MetricsRow> Sorted(Dictionary<string, Acc> of) =>
-            of.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value.Row(kv.Key));
+        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(i => from.AddDays(i)).ToList();
+        var rates = await methodSettings.GetAsync(merchantId, ct);
+        var sbpSaved = payments.Where(p => p.Method == PayMethod.Sbp).Sum(p => rates.SbpSaving(p.Captured));
         return new MetricsReport(from, to, merchant.DefaultCurrency,
-            total.Row("total"),
-            visits.Metrics(),
-            days.Select(kv => kv.Value.Row(kv.Key.ToString("yyyy-MM-dd"))).ToList(),
-            Sorted(channels).ToList(),
-            Sorted(services).ToList(),
-            byStaff.Select(kv => (kv.Key, M: kv.Value.Metrics()))
-                .Select(x => new StaffBookingMetrics(x.Key, x.M.Bookings, x.M.Prepaid, x.M.VisitDone, x.M.NoShow, x.M.PrepaymentShare, x.M.NoShowRate)).ToList(),
-            Sorted(methods).ToList(),
+            Row("total", facts, requests),
+            bookingMetrics,
+            days.Select(d => Row(d.ToString("yyyy-MM-dd"), facts.Where(f => f.Day == d), requests.Where(r => r.Day == d))).ToList(),
+            facts.GroupBy(f => f.Channel).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, g, [])).ToList(),
+            facts.Select(f => f.Service).Concat(requests.Select(r => r.Service)).Distinct().Order(StringComparer.Ordinal)
+                .Select(s => Row(s, facts.Where(f => f.Service == s), requests.Where(r => r.Service == s))).ToList(),
+            byStaff,
+            facts.GroupBy(f => f.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, g, [])).ToList(),
             sbpSaved);
     }
 
-    /// <summary>Streams <see cref="LinksSql"/> as <see cref="LinkFact"/>s; <paramref name="each"/> returns false to stop.</summary>
-    private async Task ReadLinksAsync(string merchantId, DateTimeOffset start, DateTimeOffset end, Func<LinkFact, bool> each, CancellationToken ct)
+    /// <summary>Which of these links have a <c>paid</c> event.</summary>
+    private async Task<HashSet<string>> PaidLinksAsync(string merchantId, IEnumerable<string> linkIds, CancellationToken ct)
     {
-        var conn = db.Database.GetDbConnection();
-        var opened = conn.State != System.Data.ConnectionState.Open;
-        if (opened) await conn.OpenAsync(ct);
-        try
-        {
-            await using var cmd = conn.CreateCommand();
-            cmd.CommandText = LinksSql;
-            cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            void Param(string name, object value)
-            {
-                var p = cmd.CreateParameter();
-                p.ParameterName = name;
-                p.Value = value;
-                cmd.Parameters.Add(p);
-            }
-            Param("@merchant", merchantId);
-            Param("@start", db.DbTime(start));
-            Param("@end", db.DbTime(end));
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : db.ReadTime(r, i);
-            string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-            while (await r.ReadAsync(ct))
-            {
-                var method = r.IsDBNull(10) ? (PayMethod?)null : PayMethods.Parse(r.GetString(10)) ?? PayMethod.Other;
-                var checkout = Time(4);
-                var sent = Time(2);
-                var fact = new LinkFact(db.ReadTime(r, 0), sent, sent is null ? "none" : ChannelOf(Text(6)), Time(3), checkout, Time(5),
-                    FirstService(Text(1)), r.IsDBNull(8) ? 0 : r.GetInt64(8), r.IsDBNull(9) ? 0 : r.GetInt64(9), method,
-                    method?.ToWire() ?? (checkout is null ? "none" : MethodOf(Text(7))));
-                if (!each(fact)) return;
-            }
-        }
-        finally
-        {
-            if (opened) await conn.CloseAsync();
-        }
+        var paid = new HashSet<string>();
+        foreach (var chunk in linkIds.Distinct().Chunk(1000))
+            paid.UnionWith(await db.LinkEvents.IgnoreQueryFilters().AsNoTracking()
+                .Where(e => e.MerchantId == merchantId && chunk.Contains(e.LinkId) && e.Type == LinkEventTypes.Paid).Select(e => e.LinkId).ToListAsync(ct));
+        return paid;
     }
 
-    private static Acc Of(Dictionary<string, Acc> of, string key)
+    private sealed record LinkFact(DateOnly Day, DateTimeOffset Created, DateTimeOffset? Sent, string Channel, DateTimeOffset? Opened,
+        DateTimeOffset? CheckoutStarted, DateTimeOffset? Paid, string Service, long CapturedMinor, long RefundedMinor, string Method);
+
+    private sealed record RequestFact(DateOnly Day, string Service, bool Paid);
+
+    private static MetricsRow Row(string key, IEnumerable<LinkFact> linkFacts, IEnumerable<RequestFact> requestFacts)
     {
-        if (!of.TryGetValue(key, out var acc)) of[key] = acc = new Acc();
-        return acc;
-    }
-
-    private static DateOnly DayOf(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
-
-    private readonly record struct LinkFact(DateTimeOffset Created, DateTimeOffset? Sent, string Channel, DateTimeOffset? Opened,
-        DateTimeOffset? CheckoutStarted, DateTimeOffset? Paid, string Service, long CapturedMinor, long RefundedMinor, PayMethod? Method,
-        string MethodKey);
-
-    /// <summary>The figures of one row, added link by link (docs/metrics.md).</summary>
-    private sealed class Acc
-    {
-        private int _requests, _requestsPaid, _links, _sent, _opened, _checkout, _paid, _sentPaid;
-        private long _paidMinor, _refunded;
-        private readonly List<double> _times = [];
-
-        public void Add(in LinkFact f)
-        {
-            _links++;
-            if (f.Sent is not null) _sent++;
-            if (f.Opened is not null) _opened++;
-            if (f.CheckoutStarted is not null) _checkout++;
-            if (f.Paid is not { } paid) return;
-            _paid++;
-            if (f.Sent is not null) _sentPaid++;
-            _paidMinor += f.CapturedMinor;
-            _refunded += f.RefundedMinor;
-            var seconds = (paid - (f.Sent ?? f.Created)).TotalSeconds;
-            if (seconds >= 0) _times.Add(seconds);
-        }
-
-        public void AddRequest(bool paid)
-        {
-            _requests++;
-            if (paid) _requestsPaid++;
-        }
-
-        public MetricsRow Row(string key)
-        {
-            _times.Sort();
-            return new MetricsRow(key,
-                _requests, _requestsPaid,
-                _links, _sent, _opened, _checkout, _paid,
-                _paidMinor, _refunded,
-                Ratio(_requestsPaid, _requests), Ratio(_sentPaid, _sent),
-                Percentile(_times, 0.5), Percentile(_times, 0.9),
-                _paidMinor == 0 ? null : Math.Round((double)_refunded / _paidMinor, 4));
-        }
-    }
-
-    private sealed class VisitAcc
-    {
-        private int _live, _prepaid, _done, _noShow;
-
-        public void Add(BookingStatus status, bool paid)
-        {
-            if (status != BookingStatus.Cancelled)
-            {
-                _live++;
-                if (paid) _prepaid++;
-            }
-            if (status == BookingStatus.VisitDone) _done++;
-            if (status == BookingStatus.NoShow) _noShow++;
-        }
-
-        public BookingMetrics Metrics() => new(_live, _prepaid, _done, _noShow, Ratio(_prepaid, _live), Ratio(_noShow, _done + _noShow));
+        var f = linkFacts.ToList();
+        var r = requestFacts.ToList();
+        var sent = f.Where(x => x.Sent is not null).ToList();
+        var paid = f.Where(x => x.Paid is not null).ToList();
+        var times = paid.Select(x => (x.Paid!.Value - (x.Sent ?? x.Created)).TotalSeconds).Where(s => s >= 0).Order().ToList();
+        var paidMinor = paid.Sum(x => x.CapturedMinor);
+        var refunded = paid.Sum(x => x.RefundedMinor);
+        return new MetricsRow(key,
+            r.Count, r.Count(x => x.Paid),
+            f.Count, sent.Count, f.Count(x => x.Opened is not null), f.Count(x => x.CheckoutStarted is not null), paid.Count,
+            paidMinor, refunded,
+            Ratio(r.Count(x => x.Paid), r.Count), Ratio(sent.Count(x => x.Paid is not null), sent.Count),
+            Percentile(times, 0.5), Percentile(times, 0.9),
+            paidMinor == 0 ? null : Math.Round((double)refunded / paidMinor, 4));
     }
 
     /// <summary>Nearest-rank percentile (the smallest value with at least q of the values at or below it).</summary>
@@ -274,23 +176,6 @@ public sealed class ComputeMetrics(AppDbContext db, MerchantCache merchants, Pay
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
-
-    /// <summary>The first catalog service among the items (by position) of the link's JSON items column, <c>none</c> if none.</summary>
-    private static string FirstService(string? itemsJson)
-    {
-        if (itemsJson is null) return "none";
-        using var doc = System.Text.Json.JsonDocument.Parse(itemsJson);
-        string? best = null;
-        var bestPosition = int.MaxValue;
-        if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array) return "none";
-        foreach (var item in doc.RootElement.EnumerateArray())
-        {
-            if (!item.TryGetProperty(nameof(LinkItem.ServiceId), out var s) || s.ValueKind != System.Text.Json.JsonValueKind.String) continue;
-            var position = item.TryGetProperty(nameof(LinkItem.Position), out var p) && p.TryGetInt32(out var n) ? n : int.MaxValue;
-            if (best is null || position < bestPosition) (best, bestPosition) = (s.GetString(), position);
-        }
-        return best ?? "none";
-    }
 
     /// <summary>The <c>method</c> of a checkout_started event; events from before SBP have none and were card checkouts.</summary>
     private static string MethodOf(string? data)
