@@ -34,20 +34,37 @@ public sealed class ListPaymentLinks(AppDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         IQueryable<PaymentLink> q = db.PaymentLinks.AsNoTracking();
+        // The tenant filter is "no scope OR MerchantId = scope", which SQLite cannot match to an index: saying the
+        // merchant again lets (MerchantId, Status, Id) serve the status filters (200 ms → ms on a year of links).
+        if (db.Scope?.MerchantId is { } merchantId) q = q.Where(l => l.MerchantId == merchantId);
         if (r.Cursor is not null) q = q.Where(l => string.Compare(l.Id, r.Cursor) < 0);
         if (!string.IsNullOrEmpty(search))
             q = q.Where(l => l.Id == search || l.Code == search || l.OrderRef == search || l.Description.Contains(search));
-        q = status switch
+        List<PaymentLink> items;
+        if (status == LinkStatus.Expired)
         {
-            null => q,
-            // "open" and "expired" are as a reader sees them: an open link past expiry is expired.
-            LinkStatus.Open => q.Where(l => l.Status == LinkStatus.Open && l.ExpiresAt > now),
-            LinkStatus.Expired => q.Where(l => l.Status == LinkStatus.Expired || (l.Status == LinkStatus.Open && l.ExpiresAt <= now)),
-            { } s => q.Where(l => l.Status == s),
-        };
-        var items = await q.OrderByDescending(l => l.Id).Take(limit + 1).ToListAsync(ct);
+            // "expired" as a reader sees it: recorded expired, or open past expiry. An OR of the two is served by the index for
+            // its first half only; two index range scans, newest first, merged here (the halves are disjoint by status).
+            var recorded = await Newest(q.Where(l => l.Status == LinkStatus.Expired), limit + 1, ct);
+            var due = await Newest(q.Where(l => l.Status == LinkStatus.Open && l.ExpiresAt <= now), limit + 1, ct);
+            items = recorded.Concat(due).OrderByDescending(l => l.Id, StringComparer.Ordinal).Take(limit + 1).ToList();
+        }
+        else
+        {
+            q = status switch
+            {
+                null => q,
+                // "open" as a reader sees it: an open link past expiry is expired.
+                LinkStatus.Open => q.Where(l => l.Status == LinkStatus.Open && l.ExpiresAt > now),
+                { } s => q.Where(l => l.Status == s),
+            };
+            items = await Newest(q, limit + 1, ct);
+        }
         var next = items.Count > limit ? items[limit - 1].Id : null;
         if (items.Count > limit) items.RemoveAt(limit);
         return new LinkPage(items, next);
     }
+
+    private static Task<List<PaymentLink>> Newest(IQueryable<PaymentLink> q, int take, CancellationToken ct) =>
+        q.OrderByDescending(l => l.Id).Take(take).ToListAsync(ct);
 }
