@@ -188,7 +188,9 @@ public abstract class AssistantTests<THost>(THost host) : IClassFixture<THost> w
 
         var page = await (await host.Client().GetAsync(new Uri(invoiceUrl).PathAndQuery)).Content.ReadAsStringAsync();
         Assert.Contains("Оплачено", page);
-        Assert.Contains("Запись: Маникюр с покрытием, 19 ноября 2026, 15:00", page.Replace('\u00A0', ' '));
+        // The «Оплачено» view names the prepayment and shows the booking as it is now.
+        Assert.Contains("<span id=\"kind\">Предоплата</span>: Маникюр с покрытием", page);
+        Assert.Contains("Ваша запись: 19 ноября 2026, 15:00", page.Replace('\u00A0', ' '));
         Assert.Contains($"href=\"/chat/{chat.Slug}\"", page);
         Assert.Contains("Вернуться в чат", page);
     }
