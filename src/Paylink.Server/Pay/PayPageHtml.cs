@@ -28,7 +28,7 @@ public static class PayPageHtml
 
     private static ReadOnlySpan<byte> Css => """
         <style>
-        :root { --fg:#17181c; --muted:#5d6270; --accent:#1f6feb; --ok:#137333; --err:#a50e0e; --bg:#f5f6f8; }
+        :root { --fg:#17181c; --muted:#5d6270; --accent:#1a62d6; --ok:#137333; --err:#a50e0e; --bg:#f5f6f8; }
         * { box-sizing: border-box; }
         body { margin:0; font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--fg); background:var(--bg); }
         main { max-width:440px; margin:0 auto; padding:1.25rem 1rem 2rem; }

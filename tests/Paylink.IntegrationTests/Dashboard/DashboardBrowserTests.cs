@@ -222,9 +222,11 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         using var visitorClient = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
         var link = (await api.CreateLinkAsync(250000, "Маникюр с покрытием")).GetProperty("id").GetString()!;
         var day = DateOnly.FromDateTime(host.Clock.GetUtcNow().UtcDateTime).AddDays(1);
-        await (await api.PostJsonAsync("/api/v1/bookings",
-                $$"""{"customer":{"name":"Анна Смирнова","phone":"+79161234567"},"serviceId":"manicure","start":"{{day:yyyy-MM-dd}}T15:00:00+03:00"}"""))
+        var booking = await (await api.PostJsonAsync("/api/v1/bookings",
+                $$$"""{"customer":{"name":"Анна Смирнова","phone":"+79161234567"},"serviceId":"manicure","start":"{{{day:yyyy-MM-dd}}}T15:00:00+03:00","prepayment":{"amount":75000}}"""))
             .ReadJsonAsync(System.Net.HttpStatusCode.Created);
+        var prepayment = await (await api.GetAsync("/api/v1/links/" + booking.GetProperty("linkId").GetString())).ReadJsonAsync(System.Net.HttpStatusCode.OK);
+        var prepaymentPage = new Uri(prepayment.GetProperty("url").GetString()!).PathAndQuery;
         var slug = "a11y-" + Guid.NewGuid().ToString("N")[..8];
         await (await api.PostJsonAsync("/api/v1/channel-accounts", $$$"""{"provider":"webchat","name":"Чат","settings":{"slug":"{{{slug}}}"}}"""))
             .ReadJsonAsync(System.Net.HttpStatusCode.Created);
@@ -238,7 +240,7 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         var page = await _browser.NewPageAsync(new() { BaseURL = host.BaseUrl, Locale = "ru-RU", BypassCSP = true });
         page.SetDefaultTimeout(15_000);
         var problems = new List<string>();
-        (string Path, string Name)[] signedOut = [("/", "landing"), ("/dashboard/signin", "signin")];
+        (string Path, string Name)[] signedOut = [("/", "landing"), ("/dashboard/signin", "signin"), (prepaymentPage, "pay-prepayment")];
         foreach (var width in new[] { 390, 1280 })
         {
             await page.SetViewportSizeAsync(width, width < 600 ? 844 : 800);
