@@ -129,7 +129,8 @@ public static class PayPageHtml
             w.Raw("</p>\n"u8);
         }
         else w.Raw("<h1>"u8).Text(link.Description).Raw("</h1>\n"u8);
-        if (link.Items.Count > 0)
+        // A prepayment's single line repeats the heading's service next to the prepayment sum, which reads as the service's price.
+        if (link.Items.Count > 1 || link.Items.Count == 1 && link.Booking is null)
         {
             w.Raw("<table aria-label=\""u8).Text(t.Total).Raw("\">\n"u8);
             foreach (var item in link.Items.OrderBy(i => i.Position))

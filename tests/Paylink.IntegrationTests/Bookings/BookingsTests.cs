@@ -149,6 +149,7 @@ public abstract class BookingsTests<THost>(THost host) : IClassFixture<THost> wh
         var html = await host.Client().GetStringAsync(page);
         Assert.Contains("<span id=\"kind\">Предоплата</span>: Маникюр с покрытием", html);
         Assert.Contains("Анна, здравствуйте!", html);
+        Assert.DoesNotContain("<table aria-label", html);   // no line «Маникюр … 500 ₽» that reads as the service's price
         Assert.Contains(Paylink.Core.Common.DateFormat.DateTime(start, moscow), html);
         Assert.Contains("<title>Prepayment ·", await host.Client().GetStringAsync(page + "?lang=en"));
 
