@@ -21,8 +21,7 @@ public static class BookingPrepaymentLink
         if (link is null) return;
         if (booking.Status == BookingStatus.Cancelled)
         {
-            if (link.StatusAt(now) == LinkStatus.Open && link.Cancel(now) is { IsSuccess: true, Value: true })
-                db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Cancelled, now, """{"reason":"booking_cancelled"}"""));
+            if (link.StatusAt(now) == LinkStatus.Open) CancelPaymentLink.Record(db, link, now, """{"reason":"booking_cancelled"}""");
             return;
         }
         if (!booking.IsFinal) link.ExpireNoLaterThan(booking.StartAt);

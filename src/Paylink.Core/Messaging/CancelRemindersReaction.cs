@@ -37,8 +37,6 @@ public sealed class CancelRemindersReaction(TimeProvider clock) : ILinkEventReac
         var orders = paidLinks.Select(l => l.OrderId).Distinct().ToList();
         var siblingsQuery = db.PaymentLinks.IgnoreQueryFilters().Where(l => orders.Contains(l.OrderId) && !paid.Contains(l.Id) && l.Status == LinkStatus.Open);
         var siblings = sync ? siblingsQuery.ToList() : await siblingsQuery.ToListAsync(ct);
-        foreach (var s in siblings)
-            if (s.Cancel(now) is { IsSuccess: true, Value: true })
-                db.LinkEvents.Add(LinkEvent.For(s, LinkEventTypes.Cancelled, now, """{"reason":"order_paid"}"""));
+        foreach (var s in siblings) CancelPaymentLink.Record(db, s, now, """{"reason":"order_paid"}""");
     }
 }

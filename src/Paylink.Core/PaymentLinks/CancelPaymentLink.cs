@@ -14,10 +14,9 @@ public sealed class CancelPaymentLink(AppDbContext db, TimeProvider clock)
             var link = await db.PaymentLinks.FirstOrDefaultAsync(l => l.Id == linkId, ct);
             if (link is null) return Error.NotFound($"Link '{linkId}'");
             var now = clock.GetUtcNow();
-            var changed = link.Cancel(now);
+            var changed = Record(db, link, now);
             if (!changed.IsSuccess) return changed.Error!;
             if (!changed.Value) return link;
-            db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Cancelled, now));
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -29,5 +28,14 @@ public sealed class CancelPaymentLink(AppDbContext db, TimeProvider clock)
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>Cancels the link and, when that changed it, records its <c>cancelled</c> event (with
+    /// <paramref name="dataJson"/>, e.g. the reason) for the caller's SaveChanges — the one way every path cancels a link.</summary>
+    public static Result<bool> Record(AppDbContext db, PaymentLink link, DateTimeOffset now, string? dataJson = null)
+    {
+        var changed = link.Cancel(now);
+        if (changed is { IsSuccess: true, Value: true }) db.LinkEvents.Add(LinkEvent.For(link, LinkEventTypes.Cancelled, now, dataJson));
+        return changed;
     }
 }
