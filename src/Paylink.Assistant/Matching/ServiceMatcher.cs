@@ -24,6 +24,8 @@ public sealed partial class ServiceMatcher
     private const double QuantityWeight = 0.5;
 
     private readonly Entry[] _entries;
+    // Whether any entry's name carries a size or count; when none does, a message's numbers cannot decide anything.
+    private readonly bool _sized;
     private readonly Dictionary<string, double> _idf;
     private readonly string[] _vocabulary;
 
@@ -67,6 +69,7 @@ public sealed partial class ServiceMatcher
                 df[stem] = df.GetValueOrDefault(stem) + 1;
         _idf = df.ToDictionary(p => p.Key, p => 1 + Math.Log((double)Math.Max(entries.Count, 1) / p.Value), StringComparer.Ordinal);
         _entries = [.. entries.Select(e => e with { Keys = [.. e.Keys.Select(k => k with { TotalWeight = k.Stems.Sum(s => _idf[Positive(s)]) })] })];
+        _sized = _entries.Any(e => e.Ranges.Length > 0);
         _vocabulary = [.. _idf.Keys];
         _groupStems = groups.ToDictionary(p => p.Key, p => p.Value.ToArray());
     }
@@ -102,7 +105,7 @@ public sealed partial class ServiceMatcher
         if (best.Count == 0) return new MatchResult([], null, []);
         // Free numbers of the message ("колёса 17", "54 квадрата", "двушка"): they choose between entries whose
         // names differ by a size or a count ("R13-R16" / "R17-R19", "до 60 м²" / "60-90 м²", "1-комн." / "2-комн.").
-        var quantities = Quantities.Of(m);
+        var quantities = _sized ? Quantities.Of(m) : [];
 
         var scored = new List<(Entry Entry, double Score, int[] Words)>();
         foreach (var e in _entries)
