@@ -45,30 +45,7 @@ public static class CatalogPages
         var services = await db.CatalogServices.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
         var editing = edit is null ? null : services.FirstOrDefault(s => s.Id == edit);
         if (edit is not null && editing is null) return c.NotFound();
-        string? V(string n, string? fallback) => form is not null ? form[n].ToString() : fallback;
-        return c.Page(c.L("Каталог", "Catalog"), h =>
-        {
-            h.El("h1", c.L("Каталог услуг", "Service catalog"));
-            h.Raw("<div class=\"card\"><table id=\"catalog\"><thead><tr><th scope=\"col\">").Text(c.L("Услуга", "Service")).Raw("</th><th scope=\"col\" class=\"num\">")
-                .Text(c.L("Цена", "Price")).Raw("</th><th scope=\"col\" class=\"num\">").Text(c.L("Минут", "Minutes")).Raw("</th><th scope=\"col\">").Text(c.L("Мастера", "Staff"))
-                .Raw("</th><th scope=\"col\">id</th></tr></thead><tbody>\n");
-            foreach (var s in services)
-                h.Raw("<tr><td>").Link("/dashboard/catalog?edit=" + Uri.EscapeDataString(s.Id), s.Name).Raw("</td><td class=\"num\">").Text(MoneyFormat.Short(s.Price, c.Lang))
-                    .Raw("</td><td class=\"num\">").Text(s.DurationMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—")
-                    .Raw("</td><td class=\"staff\">").Text(s.Staff.Count == 0 ? "—" : string.Join(", ", s.Staff)).Raw("</td><td class=\"mono\">").Text(s.Id).Raw("</td></tr>\n");
-            h.Raw("</tbody></table></div>\n");
-            h.Raw("<div class=\"card\">").El("h2", editing is null ? c.L("Добавить услугу", "Add a service") : c.L("Изменить услугу", "Edit the service")).Error(error);
-            h.Form("/dashboard/catalog", id: "catalog-form");
-            h.Field(c.L("Код (латиница, цифры, - и _)", "Id (lowercase letters, digits, - and _)"), "id", V("id", editing?.Id), required: true,
-                extra: editing is null ? null : "readonly");
-            h.Field(c.L("Название", "Name"), "name", V("name", editing?.Name), required: true);
-            h.Field(c.L("Цена", "Price"), "price", V("price", editing is null ? null : DashForms.Major(editing.PriceMinor, editing.Currency)), required: true, extra: "inputmode=\"decimal\"");
-            h.Field(c.L("Длительность, минут", "Duration, minutes"), "duration", V("duration", editing?.DurationMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture)), "number");
-            h.Field(c.L("Как называют клиенты (через запятую)", "What clients call it (comma-separated)"), "aliases", V("aliases", editing is null ? null : string.Join(", ", editing.Aliases)));
-            h.Field(c.L("Мастера (через запятую)", "Staff (comma-separated)"), "staff", V("staff", editing is null ? null : string.Join(", ", editing.Staff)),
-                hint: c.L("Имена, как их называют клиенты: «Анна, Ольга». У каждого своё расписание: запись к Анне не занимает время Ольги. Пусто — общее расписание.",
-                    "First names as clients say them: \"Anna, Olga\". Each has their own schedule: a booking with Anna does not take Olga's time. Empty: one shared schedule."));
-            h.Button(c.L("Сохранить", "Save"), "catalog-save").EndForm().Raw("</div>\n");
-        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        return c.Page<CatalogPage>(new { Services = services, Editing = editing, Form = form, Error = error },
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -58,11 +58,8 @@ public sealed class DashContext
         return ctx;
     }
 
-    public Html NewHtml()
-    {
-        var tokens = Http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(Http);
-        return new Html(Http.RequestServices.GetRequiredService<HtmlEncoder>(), tokens.FormFieldName, tokens.RequestToken!);
-    }
+    public Html NewHtml() =>
+        new(Http.RequestServices.GetRequiredService<HtmlEncoder>(), Antiforgery.FormFieldName, Antiforgery.RequestToken!);
 
     private const string OnceKey = "paylink.show-once";
 
@@ -92,25 +89,58 @@ public sealed class DashContext
     public void Flash<T>(Paylink.Core.Common.Result<T> result, string ok) =>
         Flash(result.IsSuccess ? ok : result.Error!.Message, !result.IsSuccess);
 
+    /// <summary>The antiforgery token of this response (generated once per request; the cookie is set with it).</summary>
+    public AntiforgeryTokenSet Antiforgery => _tokens ??= Http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(Http);
+    private AntiforgeryTokenSet? _tokens;
+
+    /// <summary>The messages the page shows at its top: the show-once message of this request and the flash of the previous
+    /// one. Taken once (the flash cookie is deleted) the first time a page asks.</summary>
+    public PageMessages Messages => _messages ??= new(TakeShowOnce(), TakeFlash());
+    private PageMessages? _messages;
+
+    public sealed record PageMessages(string? Once, (string Text, bool Error)? Flash);
+
+    /// <summary>Renders a page component (which wraps itself in <see cref="Components.DashLayout"/>) on the server.</summary>
+    public IResult Page<TComponent>(object? parameters = null, int status = StatusCodes.Status200OK) where TComponent : Microsoft.AspNetCore.Components.IComponent
+    {
+        SetPageHeaders();
+        // Before rendering: reading the flash deletes its cookie, and the antiforgery call sets one; both are headers.
+        _ = Messages;
+        _ = Antiforgery;
+        return new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<TComponent>(parameters ?? new { })
+        {
+            StatusCode = status,
+            ContentType = "text/html; charset=utf-8",
+        };
+    }
+
     public IResult Page(string title, Action<Html> body, int status = StatusCodes.Status200OK)
     {
         var h = NewHtml();
         Layout.Write(this, h, title, body);
+        SetPageHeaders();
+        return Results.Content(h.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    private void SetPageHeaders()
+    {
         Http.Response.Headers.CacheControl = "no-store";
         // No framing (clickjacking of the action buttons), no foreign scripts, forms post only here.
         Http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
             $"script-src '{LivePreview.Hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         Http.Response.Headers.XFrameOptions = "DENY";
         Http.Response.Headers["Referrer-Policy"] = "same-origin";
-        return Results.Content(h.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
-    public IResult NotFound() => Page(L("Не найдено", "Not found"), h => h.El("h1", L("Не найдено", "Not found"))
-        .El("p", L("Такой записи нет или она принадлежит другому магазину.", "There is no such record, or it belongs to another merchant.")),
-        StatusCodes.Status404NotFound);
+    /// <summary>A page that only says something: a heading, a paragraph and/or an error.</summary>
+    public IResult Message(string title, string? text = null, string? error = null, int status = StatusCodes.Status200OK, string? heading = null) =>
+        Page<Components.MessagePage>(new { Title = title, Heading = heading, Text = text, Error = error }, status);
 
-    public IResult Forbidden() => Page(L("Нет доступа", "Access denied"), h => h.El("h1", L("Нет доступа", "Access denied"))
-        .El("p", L("Этот раздел доступен только владельцу.", "Only the owner can use this section.")), StatusCodes.Status403Forbidden);
+    public IResult NotFound() => Message(L("Не найдено", "Not found"),
+        L("Такой записи нет или она принадлежит другому магазину.", "There is no such record, or it belongs to another merchant."), status: StatusCodes.Status404NotFound);
+
+    public IResult Forbidden() => Message(L("Нет доступа", "Access denied"),
+        L("Этот раздел доступен только владельцу.", "Only the owner can use this section."), status: StatusCodes.Status403Forbidden);
 
     public static IResult Redirect(string url) => Results.Redirect(url, permanent: false, preserveMethod: false);
 }

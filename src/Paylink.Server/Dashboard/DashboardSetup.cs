@@ -99,10 +99,10 @@ public static class DashboardSetup
         if (HttpMethods.IsPost(http.Request.Method) && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
         {
             var c = DashContext.For(http);
-            return c.Page(c.L("Форма устарела", "Form expired"), h => h.El("h1", c.L("Форма устарела", "The form has expired"))
-                .Error(c.L("Запрос отклонён: нет или неверный защитный токен формы. Обновите страницу и отправьте форму ещё раз.",
-                    "Request refused: the form's security token is missing or wrong. Reload the page and submit again.")),
-                StatusCodes.Status400BadRequest);
+            return c.Message(c.L("Форма устарела", "Form expired"), heading: c.L("Форма устарела", "The form has expired"),
+                error: c.L("Запрос отклонён: нет или неверный защитный токен формы. Обновите страницу и отправьте форму ещё раз.",
+                    "Request refused: the form's security token is missing or wrong. Reload the page and submit again."),
+                status: StatusCodes.Status400BadRequest);
         }
         return await next(ctx);
     }

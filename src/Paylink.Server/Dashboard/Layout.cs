@@ -61,16 +61,11 @@ public static class Layout
             .Text(title).Raw(" · Paylink</title>\n<style>\n").Raw(Css).Raw("</style>\n</head>\n<body>\n")
             .Raw("<a class=\"skip\" href=\"#main\">").Text(c.L("К содержимому", "Skip to content")).Raw("</a>\n<header><div class=\"bar\">")
             .Raw("<span class=\"brand\">").Text(c.Merchant?.Name ?? "Paylink").Raw("</span>");
-        var path = c.Http.Request.Path.Value ?? "";
         if (c.Merchant is not null)
         {
             h.Raw("<nav aria-label=\"").Text(c.L("Разделы", "Sections")).Raw("\"><ul>");
-            foreach (var (href, text, ownerOnly) in Sections(c))
-            {
-                if (ownerOnly && !c.IsOwner) continue;
-                var current = href == "/dashboard" ? path is "/dashboard" or "/dashboard/" : path.StartsWith(href, StringComparison.Ordinal);
-                h.Raw("<li><a").Attr("href", href).Attr("aria-current", current ? "page" : null).Raw(">").Text(text).Raw("</a></li>");
-            }
+            foreach (var (href, text) in Sections(c))
+                h.Raw("<li><a").Attr("href", href).Attr("aria-current", IsCurrent(c, href) ? "page" : null).Raw(">").Text(text).Raw("</a></li>");
             h.Raw("</ul></nav>");
         }
         var other = c.En ? "ru" : "en";
@@ -81,8 +76,8 @@ public static class Layout
             h.Form("/dashboard/signout", cls: "inline").Button(c.L("Выйти", "Sign out"), "signout", "btn secondary").EndForm();
         }
         h.Raw("</div></header>\n<main id=\"main\">\n");
-        if (c.TakeShowOnce() is { } once) h.Notice(once);
-        if (c.TakeFlash() is { } flash)
+        if (c.Messages.Once is { } once) h.Notice(once);
+        if (c.Messages.Flash is { } flash)
         {
             if (flash.Error) h.Error(flash.Text);
             else h.Notice(flash.Text);
@@ -91,15 +86,24 @@ public static class Layout
         h.Raw("</main>\n</body>\n</html>\n");
     }
 
-    private static IEnumerable<(string Href, string Text, bool OwnerOnly)> Sections(DashContext c) =>
-    [
-        ("/dashboard", c.L("Обзор", "Overview"), false),
-        ("/dashboard/links", c.L("Ссылки", "Links"), false),
-        ("/dashboard/bookings", c.L("Записи", "Bookings"), false),
-        ("/dashboard/invoices", c.L("Счета", "Invoices"), false),
-        ("/dashboard/conversations", c.L("Диалоги", "Conversations"), false),
-        ("/dashboard/catalog", c.L("Каталог", "Catalog"), false),
-        ("/dashboard/templates", c.L("Шаблоны", "Templates"), false),
-        ("/dashboard/settings", c.L("Настройки", "Settings"), true),
-    ];
+    /// <summary>The navigation: the sections this user may open (settings are the owner's).</summary>
+    public static IEnumerable<(string Href, string Text)> Sections(DashContext c) =>
+        new (string Href, string Text, bool OwnerOnly)[]
+        {
+            ("/dashboard", c.L("Обзор", "Overview"), false),
+            ("/dashboard/links", c.L("Ссылки", "Links"), false),
+            ("/dashboard/bookings", c.L("Записи", "Bookings"), false),
+            ("/dashboard/invoices", c.L("Счета", "Invoices"), false),
+            ("/dashboard/conversations", c.L("Диалоги", "Conversations"), false),
+            ("/dashboard/catalog", c.L("Каталог", "Catalog"), false),
+            ("/dashboard/templates", c.L("Шаблоны", "Templates"), false),
+            ("/dashboard/settings", c.L("Настройки", "Settings"), true),
+        }.Where(s => !s.OwnerOnly || c.IsOwner).Select(s => (s.Href, s.Text));
+
+    /// <summary>Whether a navigation entry is the section of the current page (aria-current).</summary>
+    public static bool IsCurrent(DashContext c, string href)
+    {
+        var path = c.Http.Request.Path.Value ?? "";
+        return href == "/dashboard" ? path is "/dashboard" or "/dashboard/" : path.StartsWith(href, StringComparison.Ordinal);
+    }
 }
