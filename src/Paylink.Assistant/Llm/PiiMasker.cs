@@ -36,13 +36,13 @@ public static partial class PiiMasker
         return text;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex EmailRegex();
 
     // Digits with the usual separators; the caller decides by the digit count (10+ phone, 13+ without + a card).
-    [GeneratedRegex(@"\+?\d[\d\s\-().]{7,30}\d", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\+?\d[\d\s\-().]{7,30}\d", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex LongNumberRegex();
 
-    [GeneratedRegex(@"(?<intro>\b(?:[Мм]еня зовут|[Зз]овут меня|[Мм]оё имя|[Мм]ое имя|[Mm]y name is|[Tt]his is|I am|I'm|[Ээ]то|[Яя])\s+)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"(?<intro>\b(?:[Мм]еня зовут|[Зз]овут меня|[Мм]оё имя|[Мм]ое имя|[Mm]y name is|[Tt]his is|I am|I'm|[Ээ]то|[Яя])\s+)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex IntroducedNameRegex();
 }
