@@ -6,6 +6,7 @@ using Paylink.Core.Jobs;
 using Paylink.Core.Merchants;
 using Paylink.Core.Messaging;
 using Paylink.Core.PaymentLinks;
+using Paylink.Core.Localization;
 
 namespace Paylink.Assistant.Conversations;
 
@@ -97,17 +98,18 @@ public static class PaidTexts
         (string Service, DateTimeOffset Start, bool Confirmed)? booking, string? receiptUrl)
     {
         var en = lang == "en";
+        var T = Texts.For(lang);
         var money = MoneyFormat.Format(amount, en ? "en" : "ru", withMinor: amount.Minor % 100 != 0);
-        var text = en ? $"Payment of {money} received, thank you!" : $"Оплата {money} получена, спасибо!";
+        var text = T.Format("Оплата {0} получена, спасибо!", money);
         if (booking is { } b)
         {
             var when = DateFormat.DateTime(b.Start, zone, en ? "en" : "ru");
             text += b.Confirmed
-                ? en ? $" Your booking is confirmed: {b.Service}, {when}." : $" Запись подтверждена: {b.Service}, {when}."
-                : en ? $" {b.Service}, {when}." : $" {b.Service}, {when}.";
+                ? T.Format(" Запись подтверждена: {0}, {1}.", b.Service, when)
+                : $" {b.Service}, {when}.";
         }
-        else if (description.Length > 0) text += en ? $" For: {description}." : $" За: {description}.";
-        if (receiptUrl is not null) text += en ? $" Receipt: {receiptUrl}" : $" Чек: {receiptUrl}";
+        else if (description.Length > 0) text += T.Format(" За: {0}.", description);
+        if (receiptUrl is not null) text += T.Format(" Чек: {0}", receiptUrl);
         return text;
     }
 }

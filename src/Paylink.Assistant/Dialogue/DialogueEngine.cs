@@ -469,7 +469,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             {
                 if (amount <= 0 || amount > P.MaxPaymentMinor)
                     return Say(t.PayLimits(new Money(P.MaxPaymentMinor, ctx.Catalog.Currency)), s with { Pending = Pending.PayWhat }, "refuse: amount out of limits");
-                var what = booking?.ServiceName ?? Service(a.ServiceId)?.Name ?? (t.En ? "payment" : "оплата");
+                var what = booking?.ServiceName ?? Service(a.ServiceId)?.Name ?? t.T["оплата", "lc"];
                 return await InvoiceAsync(booking?.Id, amount, what);
             }
             if (booking is { Due: { } due } && due.Minor > 0)
@@ -505,7 +505,7 @@ public sealed partial class DialogueEngine(IMessageUnderstanding understanding, 
             var email = buyer.Email ?? a.Email ?? s.BuyerEmail;
             var (amount, what) = (s.InvoiceMinor, s.InvoiceWhat);
             if (Service(a.ServiceId) is { } named) (amount, what) = (a.AmountMinor ?? named.PriceMinor, named.Name);
-            else if (a.AmountMinor is { } given) (amount, what) = (given, what ?? (t.En ? "Services" : "Услуги"));
+            else if (a.AmountMinor is { } given) (amount, what) = (given, what ?? t.T["Услуги"]);
             else if (amount is null && Service(s.ServiceId) is { } priced) (amount, what) = (priced.PriceMinor, priced.Name);
             else if (amount is null && await backend.FindOpenBookingAsync(ct) is { Due: { Minor: > 0 } due } booking) (amount, what) = (due.Minor, booking.ServiceName);
             var st = s with

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paylink.Core.Localization;
 
 namespace Paylink.Core.Common;
 
@@ -52,7 +53,7 @@ public static class DateFormat
     /// <summary>A short zone label: "МСК" for Moscow, otherwise the UTC offset ("UTC+05:00").</summary>
     public static string ZoneLabel(TimeZoneInfo zone, DateTimeOffset utc, string lang = "ru")
     {
-        if (zone.Id == "Europe/Moscow") return lang == "en" ? "Moscow time" : "МСК";
+        if (zone.Id == "Europe/Moscow") return Texts.For(lang)["МСК"];
         var off = zone.GetUtcOffset(utc);
         return "UTC" + (off < TimeSpan.Zero ? "-" : "+") + off.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
     }

@@ -60,8 +60,8 @@ public sealed class SendInvoice(AppDbContext db, ChannelAccounts accounts, Messa
         var conversation = await outbox.ConversationAsync(db, account, to.Value, null, null, null, ct);
         var lang = conversation.Language;
         var payUrl = urls.PayPage(invoice.LinkCode);
-        var (subject, text) = Texts(invoice, payUrl, PdfUrl(urls, invoice), lang);
-        var button = new MessageButton(lang == "en" ? $"Pay {MoneyFormat.Format(invoice.Amount, "en")}" : $"Оплатить {MoneyFormat.Format(invoice.Amount, "ru")}", payUrl);
+        var (subject, text) = Wording(invoice, payUrl, PdfUrl(urls, invoice), lang);
+        var button = new MessageButton(Localization.Texts.For(lang).Format("Оплатить {0}", MoneyFormat.Format(invoice.Amount, lang)), payUrl);
         var message = outbox.Queue(db, conversation, text, invoice.LinkId, Template, [button], subject: subject);
         // The record's unique (merchant, key) makes a concurrent second send lose here instead of queueing a second message.
         db.IdempotencyRecords.Add(IdempotencyRecord.Create(merchantId, key, Operation, hash, 202, message.Id, clock.GetUtcNow()));
@@ -94,21 +94,17 @@ public sealed class SendInvoice(AppDbContext db, ChannelAccounts accounts, Messa
     }
 
     /// <summary>The subject (e-mail) and text of the message: number, seller, amount with VAT, due date, pay link, PDF link.</summary>
-    public static (string Subject, string Text) Texts(Invoice i, string payUrl, string pdfUrl, string lang)
+    public static (string Subject, string Text) Wording(Invoice i, string payUrl, string pdfUrl, string lang)
     {
+        var T = Localization.Texts.For(lang);
         var seller = i.Seller.Name;
         var date = InvoicePdf.Date(i.IssueDate);
         var amount = RussianMoney.Amount(i.AmountMinor);
-        if (lang == "en")
-            return ($"Invoice No. {i.NumberText} of {date} from {seller}",
-                $"Invoice No. {i.NumberText} of {date} from {seller} to {i.BuyerName}.\n" +
-                $"Amount: {amount} RUB ({(i.VatMinor == 0 ? "no VAT" : $"incl. VAT {RussianMoney.Amount(i.VatMinor)} RUB")}).\n" +
-                $"Due by {InvoicePdf.Date(i.DueDate)}. Pay by bank transfer with the purpose «{i.Purpose}», or by card or SBP: {payUrl}\n" +
-                $"Invoice PDF: {pdfUrl}");
-        return ($"Счёт на оплату № {i.NumberText} от {date} — {seller}",
-            $"Счёт на оплату № {i.NumberText} от {date} от {seller} для {i.BuyerName}.\n" +
-            $"Сумма: {amount} ₽ ({(i.VatMinor == 0 ? "без НДС" : $"в т.ч. НДС {RussianMoney.Amount(i.VatMinor)} ₽")}).\n" +
-            $"Оплатить до {InvoicePdf.Date(i.DueDate)}: переводом с назначением «{i.Purpose}» или картой / через СБП: {payUrl}\n" +
-            $"Счёт в PDF: {pdfUrl}");
+        var vat = i.VatMinor == 0 ? T["без НДС"] : T.Format("в т.ч. НДС {0} ₽", RussianMoney.Amount(i.VatMinor));
+        return (T.Format("Счёт на оплату № {0} от {1} — {2}", i.NumberText, date, seller),
+            T.Format("Счёт на оплату № {0} от {1} от {2} для {3}.", i.NumberText, date, seller, i.BuyerName) + "\n" +
+            T.Format("Сумма: {0} ₽ ({1}).", amount, vat) + "\n" +
+            T.Format("Оплатить до {0}: переводом с назначением «{1}» или картой / через СБП: {2}", InvoicePdf.Date(i.DueDate), i.Purpose, payUrl) + "\n" +
+            T.Format("Счёт в PDF: {0}", pdfUrl));
     }
 }

@@ -2,6 +2,7 @@ using Paylink.Core.Common;
 using Paylink.Core.Merchants;
 using Paylink.Core.PaymentLinks;
 using Paylink.Core.Providers;
+using Paylink.Core.Localization;
 
 namespace Paylink.Core.Messaging;
 
@@ -29,9 +30,9 @@ public static class LinkTemplateValues
 
     /// <summary>"Оплатить 2 500 ₽" / "Pay ₽2,500".</summary>
     public static MessageButton PayButton(PaymentLink link, string payUrl, string lang) =>
-        new((lang == "en" ? "Pay " : "Оплатить ") + MoneyFormat.Short(link.Amount, lang), payUrl);
+        new(Texts.For(lang)["Оплатить "] + MoneyFormat.Short(link.Amount, lang), payUrl);
 
     /// <summary>"Оплатить через СБП 2 500 ₽" / "Pay with SBP ₽2,500": to the pay page's SBP step.</summary>
     public static MessageButton SbpButton(PaymentLink link, string sbpUrl, string lang) =>
-        new((lang == "en" ? "Pay with SBP " : "Оплатить через СБП ") + MoneyFormat.Short(link.Amount, lang), sbpUrl);
+        new(Texts.For(lang)["Оплатить через СБП "] + MoneyFormat.Short(link.Amount, lang), sbpUrl);
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
+using Paylink.Core.Localization;
 
 namespace Paylink.Core.Messaging;
 
@@ -22,29 +23,19 @@ public static class TemplateEvents
 
     public static readonly string[] Languages = ["ru", "en"];
 
-    /// <summary>Built-in texts per event: (ru, en).</summary>
-    public static readonly IReadOnlyDictionary<string, (string Ru, string En)> Defaults = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+    /// <summary>Built-in texts per event, in Russian; the English is in the resources (see <see cref="Texts"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [BookingConfirmation] = ("{{client.name}}, вы записаны: {{service}}, {{date}} в {{time}}. {{merchant.name}}",
-            "{{client.name}}, you are booked: {{service}}, {{date}} at {{time}}. {{merchant.name}}"),
-        [PrepaymentOffer] = ("{{client.name}}, чтобы закрепить запись на «{{service}}» {{date}} в {{time}}, внесите предоплату {{amount}}: {{link}}",
-            "{{client.name}}, to keep your booking for “{{service}}” on {{date}} at {{time}}, please prepay {{amount}}: {{link}}"),
-        [Invoice] = ("{{merchant.name}}: счёт на {{amount}} — {{service}}. Оплатить: {{link}}",
-            "{{merchant.name}}: invoice for {{amount}} — {{service}}. Pay: {{link}}"),
-        [Reminder] = ("{{client.name}}, напоминаем: счёт на {{amount}} ({{service}}) ещё не оплачен. Оплатить: {{link}}",
-            "{{client.name}}, a reminder: the invoice for {{amount}} ({{service}}) is not paid yet. Pay: {{link}}"),
-        [PaymentReceived] = ("Оплата {{amount}} получена, спасибо! {{merchant.name}}",
-            "Payment of {{amount}} received, thank you! {{merchant.name}}"),
-        [ReceiptLink] = ("Ваш чек за «{{service}}» на {{amount}}: {{link}}",
-            "Your receipt for “{{service}}”, {{amount}}: {{link}}"),
-        [VisitReminder] = ("{{client.name}}, напоминаем о записи: {{service}}, {{date}} в {{time}}. {{merchant.name}}",
-            "{{client.name}}, a reminder of your booking: {{service}}, {{date}} at {{time}}. {{merchant.name}}"),
-        [LinkExpired] = ("Срок оплаты счёта на {{amount}} ({{service}}) истёк. Напишите нам, если нужен новый.",
-            "The invoice for {{amount}} ({{service}}) has expired. Write to us if you need a new one."),
-        [RefundDone] = ("Мы вернули {{amount}} за «{{service}}». Деньги придут в течение нескольких дней. {{merchant.name}}",
-            "We have refunded {{amount}} for “{{service}}”. The money arrives within a few days. {{merchant.name}}"),
-        [OptOutConfirmation] = ("Хорошо, больше не будем напоминать. Чтобы снова получать сообщения, напишите «старт».",
-            "OK, no more reminders. To get messages again, write “start”."),
+        [BookingConfirmation] = "{{client.name}}, вы записаны: {{service}}, {{date}} в {{time}}. {{merchant.name}}",
+        [PrepaymentOffer] = "{{client.name}}, чтобы закрепить запись на «{{service}}» {{date}} в {{time}}, внесите предоплату {{amount}}: {{link}}",
+        [Invoice] = "{{merchant.name}}: счёт на {{amount}} — {{service}}. Оплатить: {{link}}",
+        [Reminder] = "{{client.name}}, напоминаем: счёт на {{amount}} ({{service}}) ещё не оплачен. Оплатить: {{link}}",
+        [PaymentReceived] = "Оплата {{amount}} получена, спасибо! {{merchant.name}}",
+        [ReceiptLink] = "Ваш чек за «{{service}}» на {{amount}}: {{link}}",
+        [VisitReminder] = "{{client.name}}, напоминаем о записи: {{service}}, {{date}} в {{time}}. {{merchant.name}}",
+        [LinkExpired] = "Срок оплаты счёта на {{amount}} ({{service}}) истёк. Напишите нам, если нужен новый.",
+        [RefundDone] = "Мы вернули {{amount}} за «{{service}}». Деньги придут в течение нескольких дней. {{merchant.name}}",
+        [OptOutConfirmation] = "Хорошо, больше не будем напоминать. Чтобы снова получать сообщения, напишите «старт».",
     };
 
     /// <summary>Placeholders a template may use.</summary>
@@ -87,7 +78,7 @@ public sealed partial class MessageTemplates(AppDbContext db, TimeProvider clock
             .FirstOrDefaultAsync(t => t.MerchantId == merchantId && t.Event == evt && t.Language == lang, ct);
         if (own is not null) return (own.Text, true);
         var d = TemplateEvents.Defaults[evt];
-        return (lang == "en" ? d.En : d.Ru, false);
+        return (Texts.For(lang)[d], false);
     }
 
     public async Task<Result<string>> SaveAsync(string merchantId, string evt, string lang, string? text, CancellationToken ct)
@@ -120,7 +111,7 @@ public sealed partial class MessageTemplates(AppDbContext db, TimeProvider clock
         {
             var key = m.Groups[1].Value.Trim();
             if (values.TryGetValue(key, out var v) && !string.IsNullOrEmpty(v)) return v;
-            return key == "client.name" ? (lang == "en" ? "Hello" : "Здравствуйте") : "";
+            return key == "client.name" ? Texts.For(lang)["Здравствуйте"] : "";
         });
         // Tidy what empty values leave behind: doubled spaces, a space before punctuation, empty brackets.
         var sb = new StringBuilder(text.Length);

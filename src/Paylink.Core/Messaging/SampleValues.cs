@@ -1,5 +1,6 @@
 using Paylink.Core.Common;
 using Paylink.Core.Merchants;
+using Paylink.Core.Localization;
 
 namespace Paylink.Core.Messaging;
 
@@ -10,11 +11,12 @@ public static class SampleValues
     {
         var visit = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
         var local = DateFormat.ToLocal(visit, merchant.Zone);
+        var T = Texts.For(lang);
         return new TemplateValues
         {
-            ["client.name"] = lang == "en" ? "Anna" : "Анна",
-            ["service"] = lang == "en" ? "Gel manicure" : "Маникюр с покрытием гель-лак",
-            ["description"] = lang == "en" ? "Gel manicure" : "Маникюр с покрытием гель-лак",
+            ["client.name"] = T["Анна"],
+            ["service"] = T["Маникюр с покрытием гель-лак"],
+            ["description"] = T["Маникюр с покрытием гель-лак"],
             ["amount"] = MoneyFormat.Format(new Money(250000, merchant.DefaultCurrency), lang),
             ["link"] = "https://pay.example/p/a2b3c4d5e6",
             ["merchant.name"] = merchant.Name,

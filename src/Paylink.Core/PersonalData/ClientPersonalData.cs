@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paylink.Core.Common;
 using Paylink.Core.Data;
+using Paylink.Core.Localization;
 
 namespace Paylink.Core.PersonalData;
 
@@ -125,31 +126,32 @@ public sealed class ClientPersonalData(AppDbContext db, TimeProvider clock)
     public static string ToHtml(Export x, string lang)
     {
         var en = lang == "en";
+        var T = Texts.For(lang);
         string E(string? s) => WebUtility.HtmlEncode(s ?? "");
-        string T(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        string At(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html lang=\"").Append(en ? "en" : "ru").Append("\"><head><meta charset=\"utf-8\"><title>")
-          .Append(en ? "Your personal data" : "Ваши персональные данные").Append("</title></head><body><h1>")
-          .Append(en ? "Your personal data" : "Ваши персональные данные").Append("</h1><ul>")
-          .Append("<li>").Append(en ? "Name" : "Имя").Append(": ").Append(E(x.Name)).Append("</li>")
-          .Append("<li>").Append(en ? "Phone" : "Телефон").Append(": ").Append(E(x.Phone)).Append("</li>")
+          .Append(T["Ваши персональные данные"]).Append("</title></head><body><h1>")
+          .Append(T["Ваши персональные данные"]).Append("</h1><ul>")
+          .Append("<li>").Append(T["Имя"]).Append(": ").Append(E(x.Name)).Append("</li>")
+          .Append("<li>").Append(T["Телефон"]).Append(": ").Append(E(x.Phone)).Append("</li>")
           .Append("<li>E-mail: ").Append(E(x.Email)).Append("</li></ul>");
-        sb.Append("<h2>").Append(en ? "Consents" : "Согласия").Append("</h2><ul>");
-        foreach (var c in x.Consents) sb.Append("<li>").Append(T(c.At)).Append(", ").Append(E(c.Channel)).Append(en ? ", version " : ", версия ").Append(c.DocumentVersion).Append("</li>");
-        sb.Append("</ul><h2>").Append(en ? "Invoices" : "Счета").Append("</h2><ul>");
-        foreach (var l in x.Links) sb.Append("<li>").Append(T(l.CreatedAt)).Append(", ").Append(E(l.Description)).Append(", ").Append(E(MoneyFormat.Format(new Money(l.Amount, l.Currency)))).Append("</li>");
-        sb.Append("</ul><h2>").Append(en ? "Bookings" : "Записи").Append("</h2><ul>");
-        foreach (var b in x.Bookings) sb.Append("<li>").Append(T(b.Start)).Append(", ").Append(E(b.ServiceName)).Append("</li>");
-        sb.Append("</ul><h2>").Append(en ? "Messages" : "Переписка").Append("</h2>");
+        sb.Append("<h2>").Append(T["Согласия"]).Append("</h2><ul>");
+        foreach (var c in x.Consents) sb.Append("<li>").Append(At(c.At)).Append(", ").Append(E(c.Channel)).Append(T[", версия "]).Append(c.DocumentVersion).Append("</li>");
+        sb.Append("</ul><h2>").Append(T["Счета"]).Append("</h2><ul>");
+        foreach (var l in x.Links) sb.Append("<li>").Append(At(l.CreatedAt)).Append(", ").Append(E(l.Description)).Append(", ").Append(E(MoneyFormat.Format(new Money(l.Amount, l.Currency)))).Append("</li>");
+        sb.Append("</ul><h2>").Append(T["Записи"]).Append("</h2><ul>");
+        foreach (var b in x.Bookings) sb.Append("<li>").Append(At(b.Start)).Append(", ").Append(E(b.ServiceName)).Append("</li>");
+        sb.Append("</ul><h2>").Append(T["Переписка"]).Append("</h2>");
         foreach (var c in x.Conversations)
         {
             sb.Append("<h3>").Append(E(c.Channel)).Append("</h3><ul>");
-            foreach (var m in c.Messages) sb.Append("<li>").Append(T(m.At)).Append(' ').Append(m.Direction == Messaging.MessageDirections.Inbound ? "→ " : "← ").Append(E(m.Text)).Append("</li>");
+            foreach (var m in c.Messages) sb.Append("<li>").Append(At(m.At)).Append(' ').Append(m.Direction == Messaging.MessageDirections.Inbound ? "→ " : "← ").Append(E(m.Text)).Append("</li>");
             sb.Append("</ul>");
         }
-        sb.Append("<h2>").Append(en ? "Notes" : "Заметки").Append("</h2><ul>");
-        foreach (var n in x.Notes) sb.Append("<li>").Append(T(n.At)).Append(", ").Append(E(n.Text)).Append("</li>");
-        sb.Append("</ul><p>").Append(en ? "Generated " : "Сформировано ").Append(T(x.GeneratedAt)).Append("</p></body></html>");
+        sb.Append("<h2>").Append(T["Заметки"]).Append("</h2><ul>");
+        foreach (var n in x.Notes) sb.Append("<li>").Append(At(n.At)).Append(", ").Append(E(n.Text)).Append("</li>");
+        sb.Append("</ul><p>").Append(T["Сформировано "]).Append(At(x.GeneratedAt)).Append("</p></body></html>");
         return sb.ToString();
     }
 

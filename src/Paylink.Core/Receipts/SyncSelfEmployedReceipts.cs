@@ -9,6 +9,7 @@ using Paylink.Core.PaymentLinks;
 using Paylink.Core.Payments;
 using Paylink.Core.Providers;
 using Paylink.Core.Refunds;
+using Paylink.Core.Localization;
 
 namespace Paylink.Core.Receipts;
 
@@ -292,10 +293,11 @@ public sealed partial class SyncSelfEmployedReceipts(AppDbContext db, SelfEmploy
     public static string ReceiptText(string lang, SelfEmployedReceipt r)
     {
         var en = lang == "en";
+        var T = Texts.For(lang);
         var money = MoneyFormat.Format(r.Amount, en ? "en" : "ru", withMinor: r.AmountMinor % 100 != 0);
         if (r.Sequence > 1)
-            return en ? $"After the refund, here is your new receipt for {money}: {r.ReceiptUrl}" : $"После возврата — новый чек на {money}: {r.ReceiptUrl}";
-        return en ? $"Your receipt for {money}: {r.ReceiptUrl}" : $"Ваш чек на {money}: {r.ReceiptUrl}";
+            return T.Format("После возврата — новый чек на {0}: {1}", money, r.ReceiptUrl);
+        return T.Format("Ваш чек на {0}: {1}", money, r.ReceiptUrl);
     }
 
     internal sealed record ServiceLine(string Name, long Amount, int Quantity);

@@ -6,6 +6,7 @@ using Paylink.Core.Data;
 using Paylink.Core.Messaging;
 using Paylink.Server.Api;
 using Paylink.Server.Pay;
+using Paylink.Core.Localization;
 
 namespace Paylink.Server.Chat;
 
@@ -33,7 +34,7 @@ public static class WebChatEndpoints
         {
             var account = await FindAsync(db, key, ct);
             var en = PayTexts.For(http.Request).Lang == "en";
-            if (account is null) return Results.Content(Page(en ? "Chat not found" : "Чат не найден", "", en, null), "text/html; charset=utf-8", null, 404);
+            if (account is null) return Results.Content(Page(Texts.For(en ? "en" : "ru")["Чат не найден"], "", en, null), "text/html; charset=utf-8", null, 404);
             var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == account.MerchantId, ct);
             var visitor = Visitor(http, issue: true)!;
             return Results.Content(Page(merchant.Name, key, en, visitor), "text/html; charset=utf-8");
@@ -99,9 +100,10 @@ public static class WebChatEndpoints
     private static string Page(string merchant, string key, bool en, string? visitor)
     {
         var title = WebUtility.HtmlEncode(merchant);
-        var placeholder = en ? "Write a message…" : "Напишите сообщение…";
-        var send = en ? "Send" : "Отправить";
-        var hello = en ? "Write to us: we will answer here." : "Напишите нам: ответим здесь же.";
+        var T = Texts.For(en ? "en" : "ru");
+        var placeholder = T["Напишите сообщение…"];
+        var send = T["Отправить"];
+        var hello = T["Напишите нам: ответим здесь же."];
         var config = JsonSerializer.Serialize(new { key, visitor, hello });
         return $$$"""
             <!doctype html><html lang="{{{(en ? "en" : "ru")}}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

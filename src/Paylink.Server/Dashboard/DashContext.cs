@@ -35,6 +35,9 @@ public sealed class DashContext
     /// <summary>The text in the page's language: Russian first, English second, side by side in the code.</summary>
     public string L(string ru, string en) => En ? en : ru;
 
+    /// <summary>The page's texts (see <see cref="Paylink.Core.Localization.Texts"/>).</summary>
+    public Paylink.Core.Localization.Texts T => Paylink.Core.Localization.Texts.For(Lang);
+
     public static DashContext For(HttpContext http)
     {
         if (http.Items.TryGetValue(typeof(DashContext), out var existing) && existing is DashContext c) return c;

@@ -27,27 +27,24 @@ public static class LandingPage
 
     private static void Render(DashContext c, Html h, bool demoChat, bool sqlite, IEnumerable<string> gateways, IEnumerable<string> channels)
     {
-        h.El("h1", c.L("Paylink работает", "Paylink is running"));
-        h.El("p", c.L("Клиент пишет в чат — ассистент записывает его и присылает ссылку на оплату; оплата отмечается один раз, с чеком и записью в CRM.",
-            "A client writes in a chat; the assistant books them and sends a pay link; the payment is recorded once, with a receipt and a CRM entry."));
+        h.El("h1", c.T["Paylink работает"]);
+        h.El("p", c.T["Клиент пишет в чат — ассистент записывает его и присылает ссылку на оплату; оплата отмечается один раз, с чеком и записью в CRM."]);
         h.Raw("<div class=\"grid\" id=\"start\">");
         if (demoChat)
-            Tile(h, "/chat/demo", c.L("Написать как клиент", "Write as a client"),
-                c.L("Демо-чат салона: например, «хочу на маникюр завтра в 15:00», затем «да» — и оплата в песочнице.",
-                    "The demo salon's chat: e.g. “manicure tomorrow at 3 pm”, then “yes”, then pay in the sandbox."), "go-chat");
-        Tile(h, "/dashboard", c.L("Кабинет владельца", "Owner dashboard"),
-            c.L("Оплаты, записи, диалоги, ссылки и настройки. Пароль демо-владельца печатается при первом запуске.",
-                "Payments, bookings, conversations, links and settings. The demo owner's password is printed at the first start."), "go-dashboard");
-        Tile(h, "/openapi/v1.json", c.L("API для разработчиков", "API for developers"),
-            c.L("Описание OpenAPI; ключ — в заголовке Authorization: Bearer.", "The OpenAPI document; the key goes in Authorization: Bearer."), "go-api");
-        Tile(h, "/readyz", c.L("Состояние", "Health"),
-            c.L("База данных и очередь задач отвечают.", "The database and the job queue answer."), "go-health");
+            Tile(h, "/chat/demo", c.T["Написать как клиент"],
+                c.T["Демо-чат салона: например, «хочу на маникюр завтра в 15:00», затем «да» — и оплата в песочнице."], "go-chat");
+        Tile(h, "/dashboard", c.T["Кабинет владельца"],
+            c.T["Оплаты, записи, диалоги, ссылки и настройки. Пароль демо-владельца печатается при первом запуске."], "go-dashboard");
+        Tile(h, "/openapi/v1.json", c.T["API для разработчиков"],
+            c.T["Описание OpenAPI; ключ — в заголовке Authorization: Bearer."], "go-api");
+        Tile(h, "/readyz", c.T["Состояние"],
+            c.T["База данных и очередь задач отвечают."], "go-health");
         h.Raw("</div>\n");
-        h.Raw("<div class=\"card\" id=\"runs\">").El("h2", c.L("Что здесь запущено", "What runs here"));
+        h.Raw("<div class=\"card\" id=\"runs\">").El("h2", c.T["Что здесь запущено"]);
         h.Raw("<table><tbody>");
-        Row(h, c.L("База данных", "Database"), sqlite ? c.L("SQLite (встроенная, один файл)", "SQLite (embedded, one file)") : "PostgreSQL");
-        Row(h, c.L("Платёжные шлюзы", "Payment gateways"), string.Join(", ", gateways.Select(g => Gateway(c, g))));
-        Row(h, c.L("Каналы", "Channels"), string.Join(", ", channels.Select(ch => Labels.Channel(c, ch))));
+        Row(h, c.T["База данных"], sqlite ? c.T["SQLite (встроенная, один файл)"] : "PostgreSQL");
+        Row(h, c.T["Платёжные шлюзы"], string.Join(", ", gateways.Select(g => Gateway(c, g))));
+        Row(h, c.T["Каналы"], string.Join(", ", channels.Select(ch => Labels.Channel(c, ch))));
         h.Raw("</tbody></table></div>\n");
     }
 
@@ -56,9 +53,9 @@ public static class LandingPage
 
     private static string Gateway(DashContext c, string id) => id switch
     {
-        "sandbox" => c.L("песочница (демо)", "sandbox (demo)"),
-        "tbank" => c.L("Т-Банк", "T-Bank"),
-        "yookassa" => c.L("ЮKassa", "YooKassa"),
+        "sandbox" => c.T["песочница (демо)"],
+        "tbank" => c.T["Т-Банк"],
+        "yookassa" => c.T["ЮKassa"],
         "stripe" => "Stripe",
         _ => id,
     };

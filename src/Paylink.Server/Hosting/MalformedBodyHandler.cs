@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Paylink.Core.Common;
 using Paylink.Server.Api;
+using Paylink.Core.Localization;
 
 namespace Paylink.Server.Hosting;
 
@@ -27,7 +28,7 @@ public sealed class MalformedBodyHandler : IExceptionHandler
         var en = http.Request.Query["lang"] == "en" || http.Request.Headers.AcceptLanguage.ToString().StartsWith("en", StringComparison.OrdinalIgnoreCase);
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/html; charset=utf-8";
-        var text = en ? "The form could not be read. Go back and send it again." : "Не удалось прочитать форму. Вернитесь назад и отправьте её ещё раз.";
+        var text = Texts.For(en ? "en" : "ru")["Не удалось прочитать форму. Вернитесь назад и отправьте её ещё раз."];
         await http.Response.WriteAsync($"<!doctype html><html lang=\"{(en ? "en" : "ru")}\"><meta charset=\"utf-8\"><title>400</title><p>{text}</p></html>", ct);
         return true;
     }

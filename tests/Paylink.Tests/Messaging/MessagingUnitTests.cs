@@ -96,16 +96,18 @@ public class MessageTemplatesTests
     {
         var v = new TemplateValues { ["amount"] = "2\u00A0500,00\u00A0₽", ["service"] = "Маникюр" };
         Assert.Equal("Здравствуйте, напоминаем: счёт на 2\u00A0500,00\u00A0₽ (Маникюр) ещё не оплачен. Оплатить:",
-            MessageTemplates.Render(TemplateEvents.Defaults[TemplateEvents.Reminder].Ru, v, "ru"));
+            MessageTemplates.Render(TemplateEvents.Defaults[TemplateEvents.Reminder], v, "ru"));
         Assert.Equal("Hello, pay", MessageTemplates.Render("{{client.name}}, pay {{order}}", new TemplateValues(), "en"));
     }
 
     [Fact]
     public void EveryDefault_IsValid_InBothLanguages()
     {
-        foreach (var (evt, (ru, en)) in TemplateEvents.Defaults)
+        foreach (var (evt, ru) in TemplateEvents.Defaults)
         {
             Assert.True(MessageTemplates.Validate(ru).IsSuccess, evt);
+            var en = Paylink.Core.Localization.Texts.English(ru);
+            Assert.NotNull(en);
             Assert.True(MessageTemplates.Validate(en).IsSuccess, evt);
         }
     }

@@ -16,6 +16,9 @@ public abstract class DashComponent : ComponentBase
     /// <summary>The text in the page's language (see <see cref="DashContext.L"/>).</summary>
     protected string L(string ru, string en) => C.L(ru, en);
 
+    /// <summary>The page's texts: <c>@T[…]</c> with the Russian text.</summary>
+    protected Paylink.Core.Localization.Texts T => C.T;
+
     /// <summary>Element ids of form fields: "f-" + optional prefix + name with dots as dashes (the tests and labels rely on it).</summary>
     public static string FieldId(string name, string? prefix) => "f-" + (prefix is null ? "" : prefix + "-") + name.Replace('.', '-');
 }
